@@ -1,0 +1,24 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../context';
+import type { Account, Membership } from '../generated/prisma/client';
+import { idField, parseInput } from '../input-validation';
+import { requireViewer } from '../permissions/viewer';
+import { AccountType } from './account.type';
+import { MembershipType } from './membership.type';
+
+@Resolver(() => AccountType)
+export class AccountResolver {
+  @Query(() => AccountType, { nullable: true, description: 'An account you belong to; null for any other id, existing or not.' })
+  async account(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<Account | null> {
+    const viewer = requireViewer(context);
+    const accountId = parseInput(idField, id);
+    // Not a member and no such account look the same, so ids cannot be probed.
+    const membership = await context.services.memberships.findMembership(viewer.userId, accountId);
+    return membership ? context.loaders.accounts.load(accountId) : null;
+  }
+
+  @FieldResolver(() => [MembershipType], { description: 'Needs members:r in this account.' })
+  members(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<Membership[]> {
+    return context.services.memberships.membersOfAccount(account.id);
+  }
+}

@@ -1,0 +1,45 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../context';
+import type { Account, Membership, User } from '../generated/prisma/client';
+import { requireViewer } from '../permissions/viewer';
+import { UserType } from '../users/user.type';
+import { AccountType } from './account.type';
+import { AddMemberInput, RemoveMemberInput, SetMemberRoleInput } from './membership.inputs';
+import { MembershipType } from './membership.type';
+
+type MembershipRecord = Membership & { user?: User; account?: Account };
+
+@Resolver(() => MembershipType)
+export class MembershipResolver {
+  @Mutation(() => MembershipType, { description: 'Adds an existing user, by email. Needs members:c in that account.' })
+  addMember(@Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() context: GraphQLContext): Promise<MembershipRecord> {
+    return context.services.memberships.addMember(requireViewer(context), input);
+  }
+
+  @Mutation(() => MembershipType, {
+    description: 'Needs members:u. Nobody can raise a role above their own, and the last owner cannot be demoted.',
+  })
+  setMemberRole(@Arg('input', () => SetMemberRoleInput) input: SetMemberRoleInput, @Ctx() context: GraphQLContext): Promise<MembershipRecord> {
+    return context.services.memberships.setMemberRole(requireViewer(context), input);
+  }
+
+  @Mutation(() => Boolean, { description: "Needs members:d. Ends the member's sessions in that account at once." })
+  removeMember(@Arg('input', () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() context: GraphQLContext): Promise<boolean> {
+    return context.services.memberships.removeMember(requireViewer(context), input);
+  }
+
+  @FieldResolver(() => String)
+  role(@Root() membership: MembershipRecord): string {
+    return membership.roleName;
+  }
+
+  @FieldResolver(() => UserType)
+  async user(@Root() membership: MembershipRecord, @Ctx() context: GraphQLContext): Promise<User> {
+    return membership.user ?? ((await context.loaders.users.load(membership.userId)) as User);
+  }
+
+  @FieldResolver(() => AccountType)
+  async account(@Root() membership: MembershipRecord, @Ctx() context: GraphQLContext): Promise<Account> {
+    return membership.account ?? ((await context.loaders.accounts.load(membership.accountId)) as Account);
+  }
+}

@@ -1,0 +1,62 @@
+import type { PrismaClient } from '../generated/prisma/client';
+
+/** c, r, u, d: what a role may do to one feature. */
+export type Operation = 'c' | 'r' | 'u' | 'd';
+
+export interface Permission {
+  readonly feature: string;
+  /** A subset of "crud", in that order. */
+  readonly access: string;
+}
+
+export interface Role {
+  readonly name: string;
+  /** Orders roles: nobody may grant, change or remove a role ranked above their own. */
+  readonly rank: number;
+  readonly permissions: readonly Permission[];
+}
+
+export const BuiltInRole = { owner: 'owner', admin: 'admin', member: 'member', guest: 'guest' } as const;
+
+/**
+ * The roles and their permissions, loaded once at start. Roles live in the database (seeded by a
+ * migration) so deployments can see them with SQL, but they change only with a migration, so
+ * every permission check is an in-memory lookup.
+ */
+export class RoleCatalog {
+  private readonly byName: ReadonlyMap<string, Role>;
+
+  constructor(roles: readonly Role[]) {
+    this.byName = new Map(roles.map((role) => [role.name, role]));
+  }
+
+  static async load(prisma: PrismaClient): Promise<RoleCatalog> {
+    const rows = await prisma.role.findMany({ include: { permissions: true }, orderBy: { rank: 'desc' } });
+    return new RoleCatalog(
+      rows.map((row) => ({
+        name: row.name,
+        rank: row.rank,
+        permissions: row.permissions
+          .map(({ feature, access }) => ({ feature, access }))
+          .sort((a, b) => a.feature.localeCompare(b.feature)),
+      })),
+    );
+  }
+
+  find(name: string): Role | undefined {
+    return this.byName.get(name);
+  }
+
+  /** An unknown role grants nothing and ranks below every real one. */
+  rankOf(name: string): number {
+    return this.byName.get(name)?.rank ?? Number.NEGATIVE_INFINITY;
+  }
+
+  permissionsOf(name: string): readonly Permission[] {
+    return this.byName.get(name)?.permissions ?? [];
+  }
+
+  can(roleName: string, feature: string, operation: Operation): boolean {
+    return this.permissionsOf(roleName).some((permission) => permission.feature === feature && permission.access.includes(operation));
+  }
+}

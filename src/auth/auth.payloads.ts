@@ -1,0 +1,67 @@
+import { createUnionType, Field, ID, ObjectType } from 'type-graphql';
+import { AccountType } from '../accounts/account.type';
+import { PermissionType } from '../accounts/permission.type';
+import { UserType } from '../users/user.type';
+
+@ObjectType('AuthPayload', { description: 'A started session: its tokens, who it is for and what it may do.' })
+export class AuthPayloadType {
+  @Field(() => String, { description: 'Always "Bearer".' })
+  tokenType!: string;
+
+  @Field(() => String, { description: 'JWT (typ at+jwt) to send as "Authorization: Bearer <token>".' })
+  accessToken!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => String, { description: 'Opaque and single use: every refresh returns a new one.' })
+  refreshToken!: string;
+
+  @Field(() => Date)
+  refreshExpiresAt!: Date;
+
+  @Field(() => UserType)
+  user!: UserType;
+
+  @Field(() => AccountType)
+  account!: AccountType;
+
+  @Field(() => String)
+  role!: string;
+
+  @Field(() => [PermissionType])
+  access!: PermissionType[];
+}
+
+@ObjectType('AccountOption')
+export class AccountOptionType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  role!: string;
+}
+
+@ObjectType('AccountSelectionRequired', { description: 'The user belongs to several accounts: pick one with selectAccount.' })
+export class AccountSelectionRequiredType {
+  @Field(() => String, { description: 'Short-lived and single use; good only for selectAccount and loginAccounts.' })
+  selectionToken!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => [AccountOptionType])
+  accounts!: AccountOptionType[];
+
+  @Field(() => ID, { nullable: true, description: 'The account last logged into, set whenever the user has one.' })
+  lastAccountId!: string | null;
+}
+
+export const LoginResult = createUnionType({
+  name: 'LoginResult',
+  types: () => [AuthPayloadType, AccountSelectionRequiredType] as const,
+  resolveType: (value) => ('selectionToken' in value ? AccountSelectionRequiredType : AuthPayloadType),
+});

@@ -1,0 +1,33 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../context';
+import { actAs } from '../permissions/viewer';
+import type { SessionGrant } from '../sessions/session.service';
+import type { AccountChoice, LoginOutcome } from './auth.service';
+import { LoginInput, SelectAccountInput, SignUpInput } from './auth.inputs';
+import { AccountSelectionRequiredType, AuthPayloadType, LoginResult } from './auth.payloads';
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthPayloadType, { description: 'Creates a user, their own account (as owner) and a session.' })
+  signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
+    return context.services.auth.signUp(input, context.request).then((grant) => actAs(context, grant));
+  }
+
+  @Mutation(() => LoginResult, {
+    description: 'AuthPayload when the user has one account (or accountId names one of theirs); AccountSelectionRequired when there are several.',
+  })
+  async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
+    const outcome = await context.services.auth.login(input, context.request);
+    return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
+  }
+
+  @Mutation(() => AuthPayloadType, { description: 'Completes a login that returned AccountSelectionRequired.' })
+  selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
+    return context.services.auth.selectAccount(input).then((grant) => actAs(context, grant));
+  }
+
+  @Query(() => AccountSelectionRequiredType, { description: 'The account list of a pending selection again, for a separate selection page.' })
+  loginAccounts(@Arg('selectionToken', () => String) selectionToken: string, @Ctx() context: GraphQLContext): Promise<AccountChoice> {
+    return context.services.auth.loginAccounts(selectionToken);
+  }
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const MIN_SECRET_BYTES = 32;
+const DAY_SECONDS = 24 * 60 * 60;
+
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: integer(4000, 0, 65_535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((value) => (value === 'true' ? true : value === 'false' ? false : value)),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: integer(10, 1, 1000),
+  JWT_SECRET: optionalText,
+  JWT_ISSUER: z.string().trim().min(1).default('gatehouse'),
+  JWT_AUDIENCE: z.string().trim().min(1).default('gatehouse'),
+  JWT_CLOCK_TOLERANCE_SECONDS: integer(5, 0, 300),
+  ACCESS_TOKEN_TTL_SECONDS: integer(15 * 60, 10, DAY_SECONDS),
+  SELECTION_TOKEN_TTL_SECONDS: integer(5 * 60, 10, 60 * 60),
+  SESSION_IDLE_TTL_SECONDS: integer(7 * DAY_SECONDS, 60, 365 * DAY_SECONDS),
+  SESSION_ABSOLUTE_TTL_SECONDS: integer(30 * DAY_SECONDS, 60, 365 * DAY_SECONDS),
+  REFRESH_REUSE_GRACE_SECONDS: integer(10, 0, 300),
+  PASSWORD_MIN_LENGTH: integer(12, 8, 256),
+  ARGON2_MEMORY_KIB: integer(19_456, 1024, 4 * 1024 * 1024),
+  ARGON2_ITERATIONS: integer(2, 1, 100),
+  ARGON2_PARALLELISM: integer(1, 1, 64),
+  PASSWORD_HASH_CONCURRENCY: integer(Math.max(1, Math.min(4, availableParallelism())), 1, 256),
+  PASSWORD_HASH_QUEUE_LIMIT: integer(256, 0, 100_000),
+  GRAPHQL_BODY_LIMIT: z.string().trim().min(1).default('100kb'),
+});
+
+type Environment = z.infer<typeof environmentSchema>;
+
+export type DatabaseConfig =
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+
+export interface Config {
+  readonly environment: Environment['NODE_ENV'];
+  readonly isDevelopment: boolean;
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: Environment['LOG_LEVEL'];
+  readonly trustProxy: boolean | string;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly graphqlBodyLimit: string;
+  readonly tokens: {
+    readonly secret: Buffer;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly clockToleranceSeconds: number;
+    readonly accessTokenTtlSeconds: number;
+    readonly selectionTokenTtlSeconds: number;
+  };
+  readonly sessions: {
+    readonly idleTtlSeconds: number;
+    readonly absoluteTtlSeconds: number;
+    readonly refreshReuseGraceSeconds: number;
+  };
+  readonly passwords: {
+    readonly minLength: number;
+    readonly maxLength: number;
+    readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+    readonly hashConcurrency: number;
+    readonly hashQueueLimit: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the environment once. Every invalid variable is named in the thrown
+ * ConfigError, so a bad deployment stops at start-up instead of failing on the first request.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  const isProduction = values.NODE_ENV === 'production';
+  const dataDir = path.resolve(values.DATA_DIR);
+
+  if (values.SESSION_IDLE_TTL_SECONDS > values.SESSION_ABSOLUTE_TTL_SECONDS) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TTL_SECONDS: must not exceed SESSION_ABSOLUTE_TTL_SECONDS');
+  }
+
+  return Object.freeze({
+    environment: values.NODE_ENV,
+    isDevelopment: values.NODE_ENV === 'development',
+    isProduction,
+    host: values.HOST,
+    port: values.PORT,
+    logLevel: values.LOG_LEVEL,
+    trustProxy: values.TRUST_PROXY,
+    dataDir,
+    database: databaseConfig(values.DATABASE_URL, values.DATABASE_POOL_SIZE, dataDir),
+    graphqlBodyLimit: values.GRAPHQL_BODY_LIMIT,
+    tokens: Object.freeze({
+      secret: resolveJwtSecret(values.JWT_SECRET, isProduction, dataDir),
+      issuer: values.JWT_ISSUER,
+      audience: values.JWT_AUDIENCE,
+      clockToleranceSeconds: values.JWT_CLOCK_TOLERANCE_SECONDS,
+      accessTokenTtlSeconds: values.ACCESS_TOKEN_TTL_SECONDS,
+      selectionTokenTtlSeconds: values.SELECTION_TOKEN_TTL_SECONDS,
+    }),
+    sessions: Object.freeze({
+      idleTtlSeconds: values.SESSION_IDLE_TTL_SECONDS,
+      absoluteTtlSeconds: values.SESSION_ABSOLUTE_TTL_SECONDS,
+      refreshReuseGraceSeconds: values.REFRESH_REUSE_GRACE_SECONDS,
+    }),
+    passwords: Object.freeze({
+      minLength: values.PASSWORD_MIN_LENGTH,
+      maxLength: 256,
+      argon2: Object.freeze({
+        memoryCost: values.ARGON2_MEMORY_KIB,
+        timeCost: values.ARGON2_ITERATIONS,
+        parallelism: values.ARGON2_PARALLELISM,
+      }),
+      hashConcurrency: values.PASSWORD_HASH_CONCURRENCY,
+      hashQueueLimit: values.PASSWORD_HASH_QUEUE_LIMIT,
+    }),
+  });
+}
+
+function databaseConfig(url: string | undefined, poolSize: number, dataDir: string): DatabaseConfig {
+  return url ? { kind: 'postgres', url, poolSize } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+}
+
+function resolveJwtSecret(configured: string | undefined, isProduction: boolean, dataDir: string): Buffer {
+  if (configured !== undefined) {
+    const secret = Buffer.from(configured, 'utf8');
+    // Length alone lets "aaaa…" through; a real random secret (even hex) has many distinct bytes.
+    if (secret.length < MIN_SECRET_BYTES || new Set(secret).size < 8) {
+      throw new ConfigError(
+        `Invalid configuration:\n  JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`,
+      );
+    }
+    return secret;
+  }
+  if (isProduction) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+  return readOrCreateDevelopmentSecret(dataDir);
+}
+
+/** Development convenience: one CSPRNG secret per data directory, so tokens survive restarts. */
+function readOrCreateDevelopmentSecret(dataDir: string): Buffer {
+  const secretFile = path.join(dataDir, 'jwt-secret');
+  if (existsSync(secretFile)) {
+    return Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'base64url');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48);
+  writeFileSync(secretFile, secret.toString('base64url'), { mode: 0o600, flag: 'wx' });
+  chmodSync(secretFile, 0o600);
+  return secret;
+}

@@ -1,0 +1,82 @@
+import type { Request } from 'express';
+import type { Permission } from './accounts/roles';
+import { createDataLoaders } from './data-loaders';
+import type { DataLoaders } from './data-loaders';
+import { ErrorReason, isAppError, unauthenticated } from './errors';
+import type { AppError } from './errors';
+import type { PrismaClient } from './generated/prisma/client';
+import { readRequestMetadata } from './http/request-metadata';
+import type { RequestMetadata } from './http/request-metadata';
+import type { Services } from './services';
+import type { AccessTokens } from './tokens/access-tokens';
+
+/** The caller behind a valid access token whose session is still live. */
+export interface Viewer {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly accountId: string;
+  readonly role: string;
+  readonly access: readonly Permission[];
+  readonly clientId: string | null;
+}
+
+export interface GraphQLContext {
+  /**
+   * Set from the bearer token; replaced when a mutation in this request authenticates (signUp, login,
+   * refresh …), so the payload it returns is read with the new session's rights.
+   */
+  viewer: Viewer | null;
+  /**
+   * Why a presented bearer token was refused (null when none was sent or it was good). Rules decide
+   * what that means per field: see permissions/rules.ts.
+   */
+  readonly tokenError: AppError | null;
+  readonly request: RequestMetadata;
+  readonly services: Services;
+  readonly loaders: DataLoaders;
+}
+
+export interface ContextBuilderOptions {
+  readonly accessTokens: AccessTokens;
+  readonly services: Services;
+  readonly prisma: PrismaClient;
+}
+
+const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
+
+/**
+ * Authorization header → viewer. The JWT is verified (algorithm pinned, issuer, audience, expiry),
+ * then its session is looked up by primary key, so logout and revocation take effect at once. That
+ * lookup also loads the user, which `me` then reads from the loader without a second query.
+ */
+export function createContextBuilder(options: ContextBuilderOptions) {
+  return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
+    const loaders = createDataLoaders(options.prisma);
+    const base = { request: readRequestMetadata(req), services: options.services, loaders };
+    const header = req.get('authorization');
+    if (header === undefined || header.trim() === '') return { ...base, viewer: null, tokenError: null };
+
+    const token = BEARER.exec(header)?.[1];
+    if (!token) {
+      return { ...base, viewer: null, tokenError: unauthenticated(ErrorReason.INVALID_TOKEN, 'Expected "Authorization: Bearer <token>".') };
+    }
+    try {
+      const claims = options.accessTokens.verify(token);
+      const session = await options.services.sessions.findLive(claims);
+      loaders.users.prime(session.user.id, session.user);
+      loaders.accounts.prime(session.account.id, session.account);
+      const viewer: Viewer = {
+        userId: claims.sub,
+        sessionId: claims.sid,
+        accountId: claims.acc,
+        role: claims.role,
+        access: options.services.roles.permissionsOf(claims.role),
+        clientId: session.clientId,
+      };
+      return { ...base, viewer, tokenError: null };
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return { ...base, viewer: null, tokenError: error };
+    }
+  };
+}

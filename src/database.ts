@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { DatabaseConfig } from './config';
+import { PrismaClient } from './generated/prisma/client';
+
+/** Plain SQL on the same database, for what Prisma's client does not do: migrations and readiness. */
+export interface SqlConnection {
+  /** Runs a script of one or more statements, without parameters. */
+  executeScript(sql: string): Promise<void>;
+  query<Row>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
+  /** Runs work on one connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
+  transaction<T>(work: (connection: SqlConnection) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  readonly kind: DatabaseConfig['kind'];
+  readonly prisma: PrismaClient;
+  readonly sql: SqlConnection;
+  /** Round-trips to the database; throws when it is unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config.url, config.poolSize);
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const sql = pgliteConnection(client);
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    ping: async () => {
+      await client.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}
+
+type PgliteQueryable = Pick<PGlite, 'exec' | 'query'>;
+
+function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 'transaction'>>): SqlConnection {
+  return {
+    executeScript: async (script) => {
+      await client.exec(script);
+    },
+    query: async <Row>(text: string, parameters: readonly unknown[] = []) =>
+      (await client.query<Row>(text, [...parameters])).rows,
+    transaction: async (work) => {
+      if (!client.transaction) throw new Error('Nested transactions are not supported');
+      return client.transaction((transaction) => work(pgliteConnection(transaction)));
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new Pool({
+    connectionString: url,
+    max: poolSize,
+    // Fail fast when the database is down instead of queueing requests until clients time out.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql = postgresConnection(pool);
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function postgresConnection(pool: Pool): SqlConnection {
+  return {
+    executeScript: async (script) => {
+      await pool.query(script);
+    },
+    query: async <Row>(text: string, parameters: readonly unknown[] = []) =>
+      (await pool.query(text, [...parameters])).rows as Row[],
+    transaction: async (work) => {
+      const client = await pool.connect();
+      const connection: SqlConnection = {
+        executeScript: async (script) => {
+          await client.query(script);
+        },
+        query: async <Row>(text: string, parameters: readonly unknown[] = []) =>
+          (await client.query(text, [...parameters])).rows as Row[],
+        transaction: () => Promise.reject(new Error('Nested transactions are not supported')),
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await work(connection);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

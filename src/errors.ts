@@ -1,0 +1,71 @@
+import { GraphQLError } from 'graphql';
+
+/** The closed set of `extensions.code` values Gatehouse answers with. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Finer-grained, stable reasons carried in `extensions.reason`. */
+export const ErrorReason = {
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  SESSION_REVOKED: 'SESSION_REVOKED',
+  SESSION_EXPIRED: 'SESSION_EXPIRED',
+  REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
+  CLIENT_MISMATCH: 'CLIENT_MISMATCH',
+  NOT_A_MEMBER: 'NOT_A_MEMBER',
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  USERNAME_TAKEN: 'USERNAME_TAKEN',
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
+  INVALID_VALUE: 'INVALID_VALUE',
+  MISSING_PERMISSION: 'MISSING_PERMISSION',
+  ROLE_TOO_HIGH: 'ROLE_TOO_HIGH',
+  LAST_OWNER: 'LAST_OWNER',
+  ALREADY_MEMBER: 'ALREADY_MEMBER',
+  SERVER_BUSY: 'SERVER_BUSY',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+} as const;
+export type ErrorReason = (typeof ErrorReason)[keyof typeof ErrorReason];
+
+interface AppErrorDetails {
+  readonly reason?: ErrorReason;
+  /** The input field at fault, for BAD_USER_INPUT. */
+  readonly field?: string;
+  readonly [extra: string]: unknown;
+}
+
+/**
+ * The only error type whose message and extensions reach clients as written.
+ * Anything else is masked by formatError (see http/format-error.ts).
+ */
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, details: AppErrorDetails = {}) {
+    super(message, { extensions: { ...details, code } });
+    this.code = code;
+    this.name = 'AppError';
+  }
+}
+
+export const badUserInput = (field: string, message: string, reason: ErrorReason = ErrorReason.INVALID_VALUE): AppError =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { field, reason });
+
+export const unauthenticated = (reason: ErrorReason, message = 'Not authenticated.'): AppError =>
+  new AppError(ErrorCode.UNAUTHENTICATED, message, { reason });
+
+/** One answer for unknown user and wrong password, so login cannot be used to probe for accounts. */
+export const invalidCredentials = (): AppError =>
+  unauthenticated(ErrorReason.INVALID_CREDENTIALS, 'Invalid credentials.');
+
+export const forbidden = (reason: ErrorReason, message = 'Not allowed.'): AppError =>
+  new AppError(ErrorCode.FORBIDDEN, message, { reason });
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

@@ -1,0 +1,62 @@
+import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { Sema } from 'async-sema';
+import { AppError, ErrorCode, ErrorReason } from '../errors';
+
+export interface Argon2Parameters {
+  readonly memoryCost: number;
+  readonly timeCost: number;
+  readonly parallelism: number;
+}
+
+export interface PasswordHasherOptions {
+  readonly argon2: Argon2Parameters;
+  /** Hashes running at once. argon2 runs on libuv's thread pool; leaving threads free keeps DNS, fs and crypto responsive. */
+  readonly concurrency: number;
+  /** Hashes waiting beyond that before new ones are shed with SERVICE_UNAVAILABLE instead of queueing without end. */
+  readonly queueLimit: number;
+}
+
+/**
+ * argon2id hashing with bounded concurrency. Every verification costs one full hash, including
+ * for unknown users (verifyNothing), so response time does not reveal whether an account exists.
+ */
+export class PasswordHasher {
+  private readonly slots: Sema;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly options: PasswordHasherOptions) {
+    this.slots = new Sema(options.concurrency);
+  }
+
+  hash(password: string): Promise<string> {
+    return this.withSlot(() => argon2.hash(password, { type: argon2.argon2id, ...this.options.argon2 }));
+  }
+
+  /** True when the password matches. A malformed stored hash counts as no match, never a crash. */
+  verify(storedHash: string, password: string): Promise<boolean> {
+    return this.withSlot(() => argon2.verify(storedHash, password).catch(() => false));
+  }
+
+  /** Does the work of a failed verification for a user that does not exist. */
+  async verifyNothing(password: string): Promise<false> {
+    this.dummyHash ??= this.hash(randomBytes(32).toString('base64url'));
+    await this.verify(await this.dummyHash, password);
+    return false;
+  }
+
+  private async withSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.slots.nrWaiting() >= this.options.queueLimit) {
+      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The server is busy; try again shortly.', {
+        reason: ErrorReason.SERVER_BUSY,
+        retryAfter: 1,
+      });
+    }
+    await this.slots.acquire();
+    try {
+      return await work();
+    } finally {
+      this.slots.release();
+    }
+  }
+}

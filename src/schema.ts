@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { applyMiddleware } from 'graphql-middleware';
+import { buildSchema } from 'type-graphql';
+import { AccountResolver } from './accounts/account.resolver';
+import { MembershipResolver } from './accounts/membership.resolver';
+import { AuthResolver } from './auth/auth.resolver';
+import { createPermissions } from './permissions/permissions';
+import { SessionResolver } from './sessions/session.resolver';
+import { UserResolver } from './users/user.resolver';
+
+const resolvers = [AuthResolver, SessionResolver, UserResolver, AccountResolver, MembershipResolver] as const;
+
+/** The type-graphql schema before permissions: what the SDL describes. */
+export function buildGatehouseSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    // Inputs are validated by the services (zod), where the rules live next to the data they guard.
+    validate: false,
+    emitSchemaFile: false,
+  });
+}
+
+/** The executable schema: the built schema with graphql-shield's permission layer applied. */
+export async function createSchema(): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildGatehouseSchema(), createPermissions());
+}

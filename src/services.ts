@@ -1,0 +1,12 @@
+import type { MembershipService } from './accounts/membership.service';
+import type { RoleCatalog } from './accounts/roles';
+import type { AuthService } from './auth/auth.service';
+import type { SessionService } from './sessions/session.service';
+
+/** The services resolvers call, wired once by createApp. */
+export interface Services {
+  readonly auth: AuthService;
+  readonly sessions: SessionService;
+  readonly memberships: MembershipService;
+  readonly roles: RoleCatalog;
+}

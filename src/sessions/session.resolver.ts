@@ -1,0 +1,47 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { RefreshTokenInput, LogoutInput } from '../auth/auth.inputs';
+import { AuthPayloadType } from '../auth/auth.payloads';
+import type { GraphQLContext } from '../context';
+import { ErrorReason, unauthenticated } from '../errors';
+import { clientIdField, idField, parseInput, tokenField } from '../input-validation';
+import { actAs, requireViewer } from '../permissions/viewer';
+import type { SessionGrant, SessionInfo } from './session.service';
+import { SessionInfoType } from './session-info.type';
+
+@Resolver()
+export class SessionResolver {
+  @Query(() => SessionInfoType, { nullable: true, description: "The bearer's session; null when anonymous." })
+  currentSession(@Ctx() context: GraphQLContext): Promise<SessionInfo | null> {
+    const { viewer } = context;
+    return viewer ? context.services.sessions.describe(viewer.sessionId, viewer.role) : Promise.resolve(null);
+  }
+
+  @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
+  refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
+    const refreshToken = parseInput(tokenField, input.refreshToken);
+    const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId);
+    return context.services.sessions.refresh(refreshToken, clientId).then((grant) => actAs(context, grant));
+  }
+
+  @Mutation(() => AuthPayloadType, { description: 'Moves to another of your accounts: a new session there; the current one ends.' })
+  switchAccount(@Arg('accountId', () => ID) accountId: string, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
+    const viewer = requireViewer(context);
+    return context.services.sessions
+      .switchAccount(viewer.sessionId, parseInput(idField, accountId), context.request)
+      .then((grant) => actAs(context, grant));
+  }
+
+  @Mutation(() => Boolean, {
+    description: "Ends the bearer's session (or the refresh token's); allSessions: true ends every session of the user.",
+  })
+  logout(@Arg('input', () => LogoutInput, { nullable: true }) input: LogoutInput | null, @Ctx() context: GraphQLContext): Promise<boolean> {
+    const refreshToken = input?.refreshToken == null ? null : parseInput(tokenField, input.refreshToken);
+    // Without a live bearer, the refresh token is the proof of possession; with neither there is nothing to end.
+    if (!context.viewer && refreshToken === null) throw context.tokenError ?? unauthenticated(ErrorReason.INVALID_TOKEN);
+    return context.services.sessions.logout({
+      bearer: context.viewer,
+      refreshToken,
+      allSessions: input?.allSessions === true,
+    });
+  }
+}
