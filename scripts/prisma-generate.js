@@ -11,6 +11,13 @@ const env = {
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   CHECKPOINT_DISABLE: '1',
 };
-const cli = require.resolve('prisma/build/index.js', { paths: [path.resolve(__dirname, '..')] });
+let cli;
+try {
+  cli = require.resolve('prisma/build/index.js', { paths: [path.resolve(__dirname, '..')] });
+} catch {
+  // A production install (npm ci --omit=dev) has no Prisma CLI; it runs the compiled client in dist/.
+  console.error('prisma CLI not installed (production install?): skipping client generation.');
+  process.exit(0);
+}
 const result = spawnSync(process.execPath, [cli, 'generate', '--no-hints'], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

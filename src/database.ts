@@ -47,9 +47,9 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-type PgliteQueryable = Pick<PGlite, 'exec' | 'query'>;
+export type PgliteQueryable = Pick<PGlite, 'exec' | 'query'>;
 
-function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 'transaction'>>): SqlConnection {
+export function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 'transaction'>>): SqlConnection {
   return {
     executeScript: async (script) => {
       await client.exec(script);

@@ -1,0 +1,42 @@
+import { PGlite } from '@electric-sql/pglite';
+import { applyMigrations, readMigrations } from '../../src/migrations';
+import { pgliteConnection } from '../../src/database';
+
+/** A bare PGlite database, without the service around it. */
+async function emptyDatabase() {
+  const client = await PGlite.create('memory://');
+  return { sql: pgliteConnection(client), close: () => client.close() };
+}
+
+describe('migrations', () => {
+  it('applies every migration once and records each as `prisma migrate deploy` would', async () => {
+    const database = await emptyDatabase();
+    const migrations = readMigrations();
+    expect(await applyMigrations(database.sql)).toEqual(migrations.map((migration) => migration.name));
+    expect(await applyMigrations(database.sql)).toEqual([]);
+
+    const rows = await database.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    expect(rows).toEqual(migrations.map((migration) => expect.objectContaining({ migration_name: migration.name, checksum: migration.checksum, applied_steps_count: 1 })));
+    expect(rows.every((row) => row.finished_at instanceof Date)).toBe(true);
+    await database.close();
+  });
+
+  it('seeds the built-in roles in rank order', async () => {
+    const database = await emptyDatabase();
+    await applyMigrations(database.sql);
+    const roles = await database.sql.query<{ name: string }>('SELECT name FROM "Role" ORDER BY rank DESC');
+    expect(roles.map((role) => role.name)).toEqual(['owner', 'admin', 'member', 'guest']);
+    await database.close();
+  });
+
+  it('leaves nothing behind when a migration fails', async () => {
+    const database = await emptyDatabase();
+    const broken = [{ name: '99990101000000_broken', script: 'CREATE TABLE "Half" (id int); SELECT no_such_function();', checksum: 'x'.repeat(64) }];
+    await expect(applyMigrations(database.sql, broken)).rejects.toThrow();
+    const tables = await database.sql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'");
+    expect(tables).toEqual([]);
+    await database.close();
+  });
+});
