@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { addSeconds, toUnixSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
+import { idField } from '../input-validation';
 
 /** RFC 9068: access tokens say what they are in the header, so no other JWT can be replayed as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -97,8 +98,10 @@ export class AccessTokens {
 function isAccessTokenClaims(payload: unknown): payload is AccessTokenClaims {
   if (typeof payload !== 'object' || payload === null) return false;
   const claims = payload as Record<string, unknown>;
+  // sub, sid and acc are looked up as uuid columns: anything else must be refused here as a bad token, not fail as a query error.
   return (
-    ['sub', 'sid', 'acc', 'role', 'jti'].every((name) => typeof claims[name] === 'string') &&
+    ['sub', 'sid', 'acc'].every((name) => idField.safeParse(claims[name]).success) &&
+    ['role', 'jti'].every((name) => typeof claims[name] === 'string') &&
     typeof claims.exp === 'number' &&
     typeof claims.iat === 'number'
   );

@@ -71,3 +71,28 @@ export async function loginTo(server: TestServer, user: SignedUpUser, accountId:
   if (response.errors) throw new Error(`login failed: ${JSON.stringify(response.errors)}`);
   return response.data!.login as { accessToken: string; refreshToken: string; role: string };
 }
+
+export const ME = `query Me { me { id email } }`;
+
+export const SWITCH_ACCOUNT = `mutation Switch($accountId: ID!) { switchAccount(accountId: $accountId) { ${AUTH_PAYLOAD_FIELDS} } }`;
+
+/** Two signed-up users; `member` is added to `owner`'s account with `role`, so they belong to two accounts. */
+export async function memberOfTwoAccounts(server: TestServer, role = 'member'): Promise<{ owner: SignedUpUser; member: SignedUpUser }> {
+  const owner = await signUp(server, { accountName: 'Shared Workshop' });
+  const member = await signUp(server, { accountName: 'Own Studio' });
+  await addMember(server, owner, member, role);
+  return { owner, member };
+}
+
+export const LOGOUT = `mutation Logout($input: LogoutInput) { logout(input: $input) }`;
+
+/** Presents a refresh token; the raw response, so a test can assert on the refusal as well as the pair. */
+export const presentRefreshToken = (server: TestServer, refreshToken: string, clientId?: string | null) =>
+  server.graphql(REFRESH, { input: { refreshToken, clientId } });
+
+/** A JWT's claims, read without verifying it: for asserting on what the service signed. */
+export function decodeJwtPayload(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1];
+  if (payload === undefined) throw new Error('not a JWT');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}

@@ -1,0 +1,173 @@
+import { AUTH_PAYLOAD_FIELDS, LOGIN, ME, memberOfTwoAccounts, signUp, SWITCH_ACCOUNT } from '../support/factories';
+import type { SignedUpUser } from '../support/factories';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { selectAccount(input: $input) { ${AUTH_PAYLOAD_FIELDS} } }`;
+const LOGIN_ACCOUNTS = `query LoginAccounts($selectionToken: String!) {
+  loginAccounts(selectionToken: $selectionToken) { selectionToken expiresAt lastAccountId accounts { id name role } }
+}`;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+async function startLogin(user: SignedUpUser): Promise<string> {
+  const response = await server.graphql(LOGIN, { input: { email: user.email, password: user.password } });
+  expect(response.data?.login?.__typename).toBe('AccountSelectionRequired');
+  return response.data!.login.selectionToken;
+}
+
+const selectAccount = (selectionToken: string, accountId: string) =>
+  server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId } });
+
+describe('login with several accounts', () => {
+  it('asks a user in two accounts to choose, listing both with their roles and the last one used', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server, 'admin');
+
+    const response = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
+
+    expect(response.errors).toBeUndefined();
+    const choice = response.data!.login;
+    expect(choice).toMatchObject({ __typename: 'AccountSelectionRequired', lastAccountId: member.accountId });
+    expect(choice.selectionToken).toMatch(/^ghs_/);
+    expect(choice.accounts).toHaveLength(2);
+    expect(choice.accounts).toEqual(
+      expect.arrayContaining([
+        { id: member.accountId, name: 'Own Studio', role: 'owner' },
+        { id: owner.accountId, name: 'Shared Workshop', role: 'admin' },
+      ]),
+    );
+    expect(await server.prisma.session.count({ where: { userId: member.userId } })).toBe(1);
+  });
+
+  it('reports the account most recently logged into as lastAccountId', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    await server.graphql(LOGIN, { input: { email: member.email, password: member.password, accountId: owner.accountId } });
+
+    const response = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
+
+    expect(response.data!.login).toMatchObject({ __typename: 'AccountSelectionRequired', lastAccountId: owner.accountId });
+  });
+
+  it('lists the accounts of a pending selection again through loginAccounts', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    const selectionToken = await startLogin(member);
+
+    const response = await server.graphql(LOGIN_ACCOUNTS, { selectionToken });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.loginAccounts.lastAccountId).toBe(member.accountId);
+    expect(response.data!.loginAccounts.accounts).toEqual(
+      expect.arrayContaining([
+        { id: member.accountId, name: 'Own Studio', role: 'owner' },
+        { id: owner.accountId, name: 'Shared Workshop', role: 'member' },
+      ]),
+    );
+  });
+
+  it('completes the login into the chosen account with the role held there', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server, 'guest');
+    const selectionToken = await startLogin(member);
+
+    const response = await selectAccount(selectionToken, owner.accountId);
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.selectAccount).toMatchObject({ role: 'guest', user: { id: member.userId }, account: { id: owner.accountId } });
+    const me = await server.graphql(ME, {}, { token: response.data!.selectAccount.accessToken });
+    expect(me.data!.me).toEqual({ id: member.userId, email: member.email });
+    expect(await server.prisma.session.count({ where: { userId: member.userId, accountId: owner.accountId } })).toBe(1);
+  });
+
+  it('spends the selection token: a second selectAccount with it is UNAUTHENTICATED', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    const selectionToken = await startLogin(member);
+    await selectAccount(selectionToken, owner.accountId);
+
+    const again = await selectAccount(selectionToken, member.accountId);
+
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await server.prisma.session.count({ where: { userId: member.userId } })).toBe(2);
+  });
+
+  it('lets only one of two concurrent selectAccount calls with the same token through', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    const selectionToken = await startLogin(member);
+
+    const results = await Promise.all([selectAccount(selectionToken, owner.accountId), selectAccount(selectionToken, member.accountId)]);
+
+    const codes = results.map((result) => result.errors?.[0]?.extensions?.code ?? 'OK').sort();
+    expect(codes).toEqual(['OK', 'UNAUTHENTICATED']);
+    expect(await server.prisma.session.count({ where: { userId: member.userId } })).toBe(2);
+  });
+
+  it('refuses an account the user is not in with FORBIDDEN NOT_A_MEMBER without spending the token', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    const stranger = await signUp(server);
+    const selectionToken = await startLogin(member);
+
+    const wrongPick = await selectAccount(selectionToken, stranger.accountId);
+    const rightPick = await selectAccount(selectionToken, owner.accountId);
+
+    expect(wrongPick.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_A_MEMBER' });
+    expect(rightPick.errors).toBeUndefined();
+    expect(rightPick.data!.selectAccount.account.id).toBe(owner.accountId);
+  });
+
+  it('refuses an expired selection token with TOKEN_EXPIRED', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    const selectionToken = await startLogin(member);
+    server.clock.advance(server.config.tokens.selectionTokenTtlSeconds + 1);
+
+    const listed = await server.graphql(LOGIN_ACCOUNTS, { selectionToken });
+    const selected = await selectAccount(selectionToken, owner.accountId);
+
+    expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+    expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+    expect(await server.prisma.session.count({ where: { userId: member.userId, accountId: owner.accountId } })).toBe(0);
+  });
+
+  it.each([
+    ['a refresh token', (user: SignedUpUser) => user.refreshToken],
+    ['an access token', (user: SignedUpUser) => user.accessToken],
+    ["a refresh token's id and secret under the selection prefix", (user: SignedUpUser) => user.refreshToken.replace(/^ghr_/, 'ghs_')],
+  ])('refuses %s as a selection token', async (_case, tokenOf) => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+
+    const listed = await server.graphql(LOGIN_ACCOUNTS, { selectionToken: tokenOf(member) });
+    const selected = await selectAccount(tokenOf(member), owner.accountId);
+
+    expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await server.prisma.session.count({ where: { userId: member.userId, accountId: owner.accountId } })).toBe(0);
+  });
+});
+
+describe('switchAccount', () => {
+  it('moves a signed-in user to their other account and ends the session they came from', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server, 'admin');
+
+    const response = await server.graphql(SWITCH_ACCOUNT, { accountId: owner.accountId }, { token: member.accessToken });
+
+    expect(response.errors).toBeUndefined();
+    const payload = response.data!.switchAccount;
+    expect(payload).toMatchObject({ role: 'admin', user: { id: member.userId }, account: { id: owner.accountId } });
+    const meWithOld = await server.graphql(ME, {}, { token: member.accessToken });
+    expect(meWithOld.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+    const meWithNew = await server.graphql(ME, {}, { token: payload.accessToken });
+    expect(meWithNew.data!.me).toEqual({ id: member.userId, email: member.email });
+  });
+
+  it('refuses to switch into an account the user is not in with FORBIDDEN and keeps the session', async () => {
+    const user = await signUp(server);
+    const stranger = await signUp(server);
+
+    const response = await server.graphql(SWITCH_ACCOUNT, { accountId: stranger.accountId }, { token: user.accessToken });
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_A_MEMBER' });
+    const me = await server.graphql(ME, {}, { token: user.accessToken });
+    expect(me.data!.me).toEqual({ id: user.userId, email: user.email });
+  });
+});
