@@ -116,6 +116,8 @@ async function assemble(config: Config, clock: Clock, logger: Logger, database: 
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: !config.isProduction,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), noStorePlugin],
+    // main.ts owns shutdown (drain, close the database, exit 0); Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

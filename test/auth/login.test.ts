@@ -129,4 +129,10 @@ describe('login', () => {
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_A_MEMBER' });
     expect(await server.prisma.session.count({ where: { userId: user.userId } })).toBe(sessionsBefore);
   });
+  it('accepts the password typed in another Unicode form of the same characters (NFKC)', async () => {
+    const user = await signUp(server, { password: 'ｆｕｌｌｗｉｄｔｈ ｋｅｙｓ 7359 ｔａｂ' });
+    const response = await server.graphql(LOGIN, { input: { email: user.email, password: 'fullwidth keys 7359 tab' } });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.login.__typename).toBe('AuthPayload');
+  });
 });
