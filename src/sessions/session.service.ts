@@ -277,7 +277,10 @@ export class SessionService {
 
   private async presentRotatedToken(record: RefreshToken, presentedSecret: string, session: SessionWithAccount, now: Date): Promise<SessionGrant> {
     const graceMilliseconds = this.options.refreshReuseGraceSeconds * 1000;
-    const isWithinGrace = record.rotatedAt !== null && now.getTime() - record.rotatedAt.getTime() <= graceMilliseconds;
+    // Zero means no grace at all: a racing request that read the clock before the winner did, or an
+    // instance whose clock runs behind, sees a negative age, and that must not count as "just rotated".
+    const isWithinGrace =
+      graceMilliseconds > 0 && record.rotatedAt !== null && now.getTime() - record.rotatedAt.getTime() <= graceMilliseconds;
     const successor = isWithinGrace && record.replacedById
       ? await this.options.prisma.refreshToken.findUnique({ where: { id: record.replacedById } })
       : null;
