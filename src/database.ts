@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import lockfile from 'proper-lockfile';
 import type { DatabaseConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 
@@ -28,9 +29,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config.url, config.poolSize);
 }
 
+export class DatabaseInUseError extends Error {
+  override readonly name = 'DatabaseInUseError';
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const releaseLock = dataDir.startsWith('memory://') ? async () => undefined : await lockDataDirectory(dataDir);
+  const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
+    await releaseLock();
+    throw error;
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
   const sql = pgliteConnection(client);
   return {
@@ -43,8 +51,36 @@ async function openPglite(dataDir: string): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       await client.close();
+      await releaseLock();
     },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory corrupts it. Take
+ * an exclusive lock (refreshed while we run, so a crashed holder's lock goes stale) and refuse to
+ * start with a clear message instead.
+ */
+async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    return await lockfile.lock(dataDir, {
+      lockfilePath: `${dataDir}.lock`,
+      stale: 10_000,
+      update: 2_000,
+      // Long enough to outwait the stale window, so a restart right after a crash takes the lock over.
+      retries: { retries: 8, minTimeout: 200, maxTimeout: 2_000 },
+      // If another process ever takes the lock from under us, stopping is safer than writing on.
+      onCompromised: (error) => {
+        throw error;
+      },
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') {
+      throw new DatabaseInUseError(`${dataDir} is in use by another Gatehouse process; stop it, or give this one its own DATA_DIR.`);
+    }
+    throw error;
+  }
 }
 
 export type PgliteQueryable = Pick<PGlite, 'exec' | 'query'>;
