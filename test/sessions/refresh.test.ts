@@ -119,12 +119,7 @@ describe('refreshToken', () => {
         const reused = await presentRefreshToken(server(), user.refreshToken);
 
         expect(reused.status).toBe(200);
-        expect(extensionsOf(reused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_TOKEN_REUSED' });
-        const session = await server().prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(pair.accessToken) } });
-        expect(session.revokedAt).toBeInstanceOf(Date);
-        expect(session.revokedReason).toBe('REFRESH_TOKEN_REUSED');
-        expect(extensionsOf(await presentRefreshToken(server(), pair.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED' });
-        expect(extensionsOf(await me(server(), pair.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+        await expectRevokedForReuse(server(), reused, pair);
       });
 
       it('refuses a rotated token even when the clock reads a moment before the rotation was stamped', async () => {
@@ -166,12 +161,7 @@ describe('refreshToken', () => {
 
         const reused = await presentRefreshToken(server(), user.refreshToken);
 
-        expect(extensionsOf(reused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_TOKEN_REUSED' });
-        const session = await server().prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(pair.accessToken) } });
-        expect(session.revokedAt).toBeInstanceOf(Date);
-        expect(session.revokedReason).toBe('REFRESH_TOKEN_REUSED');
-        expect(extensionsOf(await presentRefreshToken(server(), pair.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED' });
-        expect(extensionsOf(await me(server(), pair.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+        await expectRevokedForReuse(server(), reused, pair);
       });
 
       it('answers the just-rotated token inside the grace window with the same successor pair and keeps the session', async () => {
@@ -388,3 +378,13 @@ describe('refreshToken', () => {
     });
   });
 });
+
+/** Reuse was answered REFRESH_TOKEN_REUSED and the whole session is gone: its newest pair works no more. */
+async function expectRevokedForReuse(server: TestServer, reused: GraphQLResponse, pair: { accessToken: string; refreshToken: string }) {
+  expect(extensionsOf(reused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_TOKEN_REUSED' });
+  const session = await server.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(pair.accessToken) } });
+  expect(session.revokedAt).toBeInstanceOf(Date);
+  expect(session.revokedReason).toBe('REFRESH_TOKEN_REUSED');
+  expect(extensionsOf(await presentRefreshToken(server, pair.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED' });
+  expect(extensionsOf(await me(server, pair.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+}
