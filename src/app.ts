@@ -7,6 +7,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { MembershipService } from './accounts/membership.service';
 import { RoleCatalog } from './accounts/roles';
+import { AuditLog } from './audit/audit-log';
 import { AuthService } from './auth/auth.service';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
@@ -15,6 +16,9 @@ import { createContextBuilder } from './context';
 import type { GraphQLContext } from './context';
 import { openDatabase } from './database';
 import type { Database } from './database';
+import type { Mailer } from './email/mailer';
+import { OutboxMailer } from './email/outbox-mailer';
+import { SmtpMailer } from './email/smtp-mailer';
 import { createErrorFormatter } from './http/format-error';
 import { createHealthRouter } from './http/health';
 import { handleHttpErrors } from './http/http-errors';
@@ -90,7 +94,11 @@ async function assemble(config: Config, clock: Clock, logger: Logger, database: 
     absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
     refreshReuseGraceSeconds: config.sessions.refreshReuseGraceSeconds,
   });
+  const audit = new AuditLog(prisma, clock, logger);
+  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
   const services: Services = {
+    audit,
+    mailer,
     roles,
     sessions,
     auth: new AuthService({

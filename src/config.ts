@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,29 @@ const environmentSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: integer(Math.max(1, Math.min(4, availableParallelism())), 1, 256),
   PASSWORD_HASH_QUEUE_LIMIT: integer(256, 0, 100_000),
   GRAPHQL_BODY_LIMIT: z.string().trim().min(1).default('100kb'),
+  GRAPHQL_MAX_DEPTH: integer(12, 2, 100),
+  GRAPHQL_MAX_COST: integer(5_000, 100, 1_000_000),
+  GRAPHQL_MAX_ALIASES: integer(15, 1, 1_000),
+  MAX_AUTH_MUTATIONS_PER_REQUEST: integer(1, 1, 20),
+  PUBLIC_URL: optionalText.pipe(z.url('must be an absolute URL').optional()),
+  SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+  MAIL_FROM: z.string().trim().min(3).default('Gatehouse <no-reply@localhost>'),
+  EMAIL_VERIFICATION_TTL_SECONDS: integer(24 * 60 * 60, 60, 30 * DAY_SECONDS),
+  PASSWORD_RESET_TTL_SECONDS: integer(30 * 60, 60, DAY_SECONDS),
+  TWO_FACTOR_CHALLENGE_TTL_SECONDS: integer(5 * 60, 30, 60 * 60),
+  TOTP_ENCRYPTION_KEY: optionalText,
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+  LOGIN_BACKOFF_AFTER_FAILURES: integer(5, 1, 1_000),
+  LOGIN_LOCK_AFTER_FAILURES: integer(10, 1, 1_000),
+  LOGIN_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
+  LOGIN_IP_MAX_FAILURES: integer(100, 1, 1_000_000),
+  LOGIN_IP_WINDOW_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
+  SIGN_UP_IP_MAX: integer(20, 1, 1_000_000),
+  SIGN_UP_IP_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
+  EMAIL_SEND_MAX: integer(5, 1, 1_000),
+  EMAIL_SEND_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
+  TWO_FACTOR_MAX_FAILURES: integer(5, 1, 1_000),
+  TWO_FACTOR_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
 });
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -82,6 +105,32 @@ export interface Config {
     readonly absoluteTtlSeconds: number;
     readonly refreshReuseGraceSeconds: number;
   };
+  readonly publicUrl: string;
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string };
+  readonly emailTokens: { readonly verificationTtlSeconds: number; readonly passwordResetTtlSeconds: number };
+  readonly twoFactor: {
+    /** AES-256-GCM key for TOTP secrets at rest. */
+    readonly encryptionKey: Buffer;
+    readonly challengeTtlSeconds: number;
+  };
+  readonly redisUrl: string | null;
+  readonly limits: {
+    readonly graphqlMaxDepth: number;
+    readonly graphqlMaxCost: number;
+    readonly graphqlMaxAliases: number;
+    readonly maxAuthMutationsPerRequest: number;
+    readonly loginBackoffAfterFailures: number;
+    readonly loginLockAfterFailures: number;
+    readonly loginLockSeconds: number;
+    readonly loginIpMaxFailures: number;
+    readonly loginIpWindowSeconds: number;
+    readonly signUpIpMax: number;
+    readonly signUpIpWindowSeconds: number;
+    readonly emailSendMax: number;
+    readonly emailSendWindowSeconds: number;
+    readonly twoFactorMaxFailures: number;
+    readonly twoFactorLockSeconds: number;
+  };
   readonly passwords: {
     readonly minLength: number;
     readonly maxLength: number;
@@ -108,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const values = parsed.data;
   const isProduction = values.NODE_ENV === 'production';
   const dataDir = path.resolve(values.DATA_DIR);
+  const jwtSecret = resolveJwtSecret(values.JWT_SECRET, isProduction, dataDir);
 
   if (values.SESSION_IDLE_TTL_SECONDS > values.SESSION_ABSOLUTE_TTL_SECONDS) {
     throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TTL_SECONDS: must not exceed SESSION_ABSOLUTE_TTL_SECONDS');
@@ -124,8 +174,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: databaseConfig(values.DATABASE_URL, values.DATABASE_POOL_SIZE, dataDir),
     graphqlBodyLimit: values.GRAPHQL_BODY_LIMIT,
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    mail: Object.freeze({ smtpUrl: values.SMTP_URL ?? null, from: values.MAIL_FROM }),
+    emailTokens: Object.freeze({
+      verificationTtlSeconds: values.EMAIL_VERIFICATION_TTL_SECONDS,
+      passwordResetTtlSeconds: values.PASSWORD_RESET_TTL_SECONDS,
+    }),
+    twoFactor: Object.freeze({
+      encryptionKey: resolveTotpKey(values.TOTP_ENCRYPTION_KEY, jwtSecret),
+      challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
+    }),
+    redisUrl: values.REDIS_URL ?? null,
+    limits: Object.freeze({
+      graphqlMaxDepth: values.GRAPHQL_MAX_DEPTH,
+      graphqlMaxCost: values.GRAPHQL_MAX_COST,
+      graphqlMaxAliases: values.GRAPHQL_MAX_ALIASES,
+      maxAuthMutationsPerRequest: values.MAX_AUTH_MUTATIONS_PER_REQUEST,
+      loginBackoffAfterFailures: values.LOGIN_BACKOFF_AFTER_FAILURES,
+      loginLockAfterFailures: values.LOGIN_LOCK_AFTER_FAILURES,
+      loginLockSeconds: values.LOGIN_LOCK_SECONDS,
+      loginIpMaxFailures: values.LOGIN_IP_MAX_FAILURES,
+      loginIpWindowSeconds: values.LOGIN_IP_WINDOW_SECONDS,
+      signUpIpMax: values.SIGN_UP_IP_MAX,
+      signUpIpWindowSeconds: values.SIGN_UP_IP_WINDOW_SECONDS,
+      emailSendMax: values.EMAIL_SEND_MAX,
+      emailSendWindowSeconds: values.EMAIL_SEND_WINDOW_SECONDS,
+      twoFactorMaxFailures: values.TWO_FACTOR_MAX_FAILURES,
+      twoFactorLockSeconds: values.TWO_FACTOR_LOCK_SECONDS,
+    }),
     tokens: Object.freeze({
-      secret: resolveJwtSecret(values.JWT_SECRET, isProduction, dataDir),
+      secret: jwtSecret,
       issuer: values.JWT_ISSUER,
       audience: values.JWT_AUDIENCE,
       clockToleranceSeconds: values.JWT_CLOCK_TOLERANCE_SECONDS,
@@ -149,6 +227,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hashQueueLimit: values.PASSWORD_HASH_QUEUE_LIMIT,
     }),
   });
+}
+
+/**
+ * TOTP_ENCRYPTION_KEY (≥ 32 bytes, base64 or text) when given; otherwise a key derived from the JWT
+ * secret (HKDF, its own label), so a deployment has one secret to manage but rotating either is explicit.
+ */
+function resolveTotpKey(configured: string | undefined, jwtSecret: Buffer): Buffer {
+  if (configured !== undefined) {
+    const key = Buffer.from(configured, 'utf8');
+    if (key.length < MIN_SECRET_BYTES) {
+      throw new ConfigError(`Invalid configuration:\n  TOTP_ENCRYPTION_KEY: must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'gatehouse/totp-secret-encryption', 32));
+  }
+  return Buffer.from(hkdfSync('sha256', jwtSecret, Buffer.alloc(0), 'gatehouse/totp-secret-encryption', 32));
 }
 
 function databaseConfig(url: string | undefined, poolSize: number, dataDir: string): DatabaseConfig {

@@ -1,3 +1,5 @@
+import type { AuditLog } from './audit/audit-log';
+import type { Mailer } from './email/mailer';
 import type { MembershipService } from './accounts/membership.service';
 import type { RoleCatalog } from './accounts/roles';
 import type { AuthService } from './auth/auth.service';
@@ -5,6 +7,8 @@ import type { SessionService } from './sessions/session.service';
 
 /** The services resolvers call, wired once by createApp. */
 export interface Services {
+  readonly audit: AuditLog;
+  readonly mailer: Mailer;
   readonly auth: AuthService;
   readonly sessions: SessionService;
   readonly memberships: MembershipService;

@@ -1,0 +1,36 @@
+import type { Clock } from '../clock';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { Logger } from '../logger';
+import type { AuthEventInput } from './auth-event';
+
+type Writer = Pick<PrismaClient, 'authEvent'> | Prisma.TransactionClient;
+
+/**
+ * Writes security events to the AuthEvent table (and the log). Inside a transaction, pass it as
+ * `writer`, so the event commits or rolls back with what it describes.
+ */
+export class AuditLog {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async record(event: AuthEventInput, writer: Writer = this.prisma): Promise<void> {
+    await writer.authEvent.create({
+      data: {
+        type: event.type,
+        reason: event.reason ?? null,
+        userId: event.userId ?? null,
+        accountId: event.accountId ?? null,
+        sessionId: event.sessionId ?? null,
+        clientId: event.clientId ?? null,
+        ip: event.ip ?? null,
+        userAgent: event.userAgent ?? null,
+        ...(event.details ? { details: event.details } : {}),
+        createdAt: this.clock.now(),
+      },
+    });
+    this.logger.info({ event: event.type, reason: event.reason, userId: event.userId, accountId: event.accountId, ip: event.ip }, 'auth event');
+  }
+}
