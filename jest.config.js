@@ -3,7 +3,15 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // test/services needs a running Redis (and PostgreSQL): `npm run test:services`, with jest.services.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/services/'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest'],
+    // otplib's dependencies ship only ES modules. Node ≥ 20.19 requires them natively; jest on Node 20
+    // does not, so they are compiled to CommonJS like our own sources.
+    '/node_modules/(@scure/base|@noble/hashes)/.+\\.js$': ['@swc/jest'],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@scure/base|@noble/hashes)/)'],
   setupFiles: ['reflect-metadata'],
   // The generated Prisma client imports its siblings as './x.js' (right for the compiled service);
   // under jest the sources are .ts, so resolve those imports without the suffix.

@@ -5,10 +5,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Express } from 'express';
-import { MembershipService } from './accounts/membership.service';
-import { RoleCatalog } from './accounts/roles';
-import { AuditLog } from './audit/audit-log';
-import { AuthService } from './auth/auth.service';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -16,22 +12,18 @@ import { createContextBuilder } from './context';
 import type { GraphQLContext } from './context';
 import { openDatabase } from './database';
 import type { Database } from './database';
-import type { Mailer } from './email/mailer';
-import { OutboxMailer } from './email/outbox-mailer';
-import { SmtpMailer } from './email/smtp-mailer';
 import { createErrorFormatter } from './http/format-error';
 import { createHealthRouter } from './http/health';
 import { handleHttpErrors } from './http/http-errors';
 import { noStorePlugin } from './http/no-store-plugin';
+import { createRequestLimits } from './http/request-limits';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { applyMigrations } from './migrations';
-import { PasswordHasher } from './passwords/password-hasher';
 import { createSchema } from './schema';
+import { createServices } from './services';
 import type { Services } from './services';
-import { SessionService } from './sessions/session.service';
-import { AccessTokens } from './tokens/access-tokens';
-import { deriveTokenKeys } from './tokens/keys';
+import type { AccessTokens } from './tokens/access-tokens';
 
 export interface AppDependencies {
   readonly clock?: Clock;
@@ -67,63 +59,40 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
 }
 
 async function assemble(config: Config, clock: Clock, logger: Logger, database: Database): Promise<App> {
-  const { prisma } = database;
-  const roles = await RoleCatalog.load(prisma);
-  const keys = deriveTokenKeys(config.tokens.secret);
-  const accessTokens = new AccessTokens({
-    key: keys.accessToken,
-    issuer: config.tokens.issuer,
-    audience: config.tokens.audience,
-    ttlSeconds: config.tokens.accessTokenTtlSeconds,
-    clockToleranceSeconds: config.tokens.clockToleranceSeconds,
-    clock,
-  });
-  const hasher = new PasswordHasher({
-    argon2: config.passwords.argon2,
-    concurrency: config.passwords.hashConcurrency,
-    queueLimit: config.passwords.hashQueueLimit,
-  });
-  const sessions = new SessionService({
-    prisma,
-    accessTokens,
-    roles,
-    clock,
-    logger,
-    refreshSuccessorKey: keys.refreshSuccessor,
-    idleTtlSeconds: config.sessions.idleTtlSeconds,
-    absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
-    refreshReuseGraceSeconds: config.sessions.refreshReuseGraceSeconds,
-  });
-  const audit = new AuditLog(prisma, clock, logger);
-  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
-  const services: Services = {
-    audit,
-    mailer,
-    roles,
-    sessions,
-    auth: new AuthService({
-      prisma,
-      sessions,
-      hasher,
-      passwordPolicy: { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength },
-      clock,
-      logger,
-      selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
-    }),
-    memberships: new MembershipService({ prisma, roles, sessions }),
-  };
+  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma });
+  try {
+    return await serve(config, logger, database, services, accessTokens, closeServices);
+  } catch (error) {
+    await closeServices().catch(() => undefined);
+    throw error;
+  }
+}
 
+async function serve(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  services: Services,
+  accessTokens: AccessTokens,
+  closeServices: () => Promise<void>,
+): Promise<App> {
+  const { prisma } = database;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
 
+  const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await createSchema(),
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: !config.isProduction,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), noStorePlugin],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), noStorePlugin, ...requestLimits.plugins],
+    validationRules: requestLimits.validationRules,
+    parseOptions: requestLimits.parseOptions,
+    // A JSON array of operations would multiply every per-request limit (auth mutations, cost): one operation per request.
+    allowBatchedHttpRequests: false,
     // main.ts owns shutdown (drain, close the database, exit 0); Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
   });
@@ -155,6 +124,7 @@ async function assemble(config: Config, clock: Clock, logger: Logger, database: 
       // apollo.stop() drains the HTTP server (in-flight requests finish) before we close the database under them.
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await closeServices();
       await database.close();
     },
   };

@@ -62,6 +62,7 @@ const environmentSchema = z.object({
   TWO_FACTOR_CHALLENGE_TTL_SECONDS: integer(5 * 60, 30, 60 * 60),
   TOTP_ENCRYPTION_KEY: optionalText,
   REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional()),
+  REDIS_KEY_PREFIX: z.string().trim().min(1).max(100).default('gatehouse:limits:'),
   LOGIN_BACKOFF_AFTER_FAILURES: integer(5, 1, 1_000),
   LOGIN_LOCK_AFTER_FAILURES: integer(10, 1, 1_000),
   LOGIN_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
@@ -76,6 +77,9 @@ const environmentSchema = z.object({
 });
 
 type Environment = z.infer<typeof environmentSchema>;
+
+/** Every environment variable the service reads (README and .env.example list each; a test checks). */
+export const CONFIGURATION_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
 
 export type DatabaseConfig =
   | { readonly kind: 'pglite'; readonly dataDir: string }
@@ -114,6 +118,8 @@ export interface Config {
     readonly challengeTtlSeconds: number;
   };
   readonly redisUrl: string | null;
+  /** Prefix of every rate-limit key in Redis, so deployments (or test runs) sharing one Redis keep apart. */
+  readonly redisKeyPrefix: string;
   readonly limits: {
     readonly graphqlMaxDepth: number;
     readonly graphqlMaxCost: number;
@@ -185,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
     }),
     redisUrl: values.REDIS_URL ?? null,
+    redisKeyPrefix: values.REDIS_KEY_PREFIX,
     limits: Object.freeze({
       graphqlMaxDepth: values.GRAPHQL_MAX_DEPTH,
       graphqlMaxCost: values.GRAPHQL_MAX_COST,

@@ -18,6 +18,8 @@ export interface Viewer {
   readonly role: string;
   readonly access: readonly Permission[];
   readonly clientId: string | null;
+  /** Read with the session on every request, so verifying takes effect at once. */
+  readonly emailVerified: boolean;
 }
 
 export interface GraphQLContext {
@@ -31,6 +33,11 @@ export interface GraphQLContext {
    * what that means per field: see permissions/rules.ts.
    */
   readonly tokenError: AppError | null;
+  /**
+   * Users this request proved to be without a session (an email link): the response may show them
+   * their own user, as if signed in, and nothing more.
+   */
+  readonly provenUserIds: Set<string>;
   readonly request: RequestMetadata;
   readonly services: Services;
   readonly loaders: DataLoaders;
@@ -52,7 +59,7 @@ const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 export function createContextBuilder(options: ContextBuilderOptions) {
   return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
     const loaders = createDataLoaders(options.prisma);
-    const base = { request: readRequestMetadata(req), services: options.services, loaders };
+    const base = { request: readRequestMetadata(req), services: options.services, loaders, provenUserIds: new Set<string>() };
     const header = req.get('authorization');
     if (header === undefined || header.trim() === '') return { ...base, viewer: null, tokenError: null };
 
@@ -72,6 +79,7 @@ export function createContextBuilder(options: ContextBuilderOptions) {
         role: claims.role,
         access: options.services.roles.permissionsOf(claims.role),
         clientId: session.clientId,
+        emailVerified: session.user.emailVerifiedAt !== null,
       };
       return { ...base, viewer, tokenError: null };
     } catch (error) {

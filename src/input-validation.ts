@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { badUserInput, ErrorReason } from './errors';
 
-/** Parses input with a zod schema; the first problem becomes BAD_USER_INPUT naming its field. Input values are never echoed. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+/**
+ * Parses input with a zod schema; the first problem becomes BAD_USER_INPUT naming its field (for a
+ * lone argument, argumentName). Input values are never echoed.
+ */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, argumentName = 'input'): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue?.path.map(String).join('.') || 'input';
+  const field = issue?.path.map(String).join('.') || argumentName;
   throw badUserInput(field, `Invalid ${field}: ${issue?.message ?? 'invalid value'}.`, ErrorReason.INVALID_VALUE);
 }
 

@@ -5,12 +5,26 @@ import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver';
 import { MembershipResolver } from './accounts/membership.resolver';
+import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
+import { PasswordResolver } from './passwords/password.resolver';
 import { createPermissions } from './permissions/permissions';
 import { SessionResolver } from './sessions/session.resolver';
+import { TwoFactorResolver } from './two-factor/two-factor.resolver';
+import { EmailVerificationResolver } from './users/email-verification.resolver';
 import { UserResolver } from './users/user.resolver';
 
-const resolvers = [AuthResolver, SessionResolver, UserResolver, AccountResolver, MembershipResolver] as const;
+const resolvers = [
+  AuthResolver,
+  TwoFactorResolver,
+  SessionResolver,
+  UserResolver,
+  EmailVerificationResolver,
+  PasswordResolver,
+  AccountResolver,
+  MembershipResolver,
+  AuditResolver,
+] as const;
 
 /** The type-graphql schema before permissions: what the SDL describes. */
 export function buildGatehouseSchema(): Promise<GraphQLSchema> {

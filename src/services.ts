@@ -1,16 +1,154 @@
-import type { AuditLog } from './audit/audit-log';
+import { createAbuseLimits } from './abuse/abuse-limits';
+import type { AbuseLimits } from './abuse/abuse-limits';
+import { MembershipService } from './accounts/membership.service';
+import { RoleCatalog } from './accounts/roles';
+import { AuditEventsService } from './audit/audit-events.service';
+import { AuditLog } from './audit/audit-log';
+import { AuthService } from './auth/auth.service';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { EmailTokens } from './email/email-tokens';
 import type { Mailer } from './email/mailer';
-import type { MembershipService } from './accounts/membership.service';
-import type { RoleCatalog } from './accounts/roles';
-import type { AuthService } from './auth/auth.service';
-import type { SessionService } from './sessions/session.service';
+import { OutboxMailer } from './email/outbox-mailer';
+import { SmtpMailer } from './email/smtp-mailer';
+import type { PrismaClient } from './generated/prisma/client';
+import type { Logger } from './logger';
+import { PasswordHasher } from './passwords/password-hasher';
+import { PasswordService } from './passwords/password.service';
+import { SessionService } from './sessions/session.service';
+import { AccessTokens } from './tokens/access-tokens';
+import { deriveTokenKeys } from './tokens/keys';
+import { SecondFactorCodes } from './two-factor/second-factor-codes';
+import { SecretBox } from './two-factor/secret-box';
+import { TwoFactorRequirementService } from './two-factor/two-factor-requirement.service';
+import { TwoFactorService } from './two-factor/two-factor.service';
+import { EmailVerificationService } from './users/email-verification.service';
 
-/** The services resolvers call, wired once by createApp. */
+/** The services resolvers call, wired once by createServices. */
 export interface Services {
   readonly audit: AuditLog;
+  /** Brute-force and abuse limits (see abuse/abuse-limits.ts). */
+  readonly limits: AbuseLimits;
   readonly mailer: Mailer;
   readonly auth: AuthService;
   readonly sessions: SessionService;
   readonly memberships: MembershipService;
   readonly roles: RoleCatalog;
+  readonly emailVerification: EmailVerificationService;
+  readonly passwords: PasswordService;
+  readonly auditEvents: AuditEventsService;
+  readonly twoFactor: TwoFactorService;
+  readonly twoFactorRequirements: TwoFactorRequirementService;
+}
+
+export interface ServiceDependencies {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly prisma: PrismaClient;
+}
+
+/** Builds every service from configuration: plain objects, no container. close() releases Redis. */
+export async function createServices(
+  config: Config,
+  { clock, logger, prisma }: ServiceDependencies,
+): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
+  const roles = await RoleCatalog.load(prisma);
+  const keys = deriveTokenKeys(config.tokens.secret);
+  const accessTokens = new AccessTokens({
+    key: keys.accessToken,
+    issuer: config.tokens.issuer,
+    audience: config.tokens.audience,
+    ttlSeconds: config.tokens.accessTokenTtlSeconds,
+    clockToleranceSeconds: config.tokens.clockToleranceSeconds,
+    clock,
+  });
+  const hasher = new PasswordHasher({
+    argon2: config.passwords.argon2,
+    concurrency: config.passwords.hashConcurrency,
+    queueLimit: config.passwords.hashQueueLimit,
+  });
+  const audit = new AuditLog(prisma, clock, logger);
+  const abuse = await createAbuseLimits({
+    limits: config.limits,
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisKeyPrefix,
+    logger,
+  });
+  const sessions = new SessionService({
+    prisma,
+    accessTokens,
+    roles,
+    clock,
+    logger,
+    audit,
+    refreshSuccessorKey: keys.refreshSuccessor,
+    idleTtlSeconds: config.sessions.idleTtlSeconds,
+    absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
+    refreshReuseGraceSeconds: config.sessions.refreshReuseGraceSeconds,
+  });
+  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
+  const emailTokens = new EmailTokens(prisma, clock);
+  const passwordPolicy = { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength };
+  const emailVerification = new EmailVerificationService({
+    prisma,
+    tokens: emailTokens,
+    mailer,
+    audit,
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    ttlSeconds: config.emailTokens.verificationTtlSeconds,
+    mailLimit: abuse.limits.emailSend,
+  });
+  const twoFactorRequirements = new TwoFactorRequirementService({ prisma, audit });
+  const twoFactor = new TwoFactorService({
+    prisma,
+    audit,
+    clock,
+    codes: new SecondFactorCodes({ clock, secretBox: new SecretBox(config.twoFactor.encryptionKey), recoveryCodeKey: keys.recoveryCode }),
+    requirements: twoFactorRequirements,
+    attempts: abuse.limits.twoFactor,
+    challengeTtlSeconds: config.twoFactor.challengeTtlSeconds,
+    issuer: 'Gatehouse',
+  });
+  const services: Services = {
+    audit,
+    limits: abuse.limits,
+    mailer,
+    roles,
+    sessions,
+    emailVerification,
+    auditEvents: new AuditEventsService(prisma),
+    passwords: new PasswordService({
+      prisma,
+      hasher,
+      policy: passwordPolicy,
+      tokens: emailTokens,
+      mailer,
+      sessions,
+      audit,
+      clock,
+      logger,
+      publicUrl: config.publicUrl,
+      resetTtlSeconds: config.emailTokens.passwordResetTtlSeconds,
+      mailLimit: abuse.limits.emailSend,
+    }),
+    auth: new AuthService({
+      prisma,
+      sessions,
+      hasher,
+      passwordPolicy,
+      clock,
+      audit,
+      emailVerification,
+      limits: abuse.limits,
+      twoFactor,
+      selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
+    }),
+    memberships: new MembershipService({ prisma, roles, sessions, audit }),
+    twoFactor,
+    twoFactorRequirements,
+  };
+
+  return { services, accessTokens, close: () => abuse.close() };
 }

@@ -10,4 +10,7 @@ export class AccountType {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  @Field(() => Boolean, { description: 'Owners and admins must have two-factor authentication on to log into this account.' })
+  requireTwoFactor!: boolean;
 }

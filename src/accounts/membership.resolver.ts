@@ -13,19 +13,19 @@ type MembershipRecord = Membership & { user?: User; account?: Account };
 export class MembershipResolver {
   @Mutation(() => MembershipType, { description: 'Adds an existing user, by email. Needs members:c in that account.' })
   addMember(@Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() context: GraphQLContext): Promise<MembershipRecord> {
-    return context.services.memberships.addMember(requireViewer(context), input);
+    return context.services.memberships.addMember(requireViewer(context), input, context.request);
   }
 
   @Mutation(() => MembershipType, {
     description: 'Needs members:u. Nobody can raise a role above their own, and the last owner cannot be demoted.',
   })
   setMemberRole(@Arg('input', () => SetMemberRoleInput) input: SetMemberRoleInput, @Ctx() context: GraphQLContext): Promise<MembershipRecord> {
-    return context.services.memberships.setMemberRole(requireViewer(context), input);
+    return context.services.memberships.setMemberRole(requireViewer(context), input, context.request);
   }
 
   @Mutation(() => Boolean, { description: "Needs members:d. Ends the member's sessions in that account at once." })
   removeMember(@Arg('input', () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() context: GraphQLContext): Promise<boolean> {
-    return context.services.memberships.removeMember(requireViewer(context), input);
+    return context.services.memberships.removeMember(requireViewer(context), input, context.request);
   }
 
   @FieldResolver(() => String)

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
+import type { RequestMetadata } from '../http/request-metadata';
 import { AppError, badUserInput, ErrorCode, ErrorReason, forbidden } from '../errors';
 import type { Account, Membership, PrismaClient, User } from '../generated/prisma/client';
 import type { Prisma } from '../generated/prisma/client';
@@ -11,6 +14,7 @@ import type { RoleCatalog } from './roles';
 /** Who is acting: their user id and their role in the account being changed. */
 export interface Actor {
   readonly userId: string;
+  readonly sessionId: string;
   readonly role: string;
 }
 
@@ -18,6 +22,7 @@ export interface MembershipServiceOptions {
   readonly prisma: PrismaClient;
   readonly roles: RoleCatalog;
   readonly sessions: SessionService;
+  readonly audit: AuditLog;
 }
 
 const addMemberSchema = z.object({ accountId: idField, email: emailField, role: roleNameField });
@@ -50,7 +55,7 @@ export class MembershipService {
     return this.options.prisma.membership.findUnique({ where: { userId_accountId: { userId, accountId } } });
   }
 
-  async addMember(actor: Actor, input: { accountId: string; email: string; role: string }): Promise<Membership & { user: User; account: Account }> {
+  async addMember(actor: Actor, input: { accountId: string; email: string; role: string }, request: RequestMetadata): Promise<Membership & { user: User; account: Account }> {
     const fields = parseInput(addMemberSchema, input);
     this.assertCanGrant(actor, fields.role);
     const user = await this.options.prisma.user.findUnique({ where: { email: fields.email } });
@@ -58,10 +63,14 @@ export class MembershipService {
     const existing = await this.findMembership(user.id, fields.accountId);
     if (existing) throw badUserInput('email', 'That user is already a member.', ErrorReason.ALREADY_MEMBER);
     try {
-      return await this.options.prisma.membership.create({
-        data: { userId: user.id, accountId: fields.accountId, roleName: fields.role },
-        include: { user: true, account: true },
-      });
+      return await this.options.prisma.$transaction(async (transaction) => {
+        const membership = await transaction.membership.create({
+          data: { userId: user.id, accountId: fields.accountId, roleName: fields.role },
+          include: { user: true, account: true },
+        });
+        await this.recordChange(transaction, AuthEventType.MEMBER_ADDED, actor, fields.accountId, request, { targetUserId: user.id, role: fields.role });
+        return membership;
+      }, TRANSACTION_OPTIONS);
     } catch (error) {
       // Two admins adding the same person at once: the loser gets the same answer as above.
       if (isUniqueViolation(error)) throw badUserInput('email', 'That user is already a member.', ErrorReason.ALREADY_MEMBER);
@@ -69,7 +78,7 @@ export class MembershipService {
     }
   }
 
-  async setMemberRole(actor: Actor, input: { accountId: string; userId: string; role: string }): Promise<Membership & { user: User; account: Account }> {
+  async setMemberRole(actor: Actor, input: { accountId: string; userId: string; role: string }, request: RequestMetadata): Promise<Membership & { user: User; account: Account }> {
     const fields = parseInput(setMemberRoleSchema, input);
     this.assertCanGrant(actor, fields.role);
     return this.options.prisma.$transaction(async (transaction) => {
@@ -77,16 +86,22 @@ export class MembershipService {
       if (target.roleName === BuiltInRole.owner && fields.role !== BuiltInRole.owner) {
         await this.assertAnotherOwner(transaction, fields.accountId, fields.userId);
       }
-      return transaction.membership.update({
+      const updated = await transaction.membership.update({
         where: { userId_accountId: { userId: fields.userId, accountId: fields.accountId } },
         data: { roleName: fields.role },
         include: { user: true, account: true },
       });
+      await this.recordChange(transaction, AuthEventType.MEMBER_ROLE_CHANGED, actor, fields.accountId, request, {
+        targetUserId: fields.userId,
+        from: target.roleName,
+        to: fields.role,
+      });
+      return updated;
     }, TRANSACTION_OPTIONS);
   }
 
   /** Removes the member and ends their sessions in that account at once: their access tokens stop working. */
-  async removeMember(actor: Actor, input: { accountId: string; userId: string }): Promise<boolean> {
+  async removeMember(actor: Actor, input: { accountId: string; userId: string }, request: RequestMetadata): Promise<boolean> {
     const fields = parseInput(removeMemberSchema, input);
     await this.options.prisma.$transaction(async (transaction) => {
       const target = await this.lockTarget(transaction, actor, fields.accountId, fields.userId);
@@ -97,8 +112,23 @@ export class MembershipService {
         { userId: fields.userId, accountId: fields.accountId },
         RevocationReason.MEMBERSHIP_REMOVED,
       );
+      await this.recordChange(transaction, AuthEventType.MEMBER_REMOVED, actor, fields.accountId, request, {
+        targetUserId: fields.userId,
+        role: target.roleName,
+      });
     }, TRANSACTION_OPTIONS);
     return true;
+  }
+
+  private recordChange(
+    transaction: Prisma.TransactionClient,
+    type: AuthEventType,
+    actor: Actor,
+    accountId: string,
+    request: RequestMetadata,
+    details: Record<string, string>,
+  ): Promise<void> {
+    return this.options.audit.record({ type, userId: actor.userId, sessionId: actor.sessionId, accountId, details, ...request }, transaction);
   }
 
   private assertCanGrant(actor: Actor, roleName: string): void {

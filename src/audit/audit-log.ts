@@ -31,6 +31,10 @@ export class AuditLog {
         createdAt: this.clock.now(),
       },
     });
-    this.logger.info({ event: event.type, reason: event.reason, userId: event.userId, accountId: event.accountId, ip: event.ip }, 'auth event');
+    // "LOGIN_FAILED" logs as "login failed": one grep-able message per kind of event.
+    this.logger.info(
+      { event: event.type, reason: event.reason ?? null, userId: event.userId ?? null, accountId: event.accountId ?? null, ip: event.ip ?? null },
+      event.type.toLowerCase().replaceAll('_', ' '),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { createUnionType, Field, ID, ObjectType } from 'type-graphql';
 import { AccountType } from '../accounts/account.type';
 import { PermissionType } from '../accounts/permission.type';
+import { TwoFactorRequiredType } from '../two-factor/two-factor.types';
 import { UserType } from '../users/user.type';
 
 @ObjectType('AuthPayload', { description: 'A started session: its tokens, who it is for and what it may do.' })
@@ -62,6 +63,7 @@ export class AccountSelectionRequiredType {
 
 export const LoginResult = createUnionType({
   name: 'LoginResult',
-  types: () => [AuthPayloadType, AccountSelectionRequiredType] as const,
-  resolveType: (value) => ('selectionToken' in value ? AccountSelectionRequiredType : AuthPayloadType),
+  types: () => [AuthPayloadType, AccountSelectionRequiredType, TwoFactorRequiredType] as const,
+  resolveType: (value) =>
+    'challengeToken' in value ? TwoFactorRequiredType : 'selectionToken' in value ? AccountSelectionRequiredType : AuthPayloadType,
 });

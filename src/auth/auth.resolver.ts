@@ -14,16 +14,20 @@ export class AuthResolver {
   }
 
   @Mutation(() => LoginResult, {
-    description: 'AuthPayload when the user has one account (or accountId names one of theirs); AccountSelectionRequired when there are several.',
+    description:
+      'AuthPayload when the user has one account (or accountId names one of theirs); AccountSelectionRequired when there are several; TwoFactorRequired first when 2FA is on.',
   })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
     const outcome = await context.services.auth.login(input, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 
-  @Mutation(() => AuthPayloadType, { description: 'Completes a login that returned AccountSelectionRequired.' })
-  selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
-    return context.services.auth.selectAccount(input).then((grant) => actAs(context, grant));
+  @Mutation(() => LoginResult, {
+    description: 'Completes a login that returned AccountSelectionRequired: AuthPayload, or TwoFactorRequired when the second factor is still owed.',
+  })
+  async selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
+    const outcome = await context.services.auth.selectAccount(input);
+    return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 
   @Query(() => AccountSelectionRequiredType, { description: 'The account list of a pending selection again, for a separate selection page.' })

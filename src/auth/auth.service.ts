@@ -1,4 +1,8 @@
-import type { Logger } from 'pino';
+import type { AbuseLimits } from '../abuse/abuse-limits';
+import { isRateLimited } from '../abuse/rate-limited-error';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
+import type { AuthEventInput } from '../audit/auth-event';
 import { z } from 'zod';
 import { BuiltInRole } from '../accounts/roles';
 import { addSeconds } from '../clock';
@@ -18,10 +22,12 @@ import {
   usernameKey,
 } from '../input-validation';
 import type { PasswordHasher } from '../passwords/password-hasher';
+import type { EmailVerificationService } from '../users/email-verification.service';
 import { checkPasswordPolicy, normalizePassword } from '../passwords/password-policy';
 import type { PasswordPolicyOptions } from '../passwords/password-policy';
 import type { SessionGrant, SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
+import type { TwoFactorChallenge, TwoFactorService } from '../two-factor/two-factor.service';
 
 export interface AccountChoice {
   readonly selectionToken: string;
@@ -30,7 +36,7 @@ export interface AccountChoice {
   readonly lastAccountId: string | null;
 }
 
-export type LoginOutcome = SessionGrant | AccountChoice;
+export type LoginOutcome = SessionGrant | AccountChoice | TwoFactorChallenge;
 
 export interface AuthServiceOptions {
   readonly prisma: PrismaClient;
@@ -38,7 +44,10 @@ export interface AuthServiceOptions {
   readonly hasher: PasswordHasher;
   readonly passwordPolicy: PasswordPolicyOptions;
   readonly clock: Clock;
-  readonly logger: Logger;
+  readonly audit: AuditLog;
+  readonly limits: AbuseLimits;
+  readonly emailVerification: EmailVerificationService;
+  readonly twoFactor: TwoFactorService;
   readonly selectionTokenTtlSeconds: number;
 }
 
@@ -74,10 +83,13 @@ export class AuthService {
     const fields = parseInput(signUpSchema, input);
     const userInputs = [fields.email, fields.email.split('@')[0] ?? '', fields.username ?? ''].filter(Boolean);
     const password = checkPasswordPolicy(input.password, this.options.passwordPolicy, userInputs);
+    // Per client IP, before any hashing: sign-up is where accounts are farmed and taken emails probed.
+    await this.options.limits.signUp.consume(request.ip);
     // Hash before looking for a taken email: both answers then cost the same time.
     const passwordHash = await this.options.hasher.hash(password);
+    let grant: SessionGrant;
     try {
-      return await this.options.prisma.$transaction(async (transaction) => {
+      grant = await this.options.prisma.$transaction(async (transaction) => {
         const user = await transaction.user.create({
           data: {
             email: fields.email,
@@ -87,26 +99,30 @@ export class AuthService {
             createdAt: this.options.clock.now(),
           },
         });
+        // A guest of their own account until the email is verified (verification makes them owner).
         const account = await transaction.account.create({
           data: {
             name: fields.accountName ?? DEFAULT_ACCOUNT_NAME,
             createdAt: this.options.clock.now(),
-            memberships: { create: { userId: user.id, roleName: BuiltInRole.owner } },
+            createdByUserId: user.id,
+            memberships: { create: { userId: user.id, roleName: BuiltInRole.guest } },
           },
         });
-        this.options.logger.info({ userId: user.id, accountId: account.id, ip: request.ip }, 'user signed up');
         return this.options.sessions.start(transaction, {
           user,
           account,
-          role: BuiltInRole.owner,
+          role: BuiltInRole.guest,
           clientId: fields.clientId ?? null,
           request,
           isLogin: true,
+          event: AuthEventType.SIGN_UP,
         });
       }, TRANSACTION_OPTIONS);
     } catch (error) {
       throw takenIdentifierError(error) ?? error;
     }
+    await this.options.emailVerification.sendAfterSignUp(grant.user, request);
+    return grant;
   }
 
   /**
@@ -129,28 +145,36 @@ export class AuthService {
     const user = await this.options.prisma.user.findUnique({
       where: fields.email ? { email: fields.email } : { usernameKey: usernameKey(fields.username ?? '') },
     });
-    const isValid = user ? await this.options.hasher.verify(user.passwordHash, password) : await this.options.hasher.verifyNothing(password);
+    // Keyed by what was typed, whether or not a user has it: a lock must not tell which accounts exist.
+    const attemptKey = fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`;
+    const attempt = { userId: user?.id ?? null, clientId: fields.clientId ?? null, ...request };
+    // Before any argon2 work: a locked or backed-off login costs nothing.
+    await this.checkLoginLimits(attemptKey, attempt);
+    const isValid = await (user ? this.options.hasher.verify(user.passwordHash, password) : this.options.hasher.verifyNothing(password)).catch(
+      async (error: unknown) => {
+        // Refused before hashing (server busy): no password was tried, so the attempt does not count.
+        await this.options.limits.login.release(attemptKey, request.ip);
+        throw error;
+      },
+    );
     if (!user || !isValid) {
-      this.options.logger.info(
-        { userId: user?.id ?? null, ip: request.ip, userAgent: request.userAgent, reason: user ? 'WRONG_PASSWORD' : 'UNKNOWN_USER' },
-        'login failed',
-      );
+      const { isLocked, blockSeconds } = await this.options.limits.login.fail(attemptKey);
+      if (isLocked) await this.options.audit.record({ ...attempt, type: AuthEventType.LOCKED_OUT, details: { lockSeconds: blockSeconds } });
+      await this.options.audit.record({
+        type: AuthEventType.LOGIN_FAILED,
+        reason: user ? 'WRONG_PASSWORD' : 'UNKNOWN_USER',
+        userId: user?.id ?? null,
+        clientId: fields.clientId ?? null,
+        ...request,
+      });
       throw invalidCredentials();
     }
+    await this.options.limits.login.reset(attemptKey, request.ip);
 
-    const memberships = await this.membershipsOf(user.id);
-    if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
-    const clientId = fields.clientId ?? null;
-    if (fields.accountId) {
-      const chosen = memberships.find((membership) => membership.accountId === fields.accountId);
-      if (!chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
-      return this.startSession(user, chosen, clientId, request);
-    }
-    if (memberships.length === 1) return this.startSession(user, memberships[0]!, clientId, request);
-    return this.offerAccountChoice(user, memberships, clientId, request);
+    return this.continueLogin(user, fields.accountId ?? null, fields.clientId ?? null, request, null);
   }
 
-  async selectAccount(input: { selectionToken: string; accountId: string }): Promise<SessionGrant> {
+  async selectAccount(input: { selectionToken: string; accountId: string }): Promise<LoginOutcome> {
     const fields = parseInput(selectAccountSchema, input);
     const selection = await this.findPendingSelection(fields.selectionToken);
     const memberships = await this.membershipsOf(selection.userId);
@@ -165,15 +189,28 @@ export class AuthService {
       });
       if (consumed.count === 0) throw invalidSelectionToken();
       const user = await transaction.user.findUniqueOrThrow({ where: { id: selection.userId } });
+      const request = { ip: selection.ip, userAgent: selection.userAgent };
+      // A selection issued on the password alone (2FA was turned on after it) still owes the second factor.
+      if (await this.options.twoFactor.isSecondFactorOutstanding(transaction, user, selection.id)) {
+        return this.options.twoFactor.startChallenge(transaction, { userId: user.id, accountId: chosen.accountId, clientId: selection.clientId, request });
+      }
       return sessions.start(transaction, {
         user,
         account: chosen.account,
         role: chosen.roleName,
         clientId: selection.clientId,
-        request: { ip: selection.ip, userAgent: selection.userAgent },
+        request,
         isLogin: true,
+        event: AuthEventType.ACCOUNT_SELECTED,
       });
     }, TRANSACTION_OPTIONS);
+  }
+
+  /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
+  async verifyTwoFactor(input: { challengeToken: string; code: string }, request: RequestMetadata): Promise<LoginOutcome> {
+    const passed = await this.options.twoFactor.verifyChallenge(input.challengeToken, input.code, request);
+    const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: passed.userId } });
+    return this.continueLogin(user, passed.accountId, passed.clientId, passed.request, passed.id);
   }
 
   /** The account list of a pending selection again, for a separate selection page. */
@@ -181,6 +218,46 @@ export class AuthService {
     const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken));
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: selection.userId } });
     return this.describeChoice(selectionToken, selection.expiresAt, user, await this.membershipsOf(user.id));
+  }
+
+  /**
+   * After the password: into the named or only account, or the account choice. With 2FA on, the
+   * second factor comes first, so the account list is never shown to someone who has only the
+   * password; `passedChallengeId` is the challenge it was given for.
+   */
+  private async continueLogin(
+    user: User,
+    accountId: string | null,
+    clientId: string | null,
+    request: RequestMetadata,
+    passedChallengeId: string | null,
+  ): Promise<LoginOutcome> {
+    const memberships = await this.membershipsOf(user.id);
+    if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
+    const chosen = accountId
+      ? memberships.find((membership) => membership.accountId === accountId)
+      : memberships.length === 1
+        ? memberships[0]
+        : undefined;
+    if (accountId && !chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
+    if (user.totpEnabledAt !== null && passedChallengeId === null) {
+      return this.options.twoFactor.startChallenge(this.options.prisma, { userId: user.id, accountId: chosen?.accountId ?? null, clientId, request });
+    }
+    if (chosen) return this.startSession(user, chosen, clientId, request);
+    // The selection takes the passed challenge's id: that is how selectAccount knows the second factor was given.
+    return this.offerAccountChoice(user, memberships, clientId, request, passedChallengeId ?? undefined);
+  }
+
+  /** Counts a login attempt, or refuses it (RATE_LIMITED) and records the refusal. */
+  private async checkLoginLimits(attemptKey: string, attempt: Omit<AuthEventInput, 'type'>): Promise<void> {
+    try {
+      await this.options.limits.login.check(attemptKey, attempt.ip ?? null);
+    } catch (error) {
+      if (isRateLimited(error)) {
+        await this.options.audit.record({ ...attempt, type: AuthEventType.LOGIN_FAILED, reason: ErrorReason.RATE_LIMITED });
+      }
+      throw error;
+    }
   }
 
   private async startSession(user: User, membership: MembershipWithAccount, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
@@ -193,6 +270,7 @@ export class AuthService {
           clientId,
           request,
           isLogin: true,
+          event: AuthEventType.LOGIN_SUCCEEDED,
         }),
       TRANSACTION_OPTIONS,
     );
@@ -203,9 +281,10 @@ export class AuthService {
     memberships: readonly MembershipWithAccount[],
     clientId: string | null,
     request: RequestMetadata,
+    selectionId?: string,
   ): Promise<AccountChoice> {
     const now = this.options.clock.now();
-    const token = createOpaqueToken(TokenPrefix.selection);
+    const token = createOpaqueToken(TokenPrefix.selection, selectionId);
     const expiresAt = addSeconds(now, this.options.selectionTokenTtlSeconds);
     await this.options.prisma.accountSelection.create({
       data: {

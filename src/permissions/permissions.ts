@@ -1,12 +1,15 @@
 import { allow, and, deny, or, shield } from 'graphql-shield';
 import { AppError, ErrorCode, ErrorReason } from '../errors';
 import {
+  canInArgumentAccount,
   canInInputAccount,
   canInParentAccount,
   hasNoRefusedToken,
   isAdminOfSharedAccount,
   isAuthenticated,
+  isOwnerOfArgumentAccount,
   isSelf,
+  isVerified,
 } from './rules';
 
 /**
@@ -19,7 +22,9 @@ export const permissionMap = {
     me: hasNoRefusedToken,
     currentSession: hasNoRefusedToken,
     loginAccounts: allow,
-    account: isAuthenticated,
+    account: isVerified,
+    mySessions: isVerified,
+    authEvents: and(isVerified, canInArgumentAccount('audit', 'r')),
   },
   Mutation: {
     signUp: allow,
@@ -29,23 +34,39 @@ export const permissionMap = {
     refreshToken: allow,
     // Authenticates itself: by bearer token or by the refresh token in the input.
     logout: allow,
-    switchAccount: isAuthenticated,
-    addMember: and(isAuthenticated, canInInputAccount('members', 'c')),
-    setMemberRole: and(isAuthenticated, canInInputAccount('members', 'u')),
-    removeMember: and(isAuthenticated, canInInputAccount('members', 'd')),
+    // The challenge token from login is the proof of the password step; the code is the second factor.
+    verifyTwoFactor: allow,
+    enableTotp: isVerified,
+    confirmTotp: isVerified,
+    disableTotp: isVerified,
+    setTwoFactorRequirement: and(isVerified, isOwnerOfArgumentAccount),
+    switchAccount: isVerified,
+    addMember: and(isVerified, canInInputAccount('members', 'c')),
+    setMemberRole: and(isVerified, canInInputAccount('members', 'u')),
+    removeMember: and(isVerified, canInInputAccount('members', 'd')),
+    // The link is the proof: it may be opened on a device with no session.
+    verifyEmail: allow,
+    resendVerification: isAuthenticated,
+    // Always answers true and mails only the address's owner.
+    requestPasswordReset: allow,
+    // The reset link is the proof.
+    resetPassword: allow,
+    changePassword: isVerified,
+    revokeSession: isVerified,
   },
   User: {
-    id: isAuthenticated,
+    id: or(isAuthenticated, isSelf),
     email: or(isSelf, isAdminOfSharedAccount),
-    username: isAuthenticated,
-    emailVerified: isAuthenticated,
-    createdAt: isAuthenticated,
+    username: or(isAuthenticated, isSelf),
+    emailVerified: or(isAuthenticated, isSelf),
+    createdAt: or(isAuthenticated, isSelf),
     memberships: or(isSelf, isAdminOfSharedAccount),
   },
   Account: {
     id: isAuthenticated,
     name: isAuthenticated,
     createdAt: isAuthenticated,
+    requireTwoFactor: isAuthenticated,
     members: canInParentAccount('members', 'r'),
   },
   Membership: {
@@ -68,6 +89,10 @@ export const permissionMap = {
   },
   AccountSelectionRequired: { selectionToken: allow, expiresAt: allow, accounts: allow, lastAccountId: allow },
   AccountOption: { id: allow, name: allow, role: allow },
+  TwoFactorRequired: { challengeToken: allow, expiresAt: allow },
+  // Returned only to the signed-in user who asked (enableTotp, confirmTotp).
+  TotpSetup: { secret: allow, otpauthUrl: allow },
+  RecoveryCodes: { codes: allow },
   Permission: { feature: allow, access: allow },
   SessionInfo: {
     id: isAuthenticated,
@@ -80,6 +105,25 @@ export const permissionMap = {
     clientId: isAuthenticated,
     createdAt: isAuthenticated,
     lastUsedAt: isAuthenticated,
+    userAgent: isAuthenticated,
+    ip: isAuthenticated,
+    current: isAuthenticated,
+  },
+  // Reachable only through authEvents, which checks audit:r.
+  AuthEventConnection: { edges: allow, pageInfo: allow },
+  AuthEventEdge: { cursor: allow, node: allow },
+  PageInfo: { hasNextPage: allow, endCursor: allow },
+  AuthEvent: {
+    id: allow,
+    type: allow,
+    reason: allow,
+    userId: allow,
+    accountId: allow,
+    sessionId: allow,
+    clientId: allow,
+    ip: allow,
+    userAgent: allow,
+    createdAt: allow,
   },
 } as const;
 

@@ -1,4 +1,5 @@
 import { rule } from 'graphql-shield';
+import { BuiltInRole } from '../accounts/roles';
 import type { Operation } from '../accounts/roles';
 import type { GraphQLContext } from '../context';
 import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
@@ -18,6 +19,17 @@ export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, co
 );
 
 /**
+ * The viewer has verified their email. Until then they may log in, refresh, log out, read `me`,
+ * and verify or resend: every other field that needs a user also needs this.
+ */
+export const isVerified = rule({ cache: 'contextual' })((_parent, _args, context: GraphQLContext) => {
+  if (!context.viewer) return notSignedIn(context);
+  return context.viewer.emailVerified
+    ? true
+    : forbidden(ErrorReason.EMAIL_NOT_VERIFIED, 'Verify your email address first (see resendVerification).');
+});
+
+/**
  * For fields that answer anonymous callers too (`me`, `currentSession` return null): no token is
  * fine, but a token that was sent and refused is reported, not silently ignored. Otherwise a client
  * with an expired token would see "logged out" instead of TOKEN_EXPIRED and never refresh.
@@ -26,9 +38,11 @@ export const hasNoRefusedToken = rule({ cache: 'contextual' })((_parent, _args, 
   context.tokenError ?? true,
 );
 
-/** The parent User is the viewer. */
+/** The parent User is the viewer, or a user this request proved to be (see GraphQLContext.provenUserIds). */
 export const isSelf = rule({ cache: 'strict' })((parent: { id: string }, _args, context: GraphQLContext) =>
-  context.viewer?.userId === parent.id ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'Only visible to the user themself.'),
+  context.viewer?.userId === parent.id || context.provenUserIds.has(parent.id)
+    ? true
+    : forbidden(ErrorReason.MISSING_PERMISSION, 'Only visible to the user themself.'),
 );
 
 /**
@@ -49,12 +63,34 @@ export const canInParentAccount = (feature: string, operation: Operation) =>
     checkAccess(context, parent.id, feature, operation),
   );
 
+/** feature:operation in the account named by the accountId argument, which must be the session's account. */
+export const canInArgumentAccount = (feature: string, operation: Operation) =>
+  rule(`canInArgumentAccount:${feature}:${operation}`, { cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) =>
+    checkAccess(context, args.accountId, feature, operation),
+  );
+
 /** feature:operation in the account named by the input's accountId, which must be the session's account. */
 export const canInInputAccount = (feature: string, operation: Operation) =>
   rule(`canInInputAccount:${feature}:${operation}`, { cache: 'strict' })(
     (_parent, args: { input?: { accountId?: unknown } }, context: GraphQLContext) =>
       checkAccess(context, args.input?.accountId, feature, operation),
   );
+
+/**
+ * The viewer is an owner of the account named by the accountId argument, which must be the session's
+ * account. For what only owners decide, which no per-feature permission expresses (admins hold account:u too).
+ */
+export const isOwnerOfArgumentAccount = rule({ cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) => {
+  const { viewer } = context;
+  if (!viewer) return notSignedIn(context);
+  if (args.accountId !== viewer.accountId) {
+    return new AppError(ErrorCode.FORBIDDEN, 'Switch to that account first (switchAccount).', {
+      reason: ErrorReason.MISSING_PERMISSION,
+      field: 'accountId',
+    });
+  }
+  return viewer.role === BuiltInRole.owner ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'Only owners may do this.');
+});
 
 function checkAccess(context: GraphQLContext, accountId: unknown, feature: string, operation: Operation): true | AppError {
   const { viewer } = context;

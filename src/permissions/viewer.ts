@@ -17,6 +17,7 @@ export function actAs<Grant extends SessionGrant>(context: GraphQLContext, grant
     role: grant.role,
     access: grant.access,
     clientId: grant.clientId,
+    emailVerified: grant.user.emailVerifiedAt !== null,
   };
   return grant;
 }

@@ -33,4 +33,13 @@ export class SessionInfoType {
 
   @Field(() => Date)
   lastUsedAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  userAgent!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The address the session was started from.' })
+  ip!: string | null;
+
+  @Field(() => Boolean, { description: 'This is the session the request came with.' })
+  current!: boolean;
 }

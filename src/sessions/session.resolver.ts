@@ -16,18 +16,29 @@ export class SessionResolver {
     return viewer ? context.services.sessions.describe(viewer.sessionId, viewer.role) : Promise.resolve(null);
   }
 
+  @Query(() => [SessionInfoType], { description: 'Your live sessions, on every client.' })
+  mySessions(@Ctx() context: GraphQLContext): Promise<SessionInfo[]> {
+    const viewer = requireViewer(context);
+    return context.services.sessions.listLive(viewer.userId, viewer.sessionId);
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends one of your own sessions.' })
+  revokeSession(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<boolean> {
+    return context.services.sessions.revokeOwn(requireViewer(context).userId, parseInput(idField, id, 'id'), context.request);
+  }
+
   @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
   refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
-    const refreshToken = parseInput(tokenField, input.refreshToken);
+    const refreshToken = parseInput(tokenField, input.refreshToken, 'refreshToken');
     const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId);
-    return context.services.sessions.refresh(refreshToken, clientId).then((grant) => actAs(context, grant));
+    return context.services.sessions.refresh(refreshToken, clientId, context.request).then((grant) => actAs(context, grant));
   }
 
   @Mutation(() => AuthPayloadType, { description: 'Moves to another of your accounts: a new session there; the current one ends.' })
   switchAccount(@Arg('accountId', () => ID) accountId: string, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
     const viewer = requireViewer(context);
     return context.services.sessions
-      .switchAccount(viewer.sessionId, parseInput(idField, accountId), context.request)
+      .switchAccount(viewer.sessionId, parseInput(idField, accountId, 'accountId'), context.request)
       .then((grant) => actAs(context, grant));
   }
 
@@ -42,6 +53,7 @@ export class SessionResolver {
       bearer: context.viewer,
       refreshToken,
       allSessions: input?.allSessions === true,
+      request: context.request,
     });
   }
 }

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Permission, RoleCatalog } from '../accounts/roles';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
-import { ErrorReason, forbidden, unauthenticated } from '../errors';
+import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { Account, Prisma, PrismaClient, RefreshToken, Session, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
+import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy';
 
 /** What every successful sign-up, login, selection, switch and refresh hands the client. */
 export interface SessionGrant {
@@ -33,6 +36,8 @@ export interface SessionStart {
   readonly request: RequestMetadata;
   /** Record lastLoginAt: true for a login, false for an account switch. */
   readonly isLogin: boolean;
+  /** The audit event this start is recorded as, in the same transaction. */
+  readonly event: AuthEventType;
 }
 
 /** A session as its owner sees it. */
@@ -47,13 +52,18 @@ export interface SessionInfo {
   readonly clientId: string | null;
   readonly createdAt: Date;
   readonly lastUsedAt: Date;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+  /** This is the session the request came with. */
+  readonly current: boolean;
 }
 
 export interface LogoutRequest {
   /** The session behind a valid access token, if one was presented. */
-  readonly bearer: { readonly sessionId: string; readonly userId: string } | null;
+  readonly bearer: { readonly sessionId: string; readonly userId: string; readonly accountId: string } | null;
   readonly refreshToken: string | null;
   readonly allSessions: boolean;
+  readonly request: RequestMetadata;
 }
 
 export const RevocationReason = {
@@ -62,6 +72,9 @@ export const RevocationReason = {
   REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
   SWITCHED_ACCOUNT: 'SWITCHED_ACCOUNT',
   MEMBERSHIP_REMOVED: 'MEMBERSHIP_REMOVED',
+  PASSWORD_RESET: 'PASSWORD_RESET',
+  PASSWORD_CHANGED: 'PASSWORD_CHANGED',
+  REVOKED_BY_USER: 'REVOKED_BY_USER',
 } as const;
 export type RevocationReason = (typeof RevocationReason)[keyof typeof RevocationReason];
 
@@ -71,6 +84,7 @@ export interface SessionServiceOptions {
   readonly roles: RoleCatalog;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly audit: AuditLog;
   readonly refreshSuccessorKey: Buffer;
   readonly idleTtlSeconds: number;
   readonly absoluteTtlSeconds: number;
@@ -94,6 +108,8 @@ export class SessionService {
 
   /** Starts a session inside the caller's transaction, so sign-up or login and its session commit together. */
   async start(transaction: Transaction, start: SessionStart): Promise<SessionGrant> {
+    // Every way into an account (login, selection, second factor, switch) starts here, so its 2FA rule has no way around.
+    assertMeetsTwoFactorRequirement(start.user, start.account, start.role);
     const now = this.options.clock.now();
     const absoluteExpiresAt = addSeconds(now, this.options.absoluteTtlSeconds);
     const session = await transaction.session.create({
@@ -121,6 +137,10 @@ export class SessionService {
       where: { userId_accountId: { userId: start.user.id, accountId: start.account.id } },
       data: { lastUsedAt: now },
     });
+    await this.options.audit.record(
+      { type: start.event, userId: user.id, accountId: start.account.id, sessionId: session.id, clientId: start.clientId, ...start.request },
+      transaction,
+    );
     return this.grant({ ...session, user, account: start.account }, start.role, refresh.id, refresh.token, now);
   }
 
@@ -129,7 +149,7 @@ export class SessionService {
    * a rotated one again revokes the session (RFC 9700 reuse detection), except inside the grace
    * window, where it returns the same successor pair so racing tabs and retries do not log users out.
    */
-  async refresh(presentedToken: string, clientId: string | null): Promise<SessionGrant> {
+  async refresh(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
     const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
     if (!presented) throw invalidRefreshToken();
     const record = await this.options.prisma.refreshToken.findUnique({
@@ -144,15 +164,17 @@ export class SessionService {
       throw unauthenticated(ErrorReason.CLIENT_MISMATCH, 'This refresh token belongs to another client.');
     }
     this.assertLive(session, now);
-    if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now);
+    if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
 
     const role = await this.currentRole(session, now);
+    // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
+    assertMeetsTwoFactorRequirement(session.user, session.account, role);
     try {
-      return await this.rotate(record, presented.secret, session, role, now);
+      return await this.rotate(record, presented.secret, session, role, now, request);
     } catch (error) {
       if (!(error instanceof LostRotationRace)) throw error;
       const rotated = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
-      return this.presentRotatedToken(rotated, presented.secret, session, now);
+      return this.presentRotatedToken(rotated, presented.secret, session, now, request);
     }
   }
 
@@ -174,6 +196,7 @@ export class SessionService {
         clientId: current.clientId,
         request,
         isLogin: false,
+        event: AuthEventType.ACCOUNT_SWITCHED,
       });
     }, TRANSACTION_OPTIONS);
   }
@@ -202,6 +225,37 @@ export class SessionService {
   /** The role is the access token's: the one this session was granted at its last refresh. */
   async describe(sessionId: string, role: string): Promise<SessionInfo> {
     const session = await this.options.prisma.session.findUniqueOrThrow({ where: { id: sessionId }, include: { account: true } });
+    return this.toInfo(session, role, true);
+  }
+
+  /** The user's live sessions, newest first; roles as they stand now. */
+  async listLive(userId: string, currentSessionId: string): Promise<SessionInfo[]> {
+    const now = this.options.clock.now();
+    const [sessions, memberships] = await Promise.all([
+      this.options.prisma.session.findMany({
+        where: { userId, revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
+        include: { account: true },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+      this.options.prisma.membership.findMany({ where: { userId } }),
+    ]);
+    const roleIn = new Map(memberships.map((membership) => [membership.accountId, membership.roleName]));
+    return sessions
+      .filter((session) => roleIn.has(session.accountId))
+      .map((session) => this.toInfo(session, roleIn.get(session.accountId) ?? '', session.id === currentSessionId));
+  }
+
+  /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */
+  async revokeOwn(userId: string, sessionId: string, request: RequestMetadata): Promise<boolean> {
+    return this.options.prisma.$transaction(async (transaction) => {
+      const revoked = await this.revokeWhere(transaction, { id: sessionId, userId }, RevocationReason.REVOKED_BY_USER);
+      if (revoked === 0) throw new AppError(ErrorCode.NOT_FOUND, 'You have no live session with that id.', { field: 'id' });
+      await this.options.audit.record({ type: AuthEventType.SESSION_REVOKED, reason: RevocationReason.REVOKED_BY_USER, userId, sessionId, ...request }, transaction);
+      return true;
+    }, TRANSACTION_OPTIONS);
+  }
+
+  private toInfo(session: Session & { account: Account }, role: string, current: boolean): SessionInfo {
     return {
       id: session.id,
       account: session.account,
@@ -213,6 +267,9 @@ export class SessionService {
       clientId: session.clientId,
       createdAt: session.createdAt,
       lastUsedAt: session.lastUsedAt,
+      userAgent: session.userAgent,
+      ip: session.ip,
+      current,
     };
   }
 
@@ -221,7 +278,10 @@ export class SessionService {
    * allSessions every session of the user(s) they belong to. One UPDATE: nothing is half done.
    */
   async logout(request: LogoutRequest): Promise<boolean> {
-    const sessions: { id: string; userId: string }[] = request.bearer ? [{ id: request.bearer.sessionId, userId: request.bearer.userId }] : [];
+    const { bearer } = request;
+    const sessions: { id: string; userId: string; accountId: string }[] = bearer
+      ? [{ id: bearer.sessionId, userId: bearer.userId, accountId: bearer.accountId }]
+      : [];
     if (request.refreshToken !== null) {
       const session = await this.findByRefreshToken(request.refreshToken);
       if (!session) throw invalidRefreshToken();
@@ -230,7 +290,16 @@ export class SessionService {
     const where: Prisma.SessionWhereInput = request.allSessions
       ? { userId: { in: sessions.map((session) => session.userId) } }
       : { id: { in: sessions.map((session) => session.id) } };
-    await this.revoke(where, request.allSessions ? RevocationReason.LOGOUT_ALL : RevocationReason.LOGOUT);
+    const reason = request.allSessions ? RevocationReason.LOGOUT_ALL : RevocationReason.LOGOUT;
+    await this.options.prisma.$transaction(async (transaction) => {
+      await this.revokeWhere(transaction, where, reason);
+      for (const session of sessions) {
+        await this.options.audit.record(
+          { type: AuthEventType.LOGOUT, reason, userId: session.userId, accountId: session.accountId, sessionId: session.id, ...request.request },
+          transaction,
+        );
+      }
+    }, TRANSACTION_OPTIONS);
     return true;
   }
 
@@ -247,7 +316,14 @@ export class SessionService {
     return count;
   }
 
-  private async rotate(record: RefreshToken, presentedSecret: string, session: SessionWithAccount, role: string, now: Date): Promise<SessionGrant> {
+  private async rotate(
+    record: RefreshToken,
+    presentedSecret: string,
+    session: SessionWithAccount,
+    role: string,
+    now: Date,
+    request: RequestMetadata,
+  ): Promise<SessionGrant> {
     const successorId = randomUUID();
     const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presentedSecret);
     const idleExpiresAt = this.idleExpiry(now, session.absoluteExpiresAt);
@@ -266,6 +342,10 @@ export class SessionService {
         data: { lastUsedAt: now, idleExpiresAt },
       });
       if (touched.count === 0) throw sessionRevoked();
+      await this.options.audit.record(
+        { type: AuthEventType.TOKEN_REFRESHED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
+        transaction,
+      );
       await transaction.membership.update({
         where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
         data: { lastUsedAt: now },
@@ -275,7 +355,13 @@ export class SessionService {
     return this.grant({ ...session, idleExpiresAt }, role, successorId, successorToken, now);
   }
 
-  private async presentRotatedToken(record: RefreshToken, presentedSecret: string, session: SessionWithAccount, now: Date): Promise<SessionGrant> {
+  private async presentRotatedToken(
+    record: RefreshToken,
+    presentedSecret: string,
+    session: SessionWithAccount,
+    now: Date,
+    request: RequestMetadata,
+  ): Promise<SessionGrant> {
     const graceMilliseconds = this.options.refreshReuseGraceSeconds * 1000;
     // Zero means no grace at all: a racing request that read the clock before the winner did, or an
     // instance whose clock runs behind, sees a negative age, and that must not count as "just rotated".
@@ -295,7 +381,14 @@ export class SessionService {
       }
     }
     await this.revoke({ id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED);
-    this.options.logger.warn({ sessionId: session.id, userId: session.userId }, 'refresh token reuse detected; session revoked');
+    await this.options.audit.record({
+      type: AuthEventType.REFRESH_TOKEN_REUSED,
+      userId: session.userId,
+      accountId: session.accountId,
+      sessionId: session.id,
+      clientId: session.clientId,
+      ...request,
+    });
     throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
   }
 

@@ -6,6 +6,8 @@ export interface TokenKeys {
   readonly accessToken: KeyObject;
   /** HMAC key that derives a rotated refresh token's successor from the presented secret (see refresh-tokens.ts). */
   readonly refreshSuccessor: Buffer;
+  /** HMAC key for 2FA recovery codes: too short to store under a plain hash (see two-factor/recovery-codes.ts). */
+  readonly recoveryCode: Buffer;
 }
 
 /**
@@ -17,5 +19,6 @@ export function deriveTokenKeys(secret: Buffer): TokenKeys {
   return {
     accessToken: createSecretKey(derive('access-token/hs256')),
     refreshSuccessor: derive('refresh-token/successor'),
+    recoveryCode: derive('two-factor/recovery-code'),
   };
 }

@@ -3,7 +3,7 @@ import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
-const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { selectAccount(input: $input) { ${AUTH_PAYLOAD_FIELDS} } }`;
+const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { selectAccount(input: $input) { __typename ... on AuthPayload { ${AUTH_PAYLOAD_FIELDS} } } }`;
 const LOGIN_ACCOUNTS = `query LoginAccounts($selectionToken: String!) {
   loginAccounts(selectionToken: $selectionToken) { selectionToken expiresAt lastAccountId accounts { id name role } }
 }`;

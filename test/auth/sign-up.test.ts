@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('signUp', () => {
-  it('creates the user, their own account with them as owner, and a session', async () => {
+  it('creates the user, their own account with them as its guest until verified, and a session', async () => {
     const response = await server.graphql(SIGN_UP, {
       input: { email: '  Ada.Lovelace@EXAMPLE.test ', password: strongPassword(), username: 'Ada_L', accountName: 'Analytical Engines' },
     });
@@ -18,20 +18,26 @@ describe('signUp', () => {
     const payload = response.data!.signUp;
     expect(payload).toMatchObject({
       tokenType: 'Bearer',
-      role: 'owner',
+      role: 'guest',
       user: { email: 'ada.lovelace@example.test', username: 'Ada_L', emailVerified: false },
       account: { name: 'Analytical Engines' },
+      access: [],
     });
-    expect(payload.access).toEqual(expect.arrayContaining([{ feature: 'members', access: 'crud' }]));
     expect(response.headers.get('cache-control')).toBe('no-store');
 
     const membership = await server.prisma.membership.findUniqueOrThrow({
       where: { userId_accountId: { userId: payload.user.id, accountId: payload.account.id } },
     });
-    expect(membership.roleName).toBe('owner');
+    expect(membership.roleName).toBe('guest');
     const user = await server.prisma.user.findUniqueOrThrow({ where: { id: payload.user.id } });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await server.prisma.session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('makes the user owner of their account once they verify their email', async () => {
+    const user = await signUp(server);
+    const membership = await server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } } });
+    expect(membership.roleName).toBe('owner');
   });
 
   it('stores the email normalized (NFKC, lower case) so a differently typed duplicate is refused', async () => {

@@ -75,7 +75,7 @@ describe('refreshToken', () => {
     });
 
     it('stores only a hash of each secret: no row holds the token or its secret', async () => {
-      const user = await signUp(server());
+      const user = await signUp(server(), { unverified: true });
       const pair = await refreshOrThrow(server(), user.refreshToken);
       const sessionId = sessionIdOf(pair.accessToken);
 
@@ -136,7 +136,7 @@ describe('refreshToken', () => {
       });
 
       it('lets exactly one of several simultaneous refreshes with the same token succeed and refuses the rest cleanly', async () => {
-        const user = await signUp(server());
+        const user = await signUp(server(), { unverified: true });
 
         const responses = await Promise.all(Array.from({ length: RACERS }, () => presentRefreshToken(server(), user.refreshToken)));
 
@@ -165,7 +165,7 @@ describe('refreshToken', () => {
       });
 
       it('answers the just-rotated token inside the grace window with the same successor pair and keeps the session', async () => {
-        const user = await signUp(server());
+        const user = await signUp(server(), { unverified: true });
         const first = await refreshOrThrow(server(), user.refreshToken);
         server().clock.advance(server().config.sessions.refreshReuseGraceSeconds / 2);
 
@@ -194,7 +194,7 @@ describe('refreshToken', () => {
       });
 
       it('hands every one of several simultaneous refreshes with the same token the same successor', async () => {
-        const user = await signUp(server());
+        const user = await signUp(server(), { unverified: true });
 
         const responses = await Promise.all(Array.from({ length: RACERS }, () => presentRefreshToken(server(), user.refreshToken)));
 

@@ -36,16 +36,21 @@ export interface SignedUpUser {
   readonly refreshToken: string;
 }
 
+/**
+ * Signs a user up and, unless `unverified`, verifies their email the way a person would: the link
+ * from the outbox, then a refresh so the tokens carry the owner role verification granted.
+ */
 export async function signUp(
   server: TestServer,
-  input: { email?: string; password?: string; username?: string; accountName?: string; clientId?: string } = {},
+  input: { email?: string; password?: string; username?: string; accountName?: string; clientId?: string; unverified?: boolean } = {},
 ): Promise<SignedUpUser> {
-  const email = input.email ?? uniqueEmail();
-  const password = input.password ?? strongPassword();
-  const response = await server.graphql(SIGN_UP, { input: { ...input, email, password } });
+  const { unverified, ...fields } = input;
+  const email = fields.email ?? uniqueEmail();
+  const password = fields.password ?? strongPassword();
+  const response = await server.graphql(SIGN_UP, { input: { ...fields, email, password } });
   if (response.errors) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
   const payload = response.data!.signUp;
-  return {
+  const user = {
     email,
     password,
     userId: payload.user.id,
@@ -53,6 +58,30 @@ export async function signUp(
     accessToken: payload.accessToken,
     refreshToken: payload.refreshToken,
   };
+  if (unverified) return user;
+
+  const verified = await server.graphql(VERIFY_EMAIL, { token: await mailedToken(server, payload.user.email, 'verify-email') });
+  if (verified.errors) throw new Error(`verifyEmail failed: ${JSON.stringify(verified.errors)}`);
+  const refreshed = await server.graphql(REFRESH, { input: { refreshToken: payload.refreshToken, clientId: fields.clientId } });
+  if (refreshed.errors) throw new Error(`refresh after verification failed: ${JSON.stringify(refreshed.errors)}`);
+  return { ...user, accessToken: refreshed.data!.refreshToken.accessToken, refreshToken: refreshed.data!.refreshToken.refreshToken };
+}
+
+export const VERIFY_EMAIL = `mutation Verify($token: String!) { verifyEmail(token: $token) { id emailVerified } }`;
+
+/**
+ * The token in the newest link of kind `path` ("verify-email", "reset-password") mailed to `to`,
+ * read from the outbox. Waits briefly: some mail is sent after the response.
+ */
+export async function mailedToken(server: TestServer, to: string, path: string): Promise<string> {
+  const pattern = new RegExp(`/${path}\\?token=([^\\s"<&]+)`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const messages = await server.prisma.outboxMessage.findMany({ where: { to }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const token = messages.map((message) => pattern.exec(message.text)?.[1]).find(Boolean);
+    if (token) return decodeURIComponent(token);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no ${path} mail to ${to} in the outbox`);
 }
 
 /** Adds `member` to `owner`'s current account with `role`, as the owner. */
@@ -95,4 +124,22 @@ export function decodeJwtPayload(token: string): Record<string, unknown> {
   const payload = token.split('.')[1];
   if (payload === undefined) throw new Error('not a JWT');
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The first error's extensions (code, reason, field), or undefined when the response has no error. */
+export const extensionsOf = (response: { errors?: readonly { extensions?: Record<string, any> }[] }) => response.errors?.[0]?.extensions;
+
+/** Every message the outbox holds for `to`, oldest first. */
+export const outboxMessagesTo = (server: TestServer, to: string) =>
+  server.prisma.outboxMessage.findMany({ where: { to }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+
+/** Logs a one-account user in by email from a given client and user agent; throws on anything but an AuthPayload. */
+export async function loginFrom(server: TestServer, user: SignedUpUser, from: { clientId?: string; userAgent?: string } = {}) {
+  const response = await server.graphql(
+    LOGIN,
+    { input: { email: user.email, password: user.password, clientId: from.clientId } },
+    { headers: from.userAgent ? { 'user-agent': from.userAgent } : {} },
+  );
+  if (response.errors || response.data?.login?.__typename !== 'AuthPayload') throw new Error(`login failed: ${JSON.stringify(response)}`);
+  return response.data!.login as { accessToken: string; refreshToken: string; role: string };
 }

@@ -40,6 +40,12 @@ const TEST_ENVIRONMENT = {
   JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEF',
   ARGON2_MEMORY_KIB: '1024',
   ARGON2_ITERATIONS: '1',
+  // Every test request comes from 127.0.0.1, so per-IP limits at their defaults would couple unrelated
+  // tests. A test about a limit sets it (and picks client IPs with X-Forwarded-For). EMAIL_SEND_MAX is
+  // also the per-address limit: a test of that sets it too.
+  LOGIN_IP_MAX_FAILURES: '100000',
+  SIGN_UP_IP_MAX: '100000',
+  EMAIL_SEND_MAX: '1000',
 };
 
 /** The real app over real HTTP on a random port, on a database of its own. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 
 const STRONG_SECRET = 'k3J9-wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5';
 const freshDataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-config-'));
@@ -55,5 +55,11 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, DATA_DIR: freshDataDir() });
     expect(config.tokens.secret.toString()).toBe(STRONG_SECRET);
     expect(config.isProduction).toBe(true);
+  });
+
+  it('has every variable it reads listed in .env.example', () => {
+    const example = readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
+    const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
+    expect(CONFIGURATION_VARIABLES.filter((variable) => !listed.has(variable))).toEqual([]);
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * Brute-force and abuse limits, one object (`services.limits`, or passed to a service's options by
+ * createApp). Every refusal is the AppError from rateLimited(): UNAUTHENTICATED, reason RATE_LIMITED,
+ * `retryAfter` seconds. Counts live in memory, or in Redis when REDIS_URL is set (shared by instances).
+ *
+ *   login        AuthService.login: check(identifier, ip) before the password is looked at,
+ *                fail(identifier) when it is wrong (→ { isLocked }), reset(identifier, ip) when right.
+ *   signUp       consume(ip) before a sign-up does any hashing.
+ *   emailSend    consume(email, ip) before sending a password-reset or verification mail, for every
+ *                requested address whether or not a user has it (else the refusal tells which exist).
+ *   twoFactor    check(userId) before a code is compared (it counts the attempt), then
+ *                fail(userId) after a wrong code (→ { isLocked }: record LOCKED_OUT when true) or
+ *                reset(userId) after a right one. Refused attempts throw before any work.
+ *
+ * Tests: the harness raises the per-IP limits (every test request comes from 127.0.0.1); a test about
+ * a limit sets it with startTestServer({ ... }), and X-Forwarded-For picks the client IP.
+ */
+import type { Config } from '../config';
+import { normalizeEmail } from '../input-validation';
+import type { Logger } from '../logger';
+import { FailureLock } from './failure-lock';
+import type { FailureOutcome, FailurePolicy } from './failure-lock';
+import { loginBackoff, LoginThrottle } from './login-throttle';
+import { Quota } from './quota';
+import { createRateLimitStore } from './rate-limits';
+import type { RateLimitStore } from './rate-limits';
+
+export interface AbuseLimits {
+  readonly login: LoginThrottle;
+  readonly signUp: { consume(ip: string | null): Promise<void> };
+  readonly emailSend: { consume(email: string, ip: string | null): Promise<void> };
+  readonly twoFactor: {
+    check(userId: string): Promise<void>;
+    fail(userId: string): Promise<FailureOutcome>;
+    reset(userId: string): Promise<void>;
+  };
+}
+
+export interface AbuseLimitsOptions {
+  readonly limits: Config['limits'];
+  readonly redisUrl: string | null;
+  readonly redisKeyPrefix: string;
+  readonly logger: Logger;
+}
+
+/** How long consecutive failures are remembered without a success: long enough that slow guessing still adds up. */
+const FAILURE_MEMORY_SECONDS = 24 * 60 * 60;
+
+export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ limits: AbuseLimits; close(): Promise<void> }> {
+  const { limits } = options;
+  const store = await createRateLimitStore({ redisUrl: options.redisUrl, keyPrefix: options.redisKeyPrefix, logger: options.logger });
+
+  const loginBackoffOptions = {
+    backoffAfterFailures: limits.loginBackoffAfterFailures,
+    lockAfterFailures: limits.loginLockAfterFailures,
+    lockSeconds: limits.loginLockSeconds,
+  };
+  const login = new LoginThrottle(
+    failureLock(store, 'login-account', limits.loginLockAfterFailures, limits.loginLockSeconds, (failures) =>
+      loginBackoff(failures, loginBackoffOptions),
+    ),
+    new Quota(store.create({ name: 'login-ip', points: limits.loginIpMaxFailures, durationSeconds: limits.loginIpWindowSeconds })),
+  );
+
+  const signUpPerIp = new Quota(store.create({ name: 'sign-up-ip', points: limits.signUpIpMax, durationSeconds: limits.signUpIpWindowSeconds }));
+
+  const emailSendWindow = { points: limits.emailSendMax, durationSeconds: limits.emailSendWindowSeconds };
+  const emailSendPerEmail = new Quota(store.create({ name: 'email-send-email', ...emailSendWindow }));
+  const emailSendPerIp = new Quota(store.create({ name: 'email-send-ip', ...emailSendWindow }));
+
+  const twoFactor = failureLock(store, 'two-factor', limits.twoFactorMaxFailures, limits.twoFactorLockSeconds, (failures) =>
+    failures >= limits.twoFactorMaxFailures ? { blockSeconds: limits.twoFactorLockSeconds, isLock: true } : { blockSeconds: 0, isLock: false },
+  );
+
+  return {
+    limits: {
+      login,
+      signUp: {
+        consume: async (ip) => {
+          if (ip) await signUpPerIp.consume(ip);
+        },
+      },
+      emailSend: {
+        // One budget per inbox whatever the mail, so nobody can mail-bomb an address through this service.
+        consume: async (email, ip) => {
+          if (ip) await emailSendPerIp.consume(ip);
+          await emailSendPerEmail.consume(normalizeEmail(email));
+        },
+      },
+      twoFactor: {
+        check: (userId) => twoFactor.check(userId),
+        fail: (userId) => twoFactor.fail(userId),
+        reset: (userId) => twoFactor.reset(userId),
+      },
+    },
+    close: () => store.close(),
+  };
+}
+
+function failureLock(
+  store: RateLimitStore,
+  name: string,
+  maxAttempts: number,
+  lockSeconds: number,
+  policy: FailurePolicy,
+): FailureLock {
+  return new FailureLock({
+    failures: store.create({ name, points: maxAttempts, durationSeconds: FAILURE_MEMORY_SECONDS }),
+    blocks: store.create({ name: `${name}-block`, points: 0, durationSeconds: lockSeconds }),
+    maxAttempts,
+    policy,
+  });
+}

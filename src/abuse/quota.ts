@@ -1,0 +1,19 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { rateLimited } from './rate-limited-error';
+
+/** At most `points` uses per key per fixed window (the limiter's points and duration). */
+export class Quota {
+  constructor(private readonly limiter: RateLimiterAbstract) {}
+
+  /** Counts one use of key; refuses it (RATE_LIMITED) once the window's points are spent. */
+  async consume(key: string): Promise<void> {
+    // penalty counts without rejecting; a refused use still counts, so hammering never earns a retry sooner.
+    const used = await this.limiter.penalty(key);
+    if (used.consumedPoints > this.limiter.points) throw rateLimited(used.msBeforeNext);
+  }
+
+  /** Gives back one use, for a use that turned out not to count (a login that succeeded). */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key);
+  }
+}

@@ -1,0 +1,51 @@
+import { addSeconds } from '../clock';
+import type { Clock } from '../clock';
+import { ErrorReason, unauthenticated } from '../errors';
+import type { EmailToken, Prisma, PrismaClient } from '../generated/prisma/client';
+import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
+
+/** What a mailed link is for; each purpose has its own token prefix, so one can never serve as the other. */
+export const EmailTokenPurpose = {
+  VERIFY_EMAIL: { name: 'VERIFY_EMAIL', prefix: TokenPrefix.emailVerification },
+  RESET_PASSWORD: { name: 'RESET_PASSWORD', prefix: TokenPrefix.passwordReset },
+} as const;
+export type EmailTokenPurpose = (typeof EmailTokenPurpose)[keyof typeof EmailTokenPurpose];
+
+type Database = PrismaClient | Prisma.TransactionClient;
+
+/** Single-use, expiring tokens sent by email. Only a hash of each is stored. */
+export class EmailTokens {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Issues a token and spends every earlier one of the same purpose: only the newest link works. */
+  async issue(purpose: EmailTokenPurpose, userId: string, email: string, ttlSeconds: number, database: Database = this.prisma): Promise<string> {
+    const now = this.clock.now();
+    const token = createOpaqueToken(purpose.prefix);
+    await database.emailToken.updateMany({ where: { userId, purpose: purpose.name, consumedAt: null }, data: { consumedAt: now } });
+    await database.emailToken.create({
+      data: { id: token.id, userId, purpose: purpose.name, email, secretHash: hashSecret(token.secret), createdAt: now, expiresAt: addSeconds(now, ttlSeconds) },
+    });
+    return token.token;
+  }
+
+  /** The token's row if it is genuine, of this purpose, unspent and unexpired; UNAUTHENTICATED otherwise. Spends nothing. */
+  async check(purpose: EmailTokenPurpose, presentedToken: string, database: Database = this.prisma): Promise<EmailToken> {
+    const presented = parseOpaqueToken(purpose.prefix, presentedToken);
+    if (!presented) throw invalidToken();
+    const row = await database.emailToken.findUnique({ where: { id: presented.id } });
+    if (!row || row.purpose !== purpose.name || row.consumedAt || !secretMatches(presented.secret, row.secretHash)) throw invalidToken();
+    if (row.expiresAt <= this.clock.now()) throw unauthenticated(ErrorReason.TOKEN_EXPIRED, 'This link has expired; ask for a new one.');
+    return row;
+  }
+
+  /** Spends a checked token inside the caller's transaction: of two concurrent uses only one succeeds. */
+  async spend(token: EmailToken, database: Database): Promise<void> {
+    const spent = await database.emailToken.updateMany({ where: { id: token.id, consumedAt: null }, data: { consumedAt: this.clock.now() } });
+    if (spent.count === 0) throw invalidToken();
+  }
+}
+
+const invalidToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'This link is invalid or was already used.');

@@ -1,0 +1,29 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { GraphQLContext } from '../context';
+import { requireViewer } from '../permissions/viewer';
+
+@Resolver()
+export class PasswordResolver {
+  @Mutation(() => Boolean, { description: 'Always true: mails a reset link if the address has an account.' })
+  requestPasswordReset(@Arg('email', () => String) email: string, @Ctx() context: GraphQLContext): Promise<boolean> {
+    return context.services.passwords.requestReset(email, context.request);
+  }
+
+  @Mutation(() => Boolean, { description: 'Sets a new password with a reset link; ends every session of the user.' })
+  resetPassword(
+    @Arg('token', () => String) token: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Ctx() context: GraphQLContext,
+  ): Promise<boolean> {
+    return context.services.passwords.resetPassword(token, newPassword, context.request);
+  }
+
+  @Mutation(() => Boolean, { description: "Needs the current password; ends the user's other sessions." })
+  changePassword(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Ctx() context: GraphQLContext,
+  ): Promise<boolean> {
+    return context.services.passwords.changePassword(requireViewer(context), currentPassword, newPassword, context.request);
+  }
+}

@@ -1,0 +1,109 @@
+import type { AbuseLimits } from '../abuse/abuse-limits';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
+import type { Clock } from '../clock';
+import { EmailTokenPurpose } from '../email/email-tokens';
+import type { EmailTokens } from '../email/email-tokens';
+import type { Mailer } from '../email/mailer';
+import { linkTo, passwordResetMessage } from '../email/messages';
+import { badUserInput, invalidCredentials } from '../errors';
+import type { PrismaClient, User } from '../generated/prisma/client';
+import type { RequestMetadata } from '../http/request-metadata';
+import { emailField, parseInput, tokenField } from '../input-validation';
+import type { Logger } from '../logger';
+import { RevocationReason } from '../sessions/session.service';
+import type { SessionService } from '../sessions/session.service';
+import type { PasswordHasher } from './password-hasher';
+import { checkPasswordPolicy, normalizePassword } from './password-policy';
+import type { PasswordPolicyOptions } from './password-policy';
+
+export interface PasswordServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly hasher: PasswordHasher;
+  readonly policy: PasswordPolicyOptions;
+  readonly tokens: EmailTokens;
+  readonly mailer: Mailer;
+  readonly sessions: SessionService;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly publicUrl: string;
+  readonly resetTtlSeconds: number;
+  /** Reset mails per address and per IP, counted whether or not the address has an account. */
+  readonly mailLimit: AbuseLimits['emailSend'];
+}
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** Password recovery by email and password change, under the same policy as sign-up. */
+export class PasswordService {
+  constructor(private readonly options: PasswordServiceOptions) {}
+
+  /**
+   * Always resolves true: whether the address has an account is not for the asker to learn. The
+   * mail goes out after the answer, so response time does not tell either.
+   */
+  async requestReset(email: string, request: RequestMetadata): Promise<true> {
+    const address = parseInput(emailField, email, 'email');
+    const user = await this.options.prisma.user.findUnique({ where: { email: address } });
+    await this.options.audit.record({ type: AuthEventType.PASSWORD_RESET_REQUESTED, reason: user ? null : 'UNKNOWN_EMAIL', userId: user?.id ?? null, ...request });
+    if (user) {
+      void this.sendResetLink(user).catch((error: unknown) => {
+        this.options.logger.error({ err: error, userId: user.id }, 'could not send the password reset email');
+      });
+    }
+    return true;
+  }
+
+  /** Sets the new password, burns the link and ends every session of the user, in one transaction. */
+  async resetPassword(presentedToken: string, newPassword: string, request: RequestMetadata): Promise<true> {
+    const { prisma, tokens, sessions, audit } = this.options;
+    const token = await tokens.check(EmailTokenPurpose.RESET_PASSWORD, parseInput(tokenField, presentedToken, 'token'));
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: token.userId } });
+    // Checked before the link is spent: a refused password can be corrected with the same link.
+    const passwordHash = await this.hashAcceptable(newPassword, user, 'newPassword');
+    await prisma.$transaction(async (transaction) => {
+      await tokens.spend(token, transaction);
+      await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
+      await sessions.revokeWhere(transaction, { userId: user.id }, RevocationReason.PASSWORD_RESET);
+      await audit.record({ type: AuthEventType.PASSWORD_RESET, userId: user.id, ...request }, transaction);
+    }, TRANSACTION_OPTIONS);
+    return true;
+  }
+
+  /** Needs the current password (a fresh check, not just a session); ends the user's other sessions. */
+  async changePassword(
+    viewer: { userId: string; sessionId: string },
+    currentPassword: string,
+    newPassword: string,
+    request: RequestMetadata,
+  ): Promise<true> {
+    const { prisma, hasher, sessions, audit } = this.options;
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
+    if (currentPassword.length > this.options.policy.maxLength * 2 || !(await hasher.verify(user.passwordHash, normalizePassword(currentPassword)))) {
+      await audit.record({ type: AuthEventType.LOGIN_FAILED, reason: 'WRONG_CURRENT_PASSWORD', userId: user.id, sessionId: viewer.sessionId, ...request });
+      throw invalidCredentials();
+    }
+    if (normalizePassword(newPassword) === normalizePassword(currentPassword)) {
+      throw badUserInput('newPassword', 'The new password must differ from the current one.');
+    }
+    const passwordHash = await this.hashAcceptable(newPassword, user, 'newPassword');
+    await prisma.$transaction(async (transaction) => {
+      await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
+      await sessions.revokeWhere(transaction, { userId: user.id, id: { not: viewer.sessionId } }, RevocationReason.PASSWORD_CHANGED);
+      await audit.record({ type: AuthEventType.PASSWORD_CHANGED, userId: user.id, sessionId: viewer.sessionId, ...request }, transaction);
+    }, TRANSACTION_OPTIONS);
+    return true;
+  }
+
+  private async sendResetLink(user: User): Promise<void> {
+    const { tokens, mailer, publicUrl, resetTtlSeconds } = this.options;
+    const token = await tokens.issue(EmailTokenPurpose.RESET_PASSWORD, user.id, user.email, resetTtlSeconds);
+    await mailer.send(passwordResetMessage(user.email, linkTo(publicUrl, 'reset-password', token), Math.round(resetTtlSeconds / 60)));
+  }
+
+  private hashAcceptable(password: string, user: User, field: string): Promise<string> {
+    const userInputs = [user.email, user.email.split('@')[0] ?? '', user.username ?? ''].filter(Boolean);
+    return this.options.hasher.hash(checkPasswordPolicy(password, this.options.policy, userInputs, field));
+  }
+}

@@ -1,0 +1,48 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { AccountType } from '../accounts/account.type';
+import type { LoginOutcome } from '../auth/auth.service';
+import { LoginResult } from '../auth/auth.payloads';
+import type { GraphQLContext } from '../context';
+import type { Account } from '../generated/prisma/client';
+import { actAs, requireViewer } from '../permissions/viewer';
+import type { TotpSetup } from './two-factor.service';
+import { RecoveryCodesType, TotpSetupType } from './two-factor.types';
+
+@Resolver()
+export class TwoFactorResolver {
+  @Mutation(() => TotpSetupType, { description: 'Starts turning on TOTP: a new secret, pending until confirmTotp.' })
+  enableTotp(@Ctx() context: GraphQLContext): Promise<TotpSetup> {
+    return context.services.twoFactor.beginSetup(requireViewer(context));
+  }
+
+  @Mutation(() => RecoveryCodesType, { description: 'Turns TOTP on with a code from the app; returns recovery codes, shown this once.' })
+  async confirmTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<RecoveryCodesType> {
+    return { codes: await context.services.twoFactor.confirmSetup(requireViewer(context), code, context.request) };
+  }
+
+  @Mutation(() => Boolean, { description: 'Turns TOTP off, given a current code or a recovery code.' })
+  disableTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<boolean> {
+    return context.services.twoFactor.disable(requireViewer(context), code, context.request);
+  }
+
+  @Mutation(() => LoginResult, {
+    description: 'Completes a login that answered TwoFactorRequired, with a TOTP or recovery code; then goes on as login would.',
+  })
+  async verifyTwoFactor(
+    @Arg('challengeToken', () => String) challengeToken: string,
+    @Arg('code', () => String) code: string,
+    @Ctx() context: GraphQLContext,
+  ): Promise<LoginOutcome> {
+    const outcome = await context.services.auth.verifyTwoFactor({ challengeToken, code }, context.request);
+    return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
+  }
+
+  @Mutation(() => AccountType, { description: "Owners only: whether this account's owners and admins must have 2FA on to log into it." })
+  setTwoFactorRequirement(
+    @Arg('accountId', () => ID) accountId: string,
+    @Arg('required', () => Boolean) required: boolean,
+    @Ctx() context: GraphQLContext,
+  ): Promise<Account> {
+    return context.services.twoFactorRequirements.setRequirement(requireViewer(context), accountId, required, context.request);
+  }
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { LOGIN, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import type { SignedUpUser } from '../support/factories';
+import { startTestServer } from '../support/test-server';
+import type { GraphQLResponse, TestServer } from '../support/test-server';
+
+/**
+ * Rate limits on a real Redis (npm run test:services): counts shared by instances, and the insurance
+ * limiter when Redis is out of reach. Each run uses keys of its own, so runs never see each other's counts.
+ */
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Nothing listens here: an instance pointed at it starts with Redis down (the machine's Redis is never stopped).
+const UNREACHABLE_REDIS_URL = 'redis://127.0.0.1:6390';
+const KEY_PREFIX = `gatehouse-test:${randomBytes(6).toString('hex')}:`;
+const LOCK_AFTER = 3;
+
+const limitsEnvironment = {
+  REDIS_KEY_PREFIX: KEY_PREFIX,
+  LOGIN_BACKOFF_AFTER_FAILURES: String(LOCK_AFTER),
+  LOGIN_LOCK_AFTER_FAILURES: String(LOCK_AFTER),
+  LOGIN_LOCK_SECONDS: '60',
+};
+
+let redis: Redis;
+let first: TestServer;
+let second: TestServer;
+beforeAll(async () => {
+  redis = new Redis(REDIS_URL);
+  [first, second] = await Promise.all([
+    startTestServer({ ...limitsEnvironment, REDIS_URL }),
+    startTestServer({ ...limitsEnvironment, REDIS_URL }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([first?.close(), second?.close()]);
+  const keys = await redis.keys(`${KEY_PREFIX}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+const login = (server: TestServer, input: Record<string, unknown>) => server.graphql(LOGIN, { input });
+const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
+
+/** The same person on two instances (each test server has a database of its own). */
+async function signUpOnBoth(): Promise<[SignedUpUser, SignedUpUser]> {
+  const email = uniqueEmail('shared');
+  const password = strongPassword();
+  return Promise.all([signUp(first, { email, password }), signUp(second, { email, password })]);
+}
+
+describe('rate limits in Redis', () => {
+  it('keeps the counts in Redis, under the configured key prefix', async () => {
+    await login(first, { email: uniqueEmail('counted'), password: strongPassword() });
+
+    expect(await redis.keys(`${KEY_PREFIX}login-account*`)).not.toHaveLength(0);
+  });
+
+  it('locks an account on one instance after failures on another', async () => {
+    const [user] = await signUpOnBoth();
+    for (let failure = 0; failure < LOCK_AFTER; failure++) {
+      expect(reasonOf(await login(first, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+    }
+
+    const response = await login(second, { email: user.email, password: user.password });
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
+  });
+
+  it('adds up failures made on different instances', async () => {
+    const [user] = await signUpOnBoth();
+    await login(first, { email: user.email, password: strongPassword() });
+    await login(second, { email: user.email, password: strongPassword() });
+    expect(reasonOf(await login(first, { email: user.email, password: user.password }))).toBeUndefined();
+
+    for (let failure = 0; failure < LOCK_AFTER - 1; failure++) await login(first, { email: user.email, password: strongPassword() });
+    await login(second, { email: user.email, password: strongPassword() });
+
+    expect(reasonOf(await login(first, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonOf(await login(second, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+  });
+
+  it('refuses a locked login without any password hashing', async () => {
+    // This instance refuses every hash (a queue of 0), so an attempt that reached argon2 would answer SERVER_BUSY.
+    const noHashing = await startTestServer({ ...limitsEnvironment, REDIS_URL, PASSWORD_HASH_QUEUE_LIMIT: '0' });
+    try {
+      const lockedEmail = uniqueEmail('locked');
+      for (let failure = 0; failure < LOCK_AFTER; failure++) await login(first, { email: lockedEmail, password: strongPassword() });
+
+      const locked = await login(noHashing, { email: lockedEmail, password: strongPassword() });
+      const unlocked = await login(noHashing, { email: uniqueEmail('unlocked'), password: strongPassword() });
+
+      expect(locked.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
+      expect(unlocked.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_BUSY' });
+    } finally {
+      await noHashing.close();
+    }
+  });
+});
+
+describe('when Redis is unreachable', () => {
+  let stranded: TestServer;
+  beforeAll(async () => {
+    stranded = await startTestServer({ ...limitsEnvironment, REDIS_URL: UNREACHABLE_REDIS_URL });
+  });
+  afterAll(() => stranded.close());
+
+  it('still logs users in', async () => {
+    const user = await signUp(stranded);
+
+    const response = await login(stranded, { email: user.email, password: user.password });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.login.__typename).toBe('AuthPayload');
+  });
+
+  it('keeps limiting with the in-memory insurance limiter, and says so in a warning', async () => {
+    const user = await signUp(stranded);
+    for (let failure = 0; failure < LOCK_AFTER; failure++) {
+      expect(reasonOf(await login(stranded, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+    }
+
+    const response = await login(stranded, { email: user.email, password: user.password });
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
+    const warnings = stranded.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === 40 && /insurance/i.test(entry.msg));
+    expect(warnings).toHaveLength(1);
+  });
+});

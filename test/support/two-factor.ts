@@ -1,0 +1,74 @@
+import { generate } from 'otplib';
+import { toUnixSeconds } from '../../src/clock';
+import { AUTH_PAYLOAD_FIELDS } from './factories';
+import type { SignedUpUser } from './factories';
+import type { TestServer } from './test-server';
+
+const PERIOD_SECONDS = 30;
+
+const LOGIN_RESULT_FIELDS = `
+  __typename
+  ... on AuthPayload { ${AUTH_PAYLOAD_FIELDS} }
+  ... on AccountSelectionRequired { selectionToken expiresAt lastAccountId accounts { id name role } }
+  ... on TwoFactorRequired { challengeToken expiresAt }
+`;
+
+export const LOGIN_WITH_TWO_FACTOR = `mutation Login($input: LoginInput!) { login(input: $input) { ${LOGIN_RESULT_FIELDS} } }`;
+export const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { selectAccount(input: $input) { ${LOGIN_RESULT_FIELDS} } }`;
+export const VERIFY_TWO_FACTOR = `mutation Verify($challengeToken: String!, $code: String!) {
+  verifyTwoFactor(challengeToken: $challengeToken, code: $code) { ${LOGIN_RESULT_FIELDS} }
+}`;
+export const ENABLE_TOTP = `mutation Enable { enableTotp { secret otpauthUrl } }`;
+export const CONFIRM_TOTP = `mutation Confirm($code: String!) { confirmTotp(code: $code) { codes } }`;
+export const DISABLE_TOTP = `mutation Disable($code: String!) { disableTotp(code: $code) }`;
+export const SET_TWO_FACTOR_REQUIREMENT = `mutation Require($accountId: ID!, $required: Boolean!) {
+  setTwoFactorRequirement(accountId: $accountId, required: $required) { id requireTwoFactor }
+}`;
+
+/** The TOTP code an authenticator app shows at the server's (injected) time. */
+export const totpCode = (server: TestServer, secret: string, offsetSeconds = 0): Promise<string> =>
+  generate({ secret, epoch: toUnixSeconds(server.clock.now()) + offsetSeconds });
+
+/** Moves the server's clock to the next time step and answers its code: each code is good once. */
+export async function nextTotpCode(server: TestServer, secret: string): Promise<string> {
+  server.clock.advance(PERIOD_SECONDS);
+  return totpCode(server, secret);
+}
+
+/** Six digits that are no code of the steps the server accepts now. */
+export async function wrongTotpCode(server: TestServer, secret: string): Promise<string> {
+  const accepted = await Promise.all([-PERIOD_SECONDS, 0, PERIOD_SECONDS].map((offset) => totpCode(server, secret, offset)));
+  let candidate = Number(accepted[1]);
+  do candidate = (candidate + 1) % 1_000_000;
+  while (accepted.includes(String(candidate).padStart(6, '0')));
+  return String(candidate).padStart(6, '0');
+}
+
+export interface TwoFactorUser {
+  readonly secret: string;
+  readonly recoveryCodes: string[];
+}
+
+/** Turns 2FA on for the user (enableTotp, then confirmTotp with a current code), as a person with an authenticator app would. */
+export async function turnOnTwoFactor(server: TestServer, user: SignedUpUser): Promise<TwoFactorUser> {
+  const setup = await server.graphql(ENABLE_TOTP, {}, { token: user.accessToken });
+  if (setup.errors) throw new Error(`enableTotp failed: ${JSON.stringify(setup.errors)}`);
+  const secret: string = setup.data!.enableTotp.secret;
+  const confirmed = await server.graphql(CONFIRM_TOTP, { code: await totpCode(server, secret) }, { token: user.accessToken });
+  if (confirmed.errors) throw new Error(`confirmTotp failed: ${JSON.stringify(confirmed.errors)}`);
+  return { secret, recoveryCodes: confirmed.data!.confirmTotp.codes };
+}
+
+/** Logs in with the password; the raw response. */
+export const logInWithPassword = (server: TestServer, user: SignedUpUser, accountId?: string) =>
+  server.graphql(LOGIN_WITH_TWO_FACTOR, { input: { email: user.email, password: user.password, accountId } });
+
+/** Logs in with the password and answers the challenge token it must return. */
+export async function startTwoFactorLogin(server: TestServer, user: SignedUpUser, accountId?: string): Promise<string> {
+  const response = await logInWithPassword(server, user, accountId);
+  if (response.data?.login?.__typename !== 'TwoFactorRequired') throw new Error(`expected TwoFactorRequired: ${JSON.stringify(response)}`);
+  return response.data.login.challengeToken;
+}
+
+export const verifyTwoFactor = (server: TestServer, challengeToken: string, code: string) =>
+  server.graphql(VERIFY_TWO_FACTOR, { challengeToken, code });

@@ -1,0 +1,314 @@
+import {
+  addMember,
+  decodeJwtPayload,
+  extensionsOf,
+  LOGIN,
+  LOGOUT,
+  mailedToken,
+  ME,
+  outboxMessagesTo,
+  presentRefreshToken,
+  SIGN_UP,
+  signUp,
+  strongPassword,
+  SWITCH_ACCOUNT,
+  uniqueEmail,
+  VERIFY_EMAIL,
+} from '../support/factories';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+const RESEND = `mutation Resend { resendVerification }`;
+const VERIFY_EMAIL_SHOWING_USER = `mutation Verify($token: String!) { verifyEmail(token: $token) { id email emailVerified } }`;
+const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
+const ACCOUNT = `query Account($id: ID!) { account(id: $id) { id name } }`;
+const MY_SESSIONS = `query MySessions { mySessions { id } }`;
+const CHANGE_PASSWORD = `mutation Change($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+}`;
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const verify = (token: string) => server.graphql(VERIFY_EMAIL, { token });
+const userRow = (userId: string) => server.prisma.user.findUniqueOrThrow({ where: { id: userId } });
+const roleIn = async (userId: string, accountId: string) =>
+  (await server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId, accountId } } })).roleName;
+
+/** The "<id>.<secret>" parts of a "ghv_…" or "ghp_…" token. */
+function partsOf(token: string): { id: string; secret: string } {
+  const [id, secret] = token.slice('ghv_'.length).split('.');
+  return { id: id!, secret: secret! };
+}
+
+describe('sign-up and email verification', () => {
+  it('leaves a new user unverified and only a guest of the account their sign-up created', async () => {
+    const email = uniqueEmail('new');
+
+    const response = await server.graphql(SIGN_UP, { input: { email, password: strongPassword() } });
+
+    expect(response.errors).toBeUndefined();
+    const payload = response.data!.signUp;
+    expect(payload).toMatchObject({ role: 'guest', access: [], user: { email, emailVerified: false } });
+    expect(decodeJwtPayload(payload.accessToken).role).toBe('guest');
+    expect((await userRow(payload.user.id)).emailVerifiedAt).toBeNull();
+    expect(await roleIn(payload.user.id, payload.account.id)).toBe('guest');
+  });
+
+  it('mails one verification link, in the plain text and the HTML alike, under the default public URL', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const messages = await outboxMessagesTo(server, user.email);
+
+    expect(messages).toHaveLength(1);
+    const link = `http://localhost:${server.config.port}/verify-email?token=`;
+    expect(messages[0]!.text).toContain(link);
+    expect(messages[0]!.html).toContain(link);
+    const token = await mailedToken(server, user.email, 'verify-email');
+    expect(token).toMatch(/^ghv_/);
+    expect(messages[0]!.html).toContain(encodeURIComponent(token));
+  });
+
+  it('builds the link on PUBLIC_URL when one is configured', async () => {
+    const configured = await startTestServer({ PUBLIC_URL: 'https://app.example.test' });
+    try {
+      const user = await signUp(configured, { unverified: true });
+
+      const [message] = await outboxMessagesTo(configured, user.email);
+
+      const links = [message!.text, message!.html].map((body) => /(\S+)\/verify-email\?token=/.exec(body.replace(/"/g, ' '))?.[1]);
+      expect(links).toEqual(['https://app.example.test', 'https://app.example.test']);
+    } finally {
+      await configured.close();
+    }
+  });
+
+  it("stores the link's token only as a hash of its secret", async () => {
+    const user = await signUp(server, { unverified: true });
+    const token = await mailedToken(server, user.email, 'verify-email');
+    const { id, secret } = partsOf(token);
+
+    const rows = await server.prisma.emailToken.findMany({ where: { userId: user.userId } });
+
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id, purpose: 'VERIFY_EMAIL', email: user.email, consumedAt: null });
+    expect(rows[0]!.secretHash).not.toContain(secret);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+  });
+
+  it('marks the user verified and makes them owner of their own account; the next refresh carries the owner role', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const response = await verify(await mailedToken(server, user.email, 'verify-email'));
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.verifyEmail).toEqual({ id: user.userId, emailVerified: true });
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+    expect(await roleIn(user.userId, user.accountId)).toBe('owner');
+    const refreshed = await presentRefreshToken(server, user.refreshToken);
+    expect(refreshed.errors).toBeUndefined();
+    expect(refreshed.data!.refreshToken.role).toBe('owner');
+    expect(decodeJwtPayload(refreshed.data!.refreshToken.accessToken).role).toBe('owner');
+  });
+
+  it('raises only the account their own sign-up created, not a guest place in someone else’s account', async () => {
+    const owner = await signUp(server);
+    const newcomer = await signUp(server, { unverified: true });
+    await addMember(server, owner, newcomer, 'guest');
+
+    await verify(await mailedToken(server, newcomer.email, 'verify-email'));
+
+    expect(await roleIn(newcomer.userId, newcomer.accountId)).toBe('owner');
+    expect(await roleIn(newcomer.userId, owner.accountId)).toBe('guest');
+  });
+
+  it('accepts a link once: a second use is refused as UNAUTHENTICATED', async () => {
+    const user = await signUp(server, { unverified: true });
+    const token = await mailedToken(server, user.email, 'verify-email');
+    expect((await verify(token)).errors).toBeUndefined();
+
+    const again = await verify(token);
+
+    expect(extensionsOf(again)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect(again.data?.verifyEmail ?? null).toBeNull();
+  });
+
+  it('refuses a link older than 24 hours as TOKEN_EXPIRED and leaves the user unverified', async () => {
+    const user = await signUp(server, { unverified: true });
+    const token = await mailedToken(server, user.email, 'verify-email');
+    server.clock.advance(DAY_SECONDS + 1);
+
+    const response = await verify(token);
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    expect(await roleIn(user.userId, user.accountId)).toBe('guest');
+  });
+
+  it('works without an Authorization header and shows the verified user their own id and email', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const response = await server.graphql(VERIFY_EMAIL_SHOWING_USER, { token: await mailedToken(server, user.email, 'verify-email') }, { token: null });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.verifyEmail).toEqual({ id: user.userId, email: user.email, emailVerified: true });
+  });
+
+  it('refuses a password-reset token and leaves both the user unverified and the reset link usable', async () => {
+    const user = await signUp(server, { unverified: true });
+    await server.graphql(REQUEST_RESET, { email: user.email });
+    const resetToken = await mailedToken(server, user.email, 'reset-password');
+    expect(resetToken).toMatch(/^ghp_/);
+
+    const response = await verify(resetToken);
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    const resetRow = await server.prisma.emailToken.findUniqueOrThrow({ where: { id: partsOf(resetToken).id } });
+    expect(resetRow.consumedAt).toBeNull();
+  });
+
+  it('refuses a refresh token and leaves the user unverified and the refresh token usable', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const response = await verify(user.refreshToken);
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    expect((await presentRefreshToken(server, user.refreshToken)).errors).toBeUndefined();
+  });
+
+  it('refuses an oversized token with BAD_USER_INPUT on token', async () => {
+    const response = await verify(`ghv_${'A'.repeat(600)}`);
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
+  });
+
+  it('refuses a verification link whose secret was altered', async () => {
+    const user = await signUp(server, { unverified: true });
+    const token = await mailedToken(server, user.email, 'verify-email');
+    const { id, secret } = partsOf(token);
+    const altered = `ghv_${id}.${secret.startsWith('A') ? 'B' : 'A'}${secret.slice(1)}`;
+
+    const response = await verify(altered);
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+  });
+});
+
+describe('resendVerification', () => {
+  it('mails a fresh link that works, and the earlier link stops working', async () => {
+    const user = await signUp(server, { unverified: true });
+    const first = await mailedToken(server, user.email, 'verify-email');
+
+    const response = await server.graphql(RESEND, {}, { token: user.accessToken });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.resendVerification).toBe(true);
+    expect(await outboxMessagesTo(server, user.email)).toHaveLength(2);
+    const second = await mailedToken(server, user.email, 'verify-email');
+    expect(second).not.toBe(first);
+    expect(extensionsOf(await verify(first))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    expect((await verify(second)).errors).toBeUndefined();
+    expect((await userRow(user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses a user whose email is already verified with BAD_USER_INPUT ALREADY_VERIFIED and mails nothing', async () => {
+    const user = await signUp(server);
+    const mailed = (await outboxMessagesTo(server, user.email)).length;
+
+    const response = await server.graphql(RESEND, {}, { token: user.accessToken });
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ALREADY_VERIFIED' });
+    expect(await outboxMessagesTo(server, user.email)).toHaveLength(mailed);
+  });
+
+  it('needs a signed-in user', async () => {
+    const response = await server.graphql(RESEND, {}, { token: null });
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('an unverified user', () => {
+  it('can read me', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const response = await server.graphql(ME, {}, { token: user.accessToken });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.me).toEqual({ id: user.userId, email: user.email });
+  });
+
+  it('can log in and refresh', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const login = await server.graphql(LOGIN, { input: { email: user.email, password: user.password } });
+    const refresh = await presentRefreshToken(server, user.refreshToken);
+
+    expect(login.errors).toBeUndefined();
+    expect(login.data!.login).toMatchObject({ __typename: 'AuthPayload', role: 'guest' });
+    expect(refresh.errors).toBeUndefined();
+    expect(refresh.data!.refreshToken.role).toBe('guest');
+  });
+
+  it('can log out', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const response = await server.graphql(LOGOUT, {}, { token: user.accessToken });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.logout).toBe(true);
+    expect(extensionsOf(await server.graphql(ME, {}, { token: user.accessToken }))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+  });
+
+  it('can ask for another link and verify with it', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const resent = await server.graphql(RESEND, {}, { token: user.accessToken });
+    const verified = await verify(await mailedToken(server, user.email, 'verify-email'));
+
+    expect(resent.errors).toBeUndefined();
+    expect(verified.errors).toBeUndefined();
+    expect(verified.data!.verifyEmail).toEqual({ id: user.userId, emailVerified: true });
+  });
+
+  it.each<[string, string, (user: { accountId: string; password: string }) => Record<string, unknown>]>([
+    ['account(id:)', ACCOUNT, (user) => ({ id: user.accountId })],
+    ['mySessions', MY_SESSIONS, () => ({})],
+    ['switchAccount', SWITCH_ACCOUNT, (user) => ({ accountId: user.accountId })],
+    ['changePassword', CHANGE_PASSWORD, (user) => ({ currentPassword: user.password, newPassword: strongPassword() })],
+  ])('is refused %s with FORBIDDEN EMAIL_NOT_VERIFIED', async (_field, document, variables) => {
+    const user = await signUp(server, { unverified: true });
+
+    const response = await server.graphql(document, variables(user), { token: user.accessToken });
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'FORBIDDEN', reason: 'EMAIL_NOT_VERIFIED' });
+  });
+
+  it('keeps their password when changePassword is refused for want of verification', async () => {
+    const user = await signUp(server, { unverified: true });
+    const before = (await userRow(user.userId)).passwordHash;
+
+    await server.graphql(CHANGE_PASSWORD, { currentPassword: user.password, newPassword: strongPassword() }, { token: user.accessToken });
+
+    expect((await userRow(user.userId)).passwordHash).toBe(before);
+  });
+
+  it('gets in with the same access token once verified, without logging in again', async () => {
+    const user = await signUp(server, { unverified: true });
+    await verify(await mailedToken(server, user.email, 'verify-email'));
+
+    const response = await server.graphql(MY_SESSIONS, {}, { token: user.accessToken });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.mySessions).toHaveLength(1);
+  });
+});
