@@ -11,7 +11,7 @@ export class AccountResolver {
   @Query(() => AccountType, { nullable: true, description: 'An account you belong to; null for any other id, existing or not.' })
   async account(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<Account | null> {
     const viewer = requireViewer(context);
-    const accountId = parseInput(idField, id);
+    const accountId = parseInput(idField, id, 'id');
     // Not a member and no such account look the same, so ids cannot be probed.
     const membership = await context.services.memberships.findMembership(viewer.userId, accountId);
     return membership ? context.loaders.accounts.load(accountId) : null;

@@ -215,7 +215,7 @@ export class AuthService {
 
   /** The account list of a pending selection again, for a separate selection page. */
   async loginAccounts(selectionToken: string): Promise<AccountChoice> {
-    const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken));
+    const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken, 'selectionToken'));
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: selection.userId } });
     return this.describeChoice(selectionToken, selection.expiresAt, user, await this.membershipsOf(user.id));
   }

@@ -30,7 +30,7 @@ export class SessionResolver {
   @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
   refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
     const refreshToken = parseInput(tokenField, input.refreshToken, 'refreshToken');
-    const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId);
+    const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId, 'clientId');
     return context.services.sessions.refresh(refreshToken, clientId, context.request).then((grant) => actAs(context, grant));
   }
 
@@ -46,7 +46,7 @@ export class SessionResolver {
     description: "Ends the bearer's session (or the refresh token's); allSessions: true ends every session of the user.",
   })
   logout(@Arg('input', () => LogoutInput, { nullable: true }) input: LogoutInput | null, @Ctx() context: GraphQLContext): Promise<boolean> {
-    const refreshToken = input?.refreshToken == null ? null : parseInput(tokenField, input.refreshToken);
+    const refreshToken = input?.refreshToken == null ? null : parseInput(tokenField, input.refreshToken, 'refreshToken');
     // Without a live bearer, the refresh token is the proof of possession; with neither there is nothing to end.
     if (!context.viewer && refreshToken === null) throw context.tokenError ?? unauthenticated(ErrorReason.INVALID_TOKEN);
     return context.services.sessions.logout({

@@ -250,7 +250,11 @@ export class SessionService {
     return this.options.prisma.$transaction(async (transaction) => {
       const revoked = await this.revokeWhere(transaction, { id: sessionId, userId }, RevocationReason.REVOKED_BY_USER);
       if (revoked === 0) throw new AppError(ErrorCode.NOT_FOUND, 'You have no live session with that id.', { field: 'id' });
-      await this.options.audit.record({ type: AuthEventType.SESSION_REVOKED, reason: RevocationReason.REVOKED_BY_USER, userId, sessionId, ...request }, transaction);
+      const { accountId } = await transaction.session.findUniqueOrThrow({ where: { id: sessionId }, select: { accountId: true } });
+      await this.options.audit.record(
+        { type: AuthEventType.SESSION_REVOKED, reason: RevocationReason.REVOKED_BY_USER, userId, accountId, sessionId, ...request },
+        transaction,
+      );
       return true;
     }, TRANSACTION_OPTIONS);
   }

@@ -25,7 +25,7 @@ export class TwoFactorRequirementService {
     isRequired: boolean,
     request: RequestMetadata,
   ): Promise<Account> {
-    const id = parseInput(idField, accountId);
+    const id = parseInput(idField, accountId, 'accountId');
     const membership = await this.options.prisma.membership.findUnique({
       where: { userId_accountId: { userId: actor.userId, accountId: id } },
       include: { user: true },

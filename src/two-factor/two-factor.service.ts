@@ -87,7 +87,7 @@ export class TwoFactorService {
 
   /** Turns 2FA on with the pending secret; returns fresh recovery codes, shown this once. */
   async confirmSetup(actor: TwoFactorActor, code: string, request: RequestMetadata): Promise<string[]> {
-    const presented = parseInput(codeField, code);
+    const presented = parseInput(codeField, code, 'code');
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     if (user.totpEnabledAt !== null) throw alreadyEnabled();
     const pendingSecret = user.totpPendingSecret;
@@ -120,7 +120,7 @@ export class TwoFactorService {
 
   /** Turns 2FA off, given a current code or a recovery code; the recovery codes go with it. */
   async disable(actor: TwoFactorActor, code: string, request: RequestMetadata): Promise<boolean> {
-    const presented = parseInput(codeField, code);
+    const presented = parseInput(codeField, code, 'code');
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     if (user.totpSecret === null) throw badUserInput('code', 'Two-factor authentication is not on.', ErrorReason.TWO_FACTOR_NOT_ENABLED);
     // They would shut themself out of that account at their next refresh (and an only owner, everyone).
@@ -177,8 +177,8 @@ export class TwoFactorService {
    * requests only one succeeds.
    */
   async verifyChallenge(challengeToken: string, code: string, request: RequestMetadata): Promise<PassedChallenge> {
-    const presented = parseInput(codeField, code);
-    const challenge = await this.findLiveChallenge(parseInput(tokenField, challengeToken));
+    const presented = parseInput(codeField, code, 'code');
+    const challenge = await this.findLiveChallenge(parseInput(tokenField, challengeToken, 'challengeToken'));
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: challenge.userId } });
     // Turned off since the password step: the challenge no longer describes this user's login.
     if (user.totpSecret === null) throw invalidChallenge();
