@@ -4,7 +4,9 @@ import { MembershipService } from './accounts/membership.service';
 import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
 import { AuditLog } from './audit/audit-log';
-import { AuthService } from './auth/auth.service';
+import { AccountSelectionService } from './auth/account-selection.service';
+import { LoginService } from './auth/login.service';
+import { SignUpService } from './auth/sign-up.service';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { EmailTokens } from './email/email-tokens';
@@ -15,6 +17,9 @@ import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
 import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordService } from './passwords/password.service';
+import { MySessionsService } from './sessions/my-sessions.service';
+import { RefreshTokenService } from './sessions/refresh-token.service';
+import { SessionGrantIssuer } from './sessions/session-grant';
 import { SessionService } from './sessions/session.service';
 import { AccessTokens } from './tokens/access-tokens';
 import { deriveTokenKeys } from './tokens/keys';
@@ -30,8 +35,12 @@ export interface Services {
   /** Brute-force and abuse limits (see abuse/abuse-limits.ts). */
   readonly limits: AbuseLimits;
   readonly mailer: Mailer;
-  readonly auth: AuthService;
+  readonly signUp: SignUpService;
+  readonly login: LoginService;
+  readonly accountSelection: AccountSelectionService;
   readonly sessions: SessionService;
+  readonly refreshTokens: RefreshTokenService;
+  readonly mySessions: MySessionsService;
   readonly memberships: MembershipService;
   readonly roles: RoleCatalog;
   readonly emailVerification: EmailVerificationService;
@@ -74,17 +83,23 @@ export async function createServices(
     redisKeyPrefix: config.redisKeyPrefix,
     logger,
   });
-  const sessions = new SessionService({
+  const grants = new SessionGrantIssuer({ accessTokens, roles, idleTtlSeconds: config.sessions.idleTtlSeconds });
+  const refreshTokens = new RefreshTokenService({
     prisma,
-    accessTokens,
-    roles,
+    grants,
     clock,
     logger,
     audit,
     refreshSuccessorKey: keys.refreshSuccessor,
-    idleTtlSeconds: config.sessions.idleTtlSeconds,
-    absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
     refreshReuseGraceSeconds: config.sessions.refreshReuseGraceSeconds,
+  });
+  const sessions = new SessionService({
+    prisma,
+    grants,
+    refreshTokens,
+    clock,
+    audit,
+    absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
   });
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
   const emailTokens = new EmailTokens(prisma, clock);
@@ -111,12 +126,21 @@ export async function createServices(
     challengeTtlSeconds: config.twoFactor.challengeTtlSeconds,
     issuer: 'Gatehouse',
   });
+  const accountSelection = new AccountSelectionService({
+    prisma,
+    sessions,
+    clock,
+    twoFactor,
+    selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
+  });
   const services: Services = {
     audit,
     limits: abuse.limits,
     mailer,
     roles,
     sessions,
+    refreshTokens,
+    mySessions: new MySessionsService({ prisma, roles, clock, audit }),
     emailVerification,
     auditEvents: new AuditEventsService(prisma),
     passwords: new PasswordService({
@@ -133,18 +157,9 @@ export async function createServices(
       resetTtlSeconds: config.emailTokens.passwordResetTtlSeconds,
       mailLimit: abuse.limits.emailSend,
     }),
-    auth: new AuthService({
-      prisma,
-      sessions,
-      hasher,
-      passwordPolicy,
-      clock,
-      audit,
-      emailVerification,
-      limits: abuse.limits,
-      twoFactor,
-      selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
-    }),
+    signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
+    login: new LoginService({ prisma, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
+    accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     twoFactor,
     twoFactorRequirements,

@@ -3,7 +3,7 @@
  * createApp). Every refusal is the AppError from rateLimited(): UNAUTHENTICATED, reason RATE_LIMITED,
  * `retryAfter` seconds. Counts live in memory, or in Redis when REDIS_URL is set (shared by instances).
  *
- *   login        AuthService.login: check(identifier, ip) before the password is looked at,
+ *   login        LoginService.login: check(identifier, ip) before the password is looked at,
  *                fail(identifier) when it is wrong (→ { isLocked }), reset(identifier, ip) when right.
  *   signUp       consume(ip) before a sign-up does any hashing.
  *   emailSend    consume(email, ip) before sending a password-reset or verification mail, for every

@@ -6,7 +6,7 @@ import { AppError, badUserInput, ErrorCode, ErrorReason, forbidden } from '../er
 import type { Account, Membership, PrismaClient, User } from '../generated/prisma/client';
 import type { Prisma } from '../generated/prisma/client';
 import { emailField, idField, parseInput, roleNameField } from '../input-validation';
-import { RevocationReason } from '../sessions/session.service';
+import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
 import { BuiltInRole } from './roles';
 import type { RoleCatalog } from './roles';

@@ -1,8 +1,8 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../context';
 import { actAs } from '../permissions/viewer';
-import type { SessionGrant } from '../sessions/session.service';
-import type { AccountChoice, LoginOutcome } from './auth.service';
+import type { SessionGrant } from '../sessions/session-grant';
+import type { AccountChoice, LoginOutcome } from './auth.types';
 import { LoginInput, SelectAccountInput, SignUpInput } from './auth.inputs';
 import { AccountSelectionRequiredType, AuthPayloadType, LoginResult } from './auth.payloads';
 
@@ -10,7 +10,7 @@ import { AccountSelectionRequiredType, AuthPayloadType, LoginResult } from './au
 export class AuthResolver {
   @Mutation(() => AuthPayloadType, { description: 'Creates a user, their own account (as owner) and a session.' })
   signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
-    return context.services.auth.signUp(input, context.request).then((grant) => actAs(context, grant));
+    return context.services.signUp.signUp(input, context.request).then((grant) => actAs(context, grant));
   }
 
   @Mutation(() => LoginResult, {
@@ -18,7 +18,7 @@ export class AuthResolver {
       'AuthPayload when the user has one account (or accountId names one of theirs); AccountSelectionRequired when there are several; TwoFactorRequired first when 2FA is on.',
   })
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
-    const outcome = await context.services.auth.login(input, context.request);
+    const outcome = await context.services.login.login(input, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 
@@ -26,12 +26,12 @@ export class AuthResolver {
     description: 'Completes a login that returned AccountSelectionRequired: AuthPayload, or TwoFactorRequired when the second factor is still owed.',
   })
   async selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
-    const outcome = await context.services.auth.selectAccount(input);
+    const outcome = await context.services.accountSelection.selectAccount(input);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 
   @Query(() => AccountSelectionRequiredType, { description: 'The account list of a pending selection again, for a separate selection page.' })
   loginAccounts(@Arg('selectionToken', () => String) selectionToken: string, @Ctx() context: GraphQLContext): Promise<AccountChoice> {
-    return context.services.auth.loginAccounts(selectionToken);
+    return context.services.accountSelection.loginAccounts(selectionToken);
   }
 }

@@ -11,7 +11,7 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { emailField, parseInput, tokenField } from '../input-validation';
 import type { Logger } from '../logger';
-import { RevocationReason } from '../sessions/session.service';
+import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
 import type { PasswordHasher } from './password-hasher';
 import { checkPasswordPolicy, normalizePassword } from './password-policy';

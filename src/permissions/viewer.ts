@@ -1,5 +1,5 @@
 import type { GraphQLContext, Viewer } from '../context';
-import type { SessionGrant } from '../sessions/session.service';
+import type { SessionGrant } from '../sessions/session-grant';
 import { ErrorReason, unauthenticated } from '../errors';
 
 /** The viewer of a field whose rule already demanded one; narrows the type and fails closed if a rule was missed. */

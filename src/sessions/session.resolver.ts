@@ -5,7 +5,8 @@ import type { GraphQLContext } from '../context';
 import { ErrorReason, unauthenticated } from '../errors';
 import { clientIdField, idField, parseInput, tokenField } from '../input-validation';
 import { actAs, requireViewer } from '../permissions/viewer';
-import type { SessionGrant, SessionInfo } from './session.service';
+import type { SessionInfo } from './my-sessions.service';
+import type { SessionGrant } from './session-grant';
 import { SessionInfoType } from './session-info.type';
 
 @Resolver()
@@ -13,25 +14,25 @@ export class SessionResolver {
   @Query(() => SessionInfoType, { nullable: true, description: "The bearer's session; null when anonymous." })
   currentSession(@Ctx() context: GraphQLContext): Promise<SessionInfo | null> {
     const { viewer } = context;
-    return viewer ? context.services.sessions.describe(viewer.sessionId, viewer.role) : Promise.resolve(null);
+    return viewer ? context.services.mySessions.describe(viewer.sessionId, viewer.role) : Promise.resolve(null);
   }
 
   @Query(() => [SessionInfoType], { description: 'Your live sessions, on every client.' })
   mySessions(@Ctx() context: GraphQLContext): Promise<SessionInfo[]> {
     const viewer = requireViewer(context);
-    return context.services.sessions.listLive(viewer.userId, viewer.sessionId);
+    return context.services.mySessions.listLive(viewer.userId, viewer.sessionId);
   }
 
   @Mutation(() => Boolean, { description: 'Ends one of your own sessions.' })
   revokeSession(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<boolean> {
-    return context.services.sessions.revokeOwn(requireViewer(context).userId, parseInput(idField, id, 'id'), context.request);
+    return context.services.mySessions.revokeOwn(requireViewer(context).userId, parseInput(idField, id, 'id'), context.request);
   }
 
   @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
   refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
     const refreshToken = parseInput(tokenField, input.refreshToken, 'refreshToken');
     const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId, 'clientId');
-    return context.services.sessions.refresh(refreshToken, clientId, context.request).then((grant) => actAs(context, grant));
+    return context.services.refreshTokens.refresh(refreshToken, clientId, context.request).then((grant) => actAs(context, grant));
   }
 
   @Mutation(() => AuthPayloadType, { description: 'Moves to another of your accounts: a new session there; the current one ends.' })

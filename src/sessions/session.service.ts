@@ -1,32 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Permission, RoleCatalog } from '../accounts/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
-import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
-import type { Account, Prisma, PrismaClient, RefreshToken, Session, User } from '../generated/prisma/client';
+import { ErrorReason, forbidden, unauthenticated } from '../errors';
+import type { Account, Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens';
-import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
-import { deriveSuccessorSecret } from '../tokens/refresh-successor';
+import type { AccessTokenClaims } from '../tokens/access-tokens';
+import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
 import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy';
-
-/** What every successful sign-up, login, selection, switch and refresh hands the client. */
-export interface SessionGrant {
-  readonly sessionId: string;
-  readonly clientId: string | null;
-  readonly tokenType: 'Bearer';
-  readonly accessToken: string;
-  readonly expiresAt: Date;
-  readonly refreshToken: string;
-  readonly refreshExpiresAt: Date;
-  readonly user: User;
-  readonly account: Account;
-  readonly role: string;
-  readonly access: readonly Permission[];
-}
+import { invalidRefreshToken } from './refresh-token.service';
+import type { RefreshTokenService } from './refresh-token.service';
+import { RevocationReason, revokeSessions } from './revocation';
+import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
+import { assertSessionLive } from './session-liveness';
 
 export interface SessionStart {
   readonly user: User;
@@ -40,24 +26,6 @@ export interface SessionStart {
   readonly event: AuthEventType;
 }
 
-/** A session as its owner sees it. */
-export interface SessionInfo {
-  readonly id: string;
-  readonly account: Account;
-  readonly role: string;
-  readonly access: readonly Permission[];
-  readonly expiresAt: Date;
-  readonly idleExpiresAt: Date;
-  readonly absoluteExpiresAt: Date;
-  readonly clientId: string | null;
-  readonly createdAt: Date;
-  readonly lastUsedAt: Date;
-  readonly userAgent: string | null;
-  readonly ip: string | null;
-  /** This is the session the request came with. */
-  readonly current: boolean;
-}
-
 export interface LogoutRequest {
   /** The session behind a valid access token, if one was presented. */
   readonly bearer: { readonly sessionId: string; readonly userId: string; readonly accountId: string } | null;
@@ -66,42 +34,22 @@ export interface LogoutRequest {
   readonly request: RequestMetadata;
 }
 
-export const RevocationReason = {
-  LOGOUT: 'LOGOUT',
-  LOGOUT_ALL: 'LOGOUT_ALL',
-  REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
-  SWITCHED_ACCOUNT: 'SWITCHED_ACCOUNT',
-  MEMBERSHIP_REMOVED: 'MEMBERSHIP_REMOVED',
-  PASSWORD_RESET: 'PASSWORD_RESET',
-  PASSWORD_CHANGED: 'PASSWORD_CHANGED',
-  REVOKED_BY_USER: 'REVOKED_BY_USER',
-} as const;
-export type RevocationReason = (typeof RevocationReason)[keyof typeof RevocationReason];
-
 export interface SessionServiceOptions {
   readonly prisma: PrismaClient;
-  readonly accessTokens: AccessTokens;
-  readonly roles: RoleCatalog;
+  readonly grants: SessionGrantIssuer;
+  readonly refreshTokens: RefreshTokenService;
   readonly clock: Clock;
-  readonly logger: Logger;
   readonly audit: AuditLog;
-  readonly refreshSuccessorKey: Buffer;
-  readonly idleTtlSeconds: number;
   readonly absoluteTtlSeconds: number;
-  readonly refreshReuseGraceSeconds: number;
 }
 
-/** Thrown inside the rotation transaction when another request rotated the same token first. */
-class LostRotationRace extends Error {}
-
 type Transaction = Prisma.TransactionClient;
-type SessionWithAccount = Session & { account: Account; user: User };
 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
- * Sessions and their tokens: start, refresh (rotation with reuse detection), switch, revoke, and
- * the liveness check behind every access token.
+ * A session's lifecycle: start, switch, logout and revocation, and the liveness check behind every
+ * access token. Refresh rotation lives in RefreshTokenService; the owner's view in MySessionsService.
  */
 export class SessionService {
   constructor(private readonly options: SessionServiceOptions) {}
@@ -121,7 +69,7 @@ export class SessionService {
         ip: start.request.ip,
         createdAt: now,
         lastUsedAt: now,
-        idleExpiresAt: this.idleExpiry(now, absoluteExpiresAt),
+        idleExpiresAt: this.options.grants.idleExpiry(now, absoluteExpiresAt),
         absoluteExpiresAt,
       },
     });
@@ -141,41 +89,7 @@ export class SessionService {
       { type: start.event, userId: user.id, accountId: start.account.id, sessionId: session.id, clientId: start.clientId, ...start.request },
       transaction,
     );
-    return this.grant({ ...session, user, account: start.account }, start.role, refresh.id, refresh.token, now);
-  }
-
-  /**
-   * Exchanges a refresh token for a new pair. The presented token is rotated (single use); presenting
-   * a rotated one again revokes the session (RFC 9700 reuse detection), except inside the grace
-   * window, where it returns the same successor pair so racing tabs and retries do not log users out.
-   */
-  async refresh(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
-    const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
-    if (!presented) throw invalidRefreshToken();
-    const record = await this.options.prisma.refreshToken.findUnique({
-      where: { id: presented.id },
-      include: { session: { include: { account: true, user: true } } },
-    });
-    if (!record || !secretMatches(presented.secret, record.secretHash)) throw invalidRefreshToken();
-    const { session } = record;
-    const now = this.options.clock.now();
-    // A token bound to a client is useless to anyone who lifts it without also being that client.
-    if (session.clientId !== clientId) {
-      throw unauthenticated(ErrorReason.CLIENT_MISMATCH, 'This refresh token belongs to another client.');
-    }
-    this.assertLive(session, now);
-    if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
-
-    const role = await this.currentRole(session, now);
-    // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
-    assertMeetsTwoFactorRequirement(session.user, session.account, role);
-    try {
-      return await this.rotate(record, presented.secret, session, role, now, request);
-    } catch (error) {
-      if (!(error instanceof LostRotationRace)) throw error;
-      const rotated = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
-      return this.presentRotatedToken(rotated, presented.secret, session, now, request);
-    }
+    return this.options.grants.issue({ ...session, user, account: start.account }, start.role, refresh.id, refresh.token, now);
   }
 
   /** Moves the caller to another of their accounts: a new session there, the current one revoked. */
@@ -210,71 +124,8 @@ export class SessionService {
     if (!session || session.userId !== claims.sub || session.accountId !== claims.acc) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
-    this.assertLive(session, this.options.clock.now());
+    assertSessionLive(session, this.options.clock.now());
     return session;
-  }
-
-  /** The session a refresh token belongs to, whatever its rotation state; null when the token is not genuine. */
-  async findByRefreshToken(presentedToken: string): Promise<Session | null> {
-    const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
-    if (!presented) return null;
-    const record = await this.options.prisma.refreshToken.findUnique({ where: { id: presented.id }, include: { session: true } });
-    return record && secretMatches(presented.secret, record.secretHash) ? record.session : null;
-  }
-
-  /** The role is the access token's: the one this session was granted at its last refresh. */
-  async describe(sessionId: string, role: string): Promise<SessionInfo> {
-    const session = await this.options.prisma.session.findUniqueOrThrow({ where: { id: sessionId }, include: { account: true } });
-    return this.toInfo(session, role, true);
-  }
-
-  /** The user's live sessions, newest first; roles as they stand now. */
-  async listLive(userId: string, currentSessionId: string): Promise<SessionInfo[]> {
-    const now = this.options.clock.now();
-    const [sessions, memberships] = await Promise.all([
-      this.options.prisma.session.findMany({
-        where: { userId, revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
-        include: { account: true },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-      this.options.prisma.membership.findMany({ where: { userId } }),
-    ]);
-    const roleIn = new Map(memberships.map((membership) => [membership.accountId, membership.roleName]));
-    return sessions
-      .filter((session) => roleIn.has(session.accountId))
-      .map((session) => this.toInfo(session, roleIn.get(session.accountId) ?? '', session.id === currentSessionId));
-  }
-
-  /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */
-  async revokeOwn(userId: string, sessionId: string, request: RequestMetadata): Promise<boolean> {
-    return this.options.prisma.$transaction(async (transaction) => {
-      const revoked = await this.revokeWhere(transaction, { id: sessionId, userId }, RevocationReason.REVOKED_BY_USER);
-      if (revoked === 0) throw new AppError(ErrorCode.NOT_FOUND, 'You have no live session with that id.', { field: 'id' });
-      const { accountId } = await transaction.session.findUniqueOrThrow({ where: { id: sessionId }, select: { accountId: true } });
-      await this.options.audit.record(
-        { type: AuthEventType.SESSION_REVOKED, reason: RevocationReason.REVOKED_BY_USER, userId, accountId, sessionId, ...request },
-        transaction,
-      );
-      return true;
-    }, TRANSACTION_OPTIONS);
-  }
-
-  private toInfo(session: Session & { account: Account }, role: string, current: boolean): SessionInfo {
-    return {
-      id: session.id,
-      account: session.account,
-      role,
-      access: this.options.roles.permissionsOf(role),
-      expiresAt: session.idleExpiresAt < session.absoluteExpiresAt ? session.idleExpiresAt : session.absoluteExpiresAt,
-      idleExpiresAt: session.idleExpiresAt,
-      absoluteExpiresAt: session.absoluteExpiresAt,
-      clientId: session.clientId,
-      createdAt: session.createdAt,
-      lastUsedAt: session.lastUsedAt,
-      userAgent: session.userAgent,
-      ip: session.ip,
-      current,
-    };
   }
 
   /**
@@ -287,7 +138,7 @@ export class SessionService {
       ? [{ id: bearer.sessionId, userId: bearer.userId, accountId: bearer.accountId }]
       : [];
     if (request.refreshToken !== null) {
-      const session = await this.findByRefreshToken(request.refreshToken);
+      const session = await this.options.refreshTokens.findSession(request.refreshToken);
       if (!session) throw invalidRefreshToken();
       sessions.push(session);
     }
@@ -307,139 +158,8 @@ export class SessionService {
     return true;
   }
 
-  /** Revokes sessions matching `where` that are still live; returns how many it ended. */
-  async revoke(where: Prisma.SessionWhereInput, reason: RevocationReason): Promise<number> {
-    return this.revokeWhere(this.options.prisma, where, reason);
-  }
-
+  /** Revokes sessions matching `where` that are still live, at the service clock's now; returns how many it ended. */
   async revokeWhere(database: Transaction | PrismaClient, where: Prisma.SessionWhereInput, reason: RevocationReason): Promise<number> {
-    const { count } = await database.session.updateMany({
-      where: { ...where, revokedAt: null },
-      data: { revokedAt: this.options.clock.now(), revokedReason: reason },
-    });
-    return count;
-  }
-
-  private async rotate(
-    record: RefreshToken,
-    presentedSecret: string,
-    session: SessionWithAccount,
-    role: string,
-    now: Date,
-    request: RequestMetadata,
-  ): Promise<SessionGrant> {
-    const successorId = randomUUID();
-    const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presentedSecret);
-    const idleExpiresAt = this.idleExpiry(now, session.absoluteExpiresAt);
-    await this.options.prisma.$transaction(async (transaction) => {
-      await transaction.refreshToken.create({
-        data: { id: successorId, sessionId: session.id, secretHash: hashSecret(successorSecret), createdAt: now },
-      });
-      // The conditional update is the arbiter: under concurrent refreshes exactly one sees rotatedAt still null.
-      const rotated = await transaction.refreshToken.updateMany({
-        where: { id: record.id, rotatedAt: null },
-        data: { rotatedAt: now, replacedById: successorId },
-      });
-      if (rotated.count === 0) throw new LostRotationRace();
-      const touched = await transaction.session.updateMany({
-        where: { id: session.id, revokedAt: null },
-        data: { lastUsedAt: now, idleExpiresAt },
-      });
-      if (touched.count === 0) throw sessionRevoked();
-      await this.options.audit.record(
-        { type: AuthEventType.TOKEN_REFRESHED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
-        transaction,
-      );
-      await transaction.membership.update({
-        where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
-        data: { lastUsedAt: now },
-      });
-    }, TRANSACTION_OPTIONS);
-    const successorToken = createOpaqueToken(TokenPrefix.refresh, successorId, successorSecret).token;
-    return this.grant({ ...session, idleExpiresAt }, role, successorId, successorToken, now);
-  }
-
-  private async presentRotatedToken(
-    record: RefreshToken,
-    presentedSecret: string,
-    session: SessionWithAccount,
-    now: Date,
-    request: RequestMetadata,
-  ): Promise<SessionGrant> {
-    const graceMilliseconds = this.options.refreshReuseGraceSeconds * 1000;
-    // Zero means no grace at all: a racing request that read the clock before the winner did, or an
-    // instance whose clock runs behind, sees a negative age, and that must not count as "just rotated".
-    const isWithinGrace =
-      graceMilliseconds > 0 && record.rotatedAt !== null && now.getTime() - record.rotatedAt.getTime() <= graceMilliseconds;
-    const successor = isWithinGrace && record.replacedById
-      ? await this.options.prisma.refreshToken.findUnique({ where: { id: record.replacedById } })
-      : null;
-    if (successor && successor.rotatedAt === null) {
-      const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successor.id, presentedSecret);
-      if (secretMatches(successorSecret, successor.secretHash)) {
-        const role = await this.currentRole(session, now);
-        const current = await this.options.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
-        this.assertLive(current, now);
-        const successorToken = createOpaqueToken(TokenPrefix.refresh, successor.id, successorSecret).token;
-        return this.grant({ ...session, ...current }, role, successor.id, successorToken, successor.createdAt);
-      }
-    }
-    await this.revoke({ id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED);
-    await this.options.audit.record({
-      type: AuthEventType.REFRESH_TOKEN_REUSED,
-      userId: session.userId,
-      accountId: session.accountId,
-      sessionId: session.id,
-      clientId: session.clientId,
-      ...request,
-    });
-    throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
-  }
-
-  /** A refresh re-reads the membership, so a removed member cannot refresh back in and a new role shows at once. */
-  private async currentRole(session: Session, now: Date): Promise<string> {
-    const membership = await this.options.prisma.membership.findUnique({
-      where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
-    });
-    if (membership) return membership.roleName;
-    await this.revoke({ id: session.id }, RevocationReason.MEMBERSHIP_REMOVED);
-    this.options.logger.info({ sessionId: session.id, at: now }, 'refresh refused: no longer a member of the account');
-    throw unauthenticated(ErrorReason.NOT_A_MEMBER, 'You are no longer a member of this account.');
-  }
-
-  private assertLive(session: Session, now: Date): void {
-    if (session.revokedAt) throw sessionRevoked();
-    if (session.idleExpiresAt <= now || session.absoluteExpiresAt <= now) {
-      throw unauthenticated(ErrorReason.SESSION_EXPIRED, 'The session has expired; log in again.');
-    }
-  }
-
-  private idleExpiry(now: Date, absoluteExpiresAt: Date): Date {
-    const idle = addSeconds(now, this.options.idleTtlSeconds);
-    return idle < absoluteExpiresAt ? idle : absoluteExpiresAt;
-  }
-
-  private grant(session: SessionWithAccount, role: string, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
-    const access = this.options.accessTokens.issue(
-      { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, clientId: session.clientId },
-      issuedAt,
-      refreshTokenId,
-    );
-    return {
-      sessionId: session.id,
-      clientId: session.clientId,
-      tokenType: 'Bearer',
-      accessToken: access.token,
-      expiresAt: access.expiresAt,
-      refreshToken,
-      refreshExpiresAt: session.idleExpiresAt,
-      user: session.user,
-      account: session.account,
-      role,
-      access: this.options.roles.permissionsOf(role),
-    };
+    return revokeSessions(database, where, reason, this.options.clock.now());
   }
 }
-
-const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The refresh token is invalid.');
-const sessionRevoked = () => unauthenticated(ErrorReason.SESSION_REVOKED, 'The session has ended; log in again.');

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { AccountType } from '../accounts/account.type';
-import type { LoginOutcome } from '../auth/auth.service';
+import type { LoginOutcome } from '../auth/auth.types';
 import { LoginResult } from '../auth/auth.payloads';
 import type { GraphQLContext } from '../context';
 import type { Account } from '../generated/prisma/client';
@@ -33,7 +33,7 @@ export class TwoFactorResolver {
     @Arg('code', () => String) code: string,
     @Ctx() context: GraphQLContext,
   ): Promise<LoginOutcome> {
-    const outcome = await context.services.auth.verifyTwoFactor({ challengeToken, code }, context.request);
+    const outcome = await context.services.login.verifyTwoFactor({ challengeToken, code }, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 

@@ -161,7 +161,7 @@ export class TwoFactorService {
 
   /**
    * Whether a pending account selection still owes the second factor. A selection issued after a
-   * passed challenge carries that challenge's id (see AuthService); any other selection of a user
+   * passed challenge carries that challenge's id (see LoginService); any other selection of a user
    * with 2FA on was issued on the password alone, before 2FA was turned on.
    */
   async isSecondFactorOutstanding(writer: Writer, user: User, selectionId: string): Promise<boolean> {

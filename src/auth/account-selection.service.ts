@@ -1,0 +1,132 @@
+import { AuthEventType } from '../audit/auth-event';
+import { z } from 'zod';
+import { addSeconds } from '../clock';
+import type { Clock } from '../clock';
+import { ErrorReason, forbidden, unauthenticated } from '../errors';
+import type { PrismaClient, User } from '../generated/prisma/client';
+import type { RequestMetadata } from '../http/request-metadata';
+import { idField, parseInput, tokenField } from '../input-validation';
+import type { SessionService } from '../sessions/session.service';
+import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
+import type { TwoFactorService } from '../two-factor/two-factor.service';
+import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
+
+export interface AccountSelectionServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly sessions: SessionService;
+  readonly clock: Clock;
+  readonly twoFactor: TwoFactorService;
+  readonly selectionTokenTtlSeconds: number;
+}
+
+const selectAccountSchema = z.object({ selectionToken: tokenField, accountId: idField });
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** The account-selection step of a login: selection tokens, the account list and the pick. */
+export class AccountSelectionService {
+  constructor(private readonly options: AccountSelectionServiceOptions) {}
+
+  /**
+   * Issues a selection token for a user with several accounts. `selectionId`, when given, is the id
+   * of the passed 2FA challenge the selection follows.
+   */
+  async offerChoice(
+    user: User,
+    memberships: readonly MembershipWithAccount[],
+    clientId: string | null,
+    request: RequestMetadata,
+    selectionId?: string,
+  ): Promise<AccountChoice> {
+    const now = this.options.clock.now();
+    const token = createOpaqueToken(TokenPrefix.selection, selectionId);
+    const expiresAt = addSeconds(now, this.options.selectionTokenTtlSeconds);
+    await this.options.prisma.accountSelection.create({
+      data: {
+        id: token.id,
+        userId: user.id,
+        secretHash: hashSecret(token.secret),
+        clientId,
+        userAgent: request.userAgent,
+        ip: request.ip,
+        createdAt: now,
+        expiresAt,
+      },
+    });
+    return this.describeChoice(token.token, expiresAt, user, memberships);
+  }
+
+  async selectAccount(input: { selectionToken: string; accountId: string }): Promise<LoginOutcome> {
+    const fields = parseInput(selectAccountSchema, input);
+    const selection = await this.findPendingSelection(fields.selectionToken);
+    const memberships = await this.membershipsOf(selection.userId);
+    const chosen = memberships.find((membership) => membership.accountId === fields.accountId);
+    // Checked before the token is spent, so a wrong pick can be corrected with the same token.
+    if (!chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
+    const { prisma, sessions, clock } = this.options;
+    return prisma.$transaction(async (transaction) => {
+      const consumed = await transaction.accountSelection.updateMany({
+        where: { id: selection.id, consumedAt: null },
+        data: { consumedAt: clock.now() },
+      });
+      if (consumed.count === 0) throw invalidSelectionToken();
+      const user = await transaction.user.findUniqueOrThrow({ where: { id: selection.userId } });
+      const request = { ip: selection.ip, userAgent: selection.userAgent };
+      // A selection issued on the password alone (2FA was turned on after it) still owes the second factor.
+      if (await this.options.twoFactor.isSecondFactorOutstanding(transaction, user, selection.id)) {
+        return this.options.twoFactor.startChallenge(transaction, { userId: user.id, accountId: chosen.accountId, clientId: selection.clientId, request });
+      }
+      return sessions.start(transaction, {
+        user,
+        account: chosen.account,
+        role: chosen.roleName,
+        clientId: selection.clientId,
+        request,
+        isLogin: true,
+        event: AuthEventType.ACCOUNT_SELECTED,
+      });
+    }, TRANSACTION_OPTIONS);
+  }
+
+  /** The account list of a pending selection again, for a separate selection page. */
+  async loginAccounts(selectionToken: string): Promise<AccountChoice> {
+    const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken, 'selectionToken'));
+    const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: selection.userId } });
+    return this.describeChoice(selectionToken, selection.expiresAt, user, await this.membershipsOf(user.id));
+  }
+
+  /** A user's memberships with their accounts, most recently used first, then oldest first. */
+  membershipsOf(userId: string): Promise<MembershipWithAccount[]> {
+    return this.options.prisma.membership.findMany({
+      where: { userId },
+      include: { account: true },
+      orderBy: [{ lastUsedAt: { sort: 'desc', nulls: 'last' } }, { createdAt: 'asc' }],
+    });
+  }
+
+  private describeChoice(selectionToken: string, expiresAt: Date, user: User, memberships: readonly MembershipWithAccount[]): AccountChoice {
+    const isStillMember = memberships.some((membership) => membership.accountId === user.lastAccountId);
+    return {
+      selectionToken,
+      expiresAt,
+      accounts: memberships.map((membership) => ({ id: membership.accountId, name: membership.account.name, role: membership.roleName })),
+      // Most recently used first (membershipsOf orders them), so the fallback is the latest one used.
+      lastAccountId: isStillMember ? user.lastAccountId : (memberships[0]?.accountId ?? null),
+    };
+  }
+
+  private async findPendingSelection(selectionToken: string) {
+    const presented = parseOpaqueToken(TokenPrefix.selection, selectionToken);
+    if (!presented) throw invalidSelectionToken();
+    const selection = await this.options.prisma.accountSelection.findUnique({ where: { id: presented.id } });
+    if (!selection || !secretMatches(presented.secret, selection.secretHash) || selection.consumedAt) {
+      throw invalidSelectionToken();
+    }
+    if (selection.expiresAt <= this.options.clock.now()) {
+      throw unauthenticated(ErrorReason.TOKEN_EXPIRED, 'The selection token has expired; log in again.');
+    }
+    return selection;
+  }
+}
+
+const invalidSelectionToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The selection token is invalid or already used.');

@@ -1,0 +1,155 @@
+import type { AbuseLimits } from '../abuse/abuse-limits';
+import { isRateLimited } from '../abuse/rate-limited-error';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
+import type { AuthEventInput } from '../audit/auth-event';
+import { z } from 'zod';
+import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../errors';
+import type { PrismaClient, User } from '../generated/prisma/client';
+import type { RequestMetadata } from '../http/request-metadata';
+import { clientIdField, emailField, idField, parseInput, usernameField, usernameKey } from '../input-validation';
+import type { PasswordHasher } from '../passwords/password-hasher';
+import { normalizePassword } from '../passwords/password-policy';
+import type { PasswordPolicyOptions } from '../passwords/password-policy';
+import type { SessionGrant } from '../sessions/session-grant';
+import type { SessionService } from '../sessions/session.service';
+import type { TwoFactorService } from '../two-factor/two-factor.service';
+import type { AccountSelectionService } from './account-selection.service';
+import type { LoginOutcome, MembershipWithAccount } from './auth.types';
+
+export interface LoginServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly sessions: SessionService;
+  readonly hasher: PasswordHasher;
+  readonly passwordPolicy: PasswordPolicyOptions;
+  readonly audit: AuditLog;
+  readonly limits: AbuseLimits;
+  readonly twoFactor: TwoFactorService;
+  readonly accountSelection: AccountSelectionService;
+}
+
+const loginSchema = z.object({
+  email: emailField.nullish(),
+  username: usernameField.nullish(),
+  clientId: clientIdField.nullish(),
+  accountId: idField.nullish(),
+});
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** Password login and its completion by a passed 2FA challenge. */
+export class LoginService {
+  constructor(private readonly options: LoginServiceOptions) {}
+
+  /**
+   * Password login. Unknown users cost one argon2 verification like known ones and get the same
+   * error, so neither the answer nor its timing tells whether an email is registered.
+   */
+  async login(
+    input: { email?: string | null; username?: string | null; password: string; clientId?: string | null; accountId?: string | null },
+    request: RequestMetadata,
+  ): Promise<LoginOutcome> {
+    const fields = parseInput(loginSchema, input);
+    if (Boolean(fields.email) === Boolean(fields.username)) {
+      throw badUserInput('email', 'Give exactly one of email and username.');
+    }
+    // Bounded before hashing: a megabyte password must not buy a megabyte of argon2 input.
+    if (input.password.length > this.options.passwordPolicy.maxLength * 2) {
+      throw badUserInput('password', `The password must be at most ${this.options.passwordPolicy.maxLength} characters long.`);
+    }
+    const password = normalizePassword(input.password);
+    const user = await this.options.prisma.user.findUnique({
+      where: fields.email ? { email: fields.email } : { usernameKey: usernameKey(fields.username ?? '') },
+    });
+    // Keyed by what was typed, whether or not a user has it: a lock must not tell which accounts exist.
+    const attemptKey = fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`;
+    const attempt = { userId: user?.id ?? null, clientId: fields.clientId ?? null, ...request };
+    // Before any argon2 work: a locked or backed-off login costs nothing.
+    await this.checkLoginLimits(attemptKey, attempt);
+    const isValid = await (user ? this.options.hasher.verify(user.passwordHash, password) : this.options.hasher.verifyNothing(password)).catch(
+      async (error: unknown) => {
+        // Refused before hashing (server busy): no password was tried, so the attempt does not count.
+        await this.options.limits.login.release(attemptKey, request.ip);
+        throw error;
+      },
+    );
+    if (!user || !isValid) {
+      const { isLocked, blockSeconds } = await this.options.limits.login.fail(attemptKey);
+      if (isLocked) await this.options.audit.record({ ...attempt, type: AuthEventType.LOCKED_OUT, details: { lockSeconds: blockSeconds } });
+      await this.options.audit.record({
+        type: AuthEventType.LOGIN_FAILED,
+        reason: user ? 'WRONG_PASSWORD' : 'UNKNOWN_USER',
+        userId: user?.id ?? null,
+        clientId: fields.clientId ?? null,
+        ...request,
+      });
+      throw invalidCredentials();
+    }
+    await this.options.limits.login.reset(attemptKey, request.ip);
+
+    return this.continueLogin(user, fields.accountId ?? null, fields.clientId ?? null, request, null);
+  }
+
+  /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
+  async verifyTwoFactor(input: { challengeToken: string; code: string }, request: RequestMetadata): Promise<LoginOutcome> {
+    const passed = await this.options.twoFactor.verifyChallenge(input.challengeToken, input.code, request);
+    const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: passed.userId } });
+    return this.continueLogin(user, passed.accountId, passed.clientId, passed.request, passed.id);
+  }
+
+  /**
+   * After the password: into the named or only account, or the account choice. With 2FA on, the
+   * second factor comes first, so the account list is never shown to someone who has only the
+   * password; `passedChallengeId` is the challenge it was given for.
+   */
+  private async continueLogin(
+    user: User,
+    accountId: string | null,
+    clientId: string | null,
+    request: RequestMetadata,
+    passedChallengeId: string | null,
+  ): Promise<LoginOutcome> {
+    const memberships = await this.options.accountSelection.membershipsOf(user.id);
+    if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
+    const chosen = accountId
+      ? memberships.find((membership) => membership.accountId === accountId)
+      : memberships.length === 1
+        ? memberships[0]
+        : undefined;
+    if (accountId && !chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
+    if (user.totpEnabledAt !== null && passedChallengeId === null) {
+      return this.options.twoFactor.startChallenge(this.options.prisma, { userId: user.id, accountId: chosen?.accountId ?? null, clientId, request });
+    }
+    if (chosen) return this.startSession(user, chosen, clientId, request);
+    // The selection takes the passed challenge's id: that is how selectAccount knows the second factor was given.
+    return this.options.accountSelection.offerChoice(user, memberships, clientId, request, passedChallengeId ?? undefined);
+  }
+
+  /** Counts a login attempt, or refuses it (RATE_LIMITED) and records the refusal. */
+  private async checkLoginLimits(attemptKey: string, attempt: Omit<AuthEventInput, 'type'>): Promise<void> {
+    try {
+      await this.options.limits.login.check(attemptKey, attempt.ip ?? null);
+    } catch (error) {
+      if (isRateLimited(error)) {
+        await this.options.audit.record({ ...attempt, type: AuthEventType.LOGIN_FAILED, reason: ErrorReason.RATE_LIMITED });
+      }
+      throw error;
+    }
+  }
+
+  private async startSession(user: User, membership: MembershipWithAccount, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
+    return this.options.prisma.$transaction(
+      (transaction) =>
+        this.options.sessions.start(transaction, {
+          user,
+          account: membership.account,
+          role: membership.roleName,
+          clientId,
+          request,
+          isLogin: true,
+          event: AuthEventType.LOGIN_SUCCEEDED,
+        }),
+      TRANSACTION_OPTIONS,
+    );
+  }
+}

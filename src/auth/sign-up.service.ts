@@ -1,0 +1,103 @@
+import type { AbuseLimits } from '../abuse/abuse-limits';
+import { AuthEventType } from '../audit/auth-event';
+import { z } from 'zod';
+import { BuiltInRole } from '../accounts/roles';
+import type { Clock } from '../clock';
+import { badUserInput, ErrorReason } from '../errors';
+import { Prisma } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { RequestMetadata } from '../http/request-metadata';
+import { clientIdField, displayNameField, emailField, parseInput, usernameField, usernameKey } from '../input-validation';
+import type { PasswordHasher } from '../passwords/password-hasher';
+import type { EmailVerificationService } from '../users/email-verification.service';
+import { checkPasswordPolicy } from '../passwords/password-policy';
+import type { PasswordPolicyOptions } from '../passwords/password-policy';
+import type { SessionGrant } from '../sessions/session-grant';
+import type { SessionService } from '../sessions/session.service';
+
+export interface SignUpServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly sessions: SessionService;
+  readonly hasher: PasswordHasher;
+  readonly passwordPolicy: PasswordPolicyOptions;
+  readonly clock: Clock;
+  readonly limits: AbuseLimits;
+  readonly emailVerification: EmailVerificationService;
+}
+
+const signUpSchema = z.object({
+  email: emailField,
+  username: usernameField.nullish(),
+  accountName: displayNameField.nullish(),
+  clientId: clientIdField.nullish(),
+});
+
+const DEFAULT_ACCOUNT_NAME = 'Personal';
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** Sign-up: a new user, their own account and a first session. */
+export class SignUpService {
+  constructor(private readonly options: SignUpServiceOptions) {}
+
+  async signUp(
+    input: { email: string; password: string; username?: string | null; accountName?: string | null; clientId?: string | null },
+    request: RequestMetadata,
+  ): Promise<SessionGrant> {
+    const fields = parseInput(signUpSchema, input);
+    const userInputs = [fields.email, fields.email.split('@')[0] ?? '', fields.username ?? ''].filter(Boolean);
+    const password = checkPasswordPolicy(input.password, this.options.passwordPolicy, userInputs);
+    // Per client IP, before any hashing: sign-up is where accounts are farmed and taken emails probed.
+    await this.options.limits.signUp.consume(request.ip);
+    // Hash before looking for a taken email: both answers then cost the same time.
+    const passwordHash = await this.options.hasher.hash(password);
+    let grant: SessionGrant;
+    try {
+      grant = await this.options.prisma.$transaction(async (transaction) => {
+        const user = await transaction.user.create({
+          data: {
+            email: fields.email,
+            username: fields.username ?? null,
+            usernameKey: fields.username ? usernameKey(fields.username) : null,
+            passwordHash,
+            createdAt: this.options.clock.now(),
+          },
+        });
+        // A guest of their own account until the email is verified (verification makes them owner).
+        const account = await transaction.account.create({
+          data: {
+            name: fields.accountName ?? DEFAULT_ACCOUNT_NAME,
+            createdAt: this.options.clock.now(),
+            createdByUserId: user.id,
+            memberships: { create: { userId: user.id, roleName: BuiltInRole.guest } },
+          },
+        });
+        return this.options.sessions.start(transaction, {
+          user,
+          account,
+          role: BuiltInRole.guest,
+          clientId: fields.clientId ?? null,
+          request,
+          isLogin: true,
+          event: AuthEventType.SIGN_UP,
+        });
+      }, TRANSACTION_OPTIONS);
+    } catch (error) {
+      throw takenIdentifierError(error) ?? error;
+    }
+    await this.options.emailVerification.sendAfterSignUp(grant.user, request);
+    return grant;
+  }
+}
+
+/**
+ * Sign-up says plainly that an email or username is taken: a user must be told why sign-up failed,
+ * and the same fact is learnable from any "forgot password" flow. What it never reveals is anything
+ * else about that account; and login, which attackers can hammer, stays enumeration-proof.
+ */
+function takenIdentifierError(error: unknown) {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return null;
+  const target = JSON.stringify(error.meta ?? {});
+  return target.includes('usernameKey')
+    ? badUserInput('username', 'That username is taken.', ErrorReason.USERNAME_TAKEN)
+    : badUserInput('email', 'An account with that email already exists.', ErrorReason.EMAIL_TAKEN);
+}

@@ -1,0 +1,95 @@
+import type { Permission, RoleCatalog } from '../accounts/roles';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
+import type { Clock } from '../clock';
+import { AppError, ErrorCode } from '../errors';
+import type { Account, PrismaClient, Session } from '../generated/prisma/client';
+import type { RequestMetadata } from '../http/request-metadata';
+import { RevocationReason, revokeSessions } from './revocation';
+
+/** A session as its owner sees it. */
+export interface SessionInfo {
+  readonly id: string;
+  readonly account: Account;
+  readonly role: string;
+  readonly access: readonly Permission[];
+  readonly expiresAt: Date;
+  readonly idleExpiresAt: Date;
+  readonly absoluteExpiresAt: Date;
+  readonly clientId: string | null;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+  /** This is the session the request came with. */
+  readonly current: boolean;
+}
+
+export interface MySessionsServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly roles: RoleCatalog;
+  readonly clock: Clock;
+  readonly audit: AuditLog;
+}
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/** A user's view of their own sessions: the current one, the live list, and ending one of them. */
+export class MySessionsService {
+  constructor(private readonly options: MySessionsServiceOptions) {}
+
+  /** The role is the access token's: the one this session was granted at its last refresh. */
+  async describe(sessionId: string, role: string): Promise<SessionInfo> {
+    const session = await this.options.prisma.session.findUniqueOrThrow({ where: { id: sessionId }, include: { account: true } });
+    return this.toInfo(session, role, true);
+  }
+
+  /** The user's live sessions, newest first; roles as they stand now. */
+  async listLive(userId: string, currentSessionId: string): Promise<SessionInfo[]> {
+    const now = this.options.clock.now();
+    const [sessions, memberships] = await Promise.all([
+      this.options.prisma.session.findMany({
+        where: { userId, revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
+        include: { account: true },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+      this.options.prisma.membership.findMany({ where: { userId } }),
+    ]);
+    const roleIn = new Map(memberships.map((membership) => [membership.accountId, membership.roleName]));
+    return sessions
+      .filter((session) => roleIn.has(session.accountId))
+      .map((session) => this.toInfo(session, roleIn.get(session.accountId) ?? '', session.id === currentSessionId));
+  }
+
+  /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */
+  async revokeOwn(userId: string, sessionId: string, request: RequestMetadata): Promise<boolean> {
+    return this.options.prisma.$transaction(async (transaction) => {
+      const revoked = await revokeSessions(transaction, { id: sessionId, userId }, RevocationReason.REVOKED_BY_USER, this.options.clock.now());
+      if (revoked === 0) throw new AppError(ErrorCode.NOT_FOUND, 'You have no live session with that id.', { field: 'id' });
+      const { accountId } = await transaction.session.findUniqueOrThrow({ where: { id: sessionId }, select: { accountId: true } });
+      await this.options.audit.record(
+        { type: AuthEventType.SESSION_REVOKED, reason: RevocationReason.REVOKED_BY_USER, userId, accountId, sessionId, ...request },
+        transaction,
+      );
+      return true;
+    }, TRANSACTION_OPTIONS);
+  }
+
+  private toInfo(session: Session & { account: Account }, role: string, current: boolean): SessionInfo {
+    return {
+      id: session.id,
+      account: session.account,
+      role,
+      access: this.options.roles.permissionsOf(role),
+      expiresAt: session.idleExpiresAt < session.absoluteExpiresAt ? session.idleExpiresAt : session.absoluteExpiresAt,
+      idleExpiresAt: session.idleExpiresAt,
+      absoluteExpiresAt: session.absoluteExpiresAt,
+      clientId: session.clientId,
+      createdAt: session.createdAt,
+      lastUsedAt: session.lastUsedAt,
+      userAgent: session.userAgent,
+      ip: session.ip,
+      current,
+    };
+  }
+}

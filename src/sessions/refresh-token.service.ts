@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log';
+import { AuthEventType } from '../audit/auth-event';
+import type { Clock } from '../clock';
+import { ErrorReason, unauthenticated } from '../errors';
+import type { PrismaClient, RefreshToken, Session } from '../generated/prisma/client';
+import type { RequestMetadata } from '../http/request-metadata';
+import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
+import { deriveSuccessorSecret } from '../tokens/refresh-successor';
+import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy';
+import { RevocationReason, revokeSessions } from './revocation';
+import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
+import { assertSessionLive, sessionRevoked } from './session-liveness';
+
+export interface RefreshTokenServiceOptions {
+  readonly prisma: PrismaClient;
+  readonly grants: SessionGrantIssuer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly audit: AuditLog;
+  readonly refreshSuccessorKey: Buffer;
+  readonly refreshReuseGraceSeconds: number;
+}
+
+/** Thrown inside the rotation transaction when another request rotated the same token first. */
+class LostRotationRace extends Error {}
+
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+export const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The refresh token is invalid.');
+
+/** Refresh tokens: rotation with reuse detection, and finding the session a token belongs to. */
+export class RefreshTokenService {
+  constructor(private readonly options: RefreshTokenServiceOptions) {}
+
+  /**
+   * Exchanges a refresh token for a new pair. The presented token is rotated (single use); presenting
+   * a rotated one again revokes the session (RFC 9700 reuse detection), except inside the grace
+   * window, where it returns the same successor pair so racing tabs and retries do not log users out.
+   */
+  async refresh(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
+    const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
+    if (!presented) throw invalidRefreshToken();
+    const record = await this.options.prisma.refreshToken.findUnique({
+      where: { id: presented.id },
+      include: { session: { include: { account: true, user: true } } },
+    });
+    if (!record || !secretMatches(presented.secret, record.secretHash)) throw invalidRefreshToken();
+    const { session } = record;
+    const now = this.options.clock.now();
+    // A token bound to a client is useless to anyone who lifts it without also being that client.
+    if (session.clientId !== clientId) {
+      throw unauthenticated(ErrorReason.CLIENT_MISMATCH, 'This refresh token belongs to another client.');
+    }
+    assertSessionLive(session, now);
+    if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
+
+    const role = await this.currentRole(session, now);
+    // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
+    assertMeetsTwoFactorRequirement(session.user, session.account, role);
+    try {
+      return await this.rotate(record, presented.secret, session, role, now, request);
+    } catch (error) {
+      if (!(error instanceof LostRotationRace)) throw error;
+      const rotated = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
+      return this.presentRotatedToken(rotated, presented.secret, session, now, request);
+    }
+  }
+
+  /** The session a refresh token belongs to, whatever its rotation state; null when the token is not genuine. */
+  async findSession(presentedToken: string): Promise<Session | null> {
+    const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
+    if (!presented) return null;
+    const record = await this.options.prisma.refreshToken.findUnique({ where: { id: presented.id }, include: { session: true } });
+    return record && secretMatches(presented.secret, record.secretHash) ? record.session : null;
+  }
+
+  private async rotate(
+    record: RefreshToken,
+    presentedSecret: string,
+    session: SessionWithAccount,
+    role: string,
+    now: Date,
+    request: RequestMetadata,
+  ): Promise<SessionGrant> {
+    const successorId = randomUUID();
+    const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presentedSecret);
+    const idleExpiresAt = this.options.grants.idleExpiry(now, session.absoluteExpiresAt);
+    await this.options.prisma.$transaction(async (transaction) => {
+      await transaction.refreshToken.create({
+        data: { id: successorId, sessionId: session.id, secretHash: hashSecret(successorSecret), createdAt: now },
+      });
+      // The conditional update is the arbiter: under concurrent refreshes exactly one sees rotatedAt still null.
+      const rotated = await transaction.refreshToken.updateMany({
+        where: { id: record.id, rotatedAt: null },
+        data: { rotatedAt: now, replacedById: successorId },
+      });
+      if (rotated.count === 0) throw new LostRotationRace();
+      const touched = await transaction.session.updateMany({
+        where: { id: session.id, revokedAt: null },
+        data: { lastUsedAt: now, idleExpiresAt },
+      });
+      if (touched.count === 0) throw sessionRevoked();
+      await this.options.audit.record(
+        { type: AuthEventType.TOKEN_REFRESHED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
+        transaction,
+      );
+      await transaction.membership.update({
+        where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
+        data: { lastUsedAt: now },
+      });
+    }, TRANSACTION_OPTIONS);
+    const successorToken = createOpaqueToken(TokenPrefix.refresh, successorId, successorSecret).token;
+    return this.options.grants.issue({ ...session, idleExpiresAt }, role, successorId, successorToken, now);
+  }
+
+  private async presentRotatedToken(
+    record: RefreshToken,
+    presentedSecret: string,
+    session: SessionWithAccount,
+    now: Date,
+    request: RequestMetadata,
+  ): Promise<SessionGrant> {
+    const graceMilliseconds = this.options.refreshReuseGraceSeconds * 1000;
+    // Zero means no grace at all: a racing request that read the clock before the winner did, or an
+    // instance whose clock runs behind, sees a negative age, and that must not count as "just rotated".
+    const isWithinGrace =
+      graceMilliseconds > 0 && record.rotatedAt !== null && now.getTime() - record.rotatedAt.getTime() <= graceMilliseconds;
+    const successor = isWithinGrace && record.replacedById
+      ? await this.options.prisma.refreshToken.findUnique({ where: { id: record.replacedById } })
+      : null;
+    if (successor && successor.rotatedAt === null) {
+      const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successor.id, presentedSecret);
+      if (secretMatches(successorSecret, successor.secretHash)) {
+        const role = await this.currentRole(session, now);
+        const current = await this.options.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
+        assertSessionLive(current, now);
+        const successorToken = createOpaqueToken(TokenPrefix.refresh, successor.id, successorSecret).token;
+        return this.options.grants.issue({ ...session, ...current }, role, successor.id, successorToken, successor.createdAt);
+      }
+    }
+    await this.revokeSession(session.id, RevocationReason.REFRESH_TOKEN_REUSED);
+    await this.options.audit.record({
+      type: AuthEventType.REFRESH_TOKEN_REUSED,
+      userId: session.userId,
+      accountId: session.accountId,
+      sessionId: session.id,
+      clientId: session.clientId,
+      ...request,
+    });
+    throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
+  }
+
+  /** A refresh re-reads the membership, so a removed member cannot refresh back in and a new role shows at once. */
+  private async currentRole(session: Session, now: Date): Promise<string> {
+    const membership = await this.options.prisma.membership.findUnique({
+      where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
+    });
+    if (membership) return membership.roleName;
+    await this.revokeSession(session.id, RevocationReason.MEMBERSHIP_REMOVED);
+    this.options.logger.info({ sessionId: session.id, at: now }, 'refresh refused: no longer a member of the account');
+    throw unauthenticated(ErrorReason.NOT_A_MEMBER, 'You are no longer a member of this account.');
+  }
+
+  private async revokeSession(sessionId: string, reason: RevocationReason): Promise<void> {
+    await revokeSessions(this.options.prisma, { id: sessionId }, reason, this.options.clock.now());
+  }
+}

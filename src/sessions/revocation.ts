@@ -1,0 +1,31 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+
+/** Why a session ended, stored on the row as revokedReason. */
+export const RevocationReason = {
+  LOGOUT: 'LOGOUT',
+  LOGOUT_ALL: 'LOGOUT_ALL',
+  REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
+  SWITCHED_ACCOUNT: 'SWITCHED_ACCOUNT',
+  MEMBERSHIP_REMOVED: 'MEMBERSHIP_REMOVED',
+  PASSWORD_RESET: 'PASSWORD_RESET',
+  PASSWORD_CHANGED: 'PASSWORD_CHANGED',
+  REVOKED_BY_USER: 'REVOKED_BY_USER',
+} as const;
+export type RevocationReason = (typeof RevocationReason)[keyof typeof RevocationReason];
+
+/**
+ * Revokes the sessions matching `where` that are still live, on the client or transaction given;
+ * returns how many it ended. Already-revoked sessions keep their original time and reason.
+ */
+export async function revokeSessions(
+  database: Prisma.TransactionClient | PrismaClient,
+  where: Prisma.SessionWhereInput,
+  reason: RevocationReason,
+  now: Date,
+): Promise<number> {
+  const { count } = await database.session.updateMany({
+    where: { ...where, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+  return count;
+}

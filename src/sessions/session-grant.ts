@@ -1,0 +1,59 @@
+import type { Permission, RoleCatalog } from '../accounts/roles';
+import { addSeconds } from '../clock';
+import type { Account, Session, User } from '../generated/prisma/client';
+import type { AccessTokens } from '../tokens/access-tokens';
+
+/** What every successful sign-up, login, selection, switch and refresh hands the client. */
+export interface SessionGrant {
+  readonly sessionId: string;
+  readonly clientId: string | null;
+  readonly tokenType: 'Bearer';
+  readonly accessToken: string;
+  readonly expiresAt: Date;
+  readonly refreshToken: string;
+  readonly refreshExpiresAt: Date;
+  readonly user: User;
+  readonly account: Account;
+  readonly role: string;
+  readonly access: readonly Permission[];
+}
+
+export type SessionWithAccount = Session & { account: Account; user: User };
+
+export interface SessionGrantIssuerOptions {
+  readonly accessTokens: AccessTokens;
+  readonly roles: RoleCatalog;
+  readonly idleTtlSeconds: number;
+}
+
+/** Turns a session and its newest refresh token into a grant: a signed access token plus the pair's expiries. */
+export class SessionGrantIssuer {
+  constructor(private readonly options: SessionGrantIssuerOptions) {}
+
+  issue(session: SessionWithAccount, role: string, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
+    const access = this.options.accessTokens.issue(
+      { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, clientId: session.clientId },
+      issuedAt,
+      refreshTokenId,
+    );
+    return {
+      sessionId: session.id,
+      clientId: session.clientId,
+      tokenType: 'Bearer',
+      accessToken: access.token,
+      expiresAt: access.expiresAt,
+      refreshToken,
+      refreshExpiresAt: session.idleExpiresAt,
+      user: session.user,
+      account: session.account,
+      role,
+      access: this.options.roles.permissionsOf(role),
+    };
+  }
+
+  /** The idle expiry a session gets when used at `now`, never past its absolute expiry. */
+  idleExpiry(now: Date, absoluteExpiresAt: Date): Date {
+    const idle = addSeconds(now, this.options.idleTtlSeconds);
+    return idle < absoluteExpiresAt ? idle : absoluteExpiresAt;
+  }
+}
