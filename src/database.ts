@@ -16,6 +16,13 @@ export interface SqlConnection {
   transaction<T>(work: (connection: SqlConnection) => Promise<T>): Promise<T>;
 }
 
+/**
+ * For every interactive transaction. Prisma's defaults (wait 2 s for a connection, run 5 s) fail
+ * under load on PGlite, whose single connection serializes transactions; a hung database still
+ * fails these in bounded time.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
 export interface Database {
   readonly kind: DatabaseConfig['kind'];
   readonly prisma: PrismaClient;

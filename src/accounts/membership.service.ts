@@ -10,6 +10,7 @@ import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
 import { BuiltInRole } from './roles';
 import type { RoleCatalog } from './roles';
+import { TRANSACTION_OPTIONS } from '../database';
 
 /** Who is acting: their user id and their role in the account being changed. */
 export interface Actor {
@@ -28,8 +29,6 @@ export interface MembershipServiceOptions {
 const addMemberSchema = z.object({ accountId: idField, email: emailField, role: roleNameField });
 const setMemberRoleSchema = z.object({ accountId: idField, userId: idField, role: roleNameField });
 const removeMemberSchema = z.object({ accountId: idField, userId: idField });
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
  * Adding, re-roling and removing members. Whether the actor holds members:c/u/d is decided by the

@@ -10,6 +10,7 @@ import type { SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import type { TwoFactorService } from '../two-factor/two-factor.service';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface AccountSelectionServiceOptions {
   readonly prisma: PrismaClient;
@@ -20,8 +21,6 @@ export interface AccountSelectionServiceOptions {
 }
 
 const selectAccountSchema = z.object({ selectionToken: tokenField, accountId: idField });
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** The account-selection step of a login: selection tokens, the account list and the pick. */
 export class AccountSelectionService {

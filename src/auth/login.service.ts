@@ -16,6 +16,7 @@ import type { SessionService } from '../sessions/session.service';
 import type { TwoFactorService } from '../two-factor/two-factor.service';
 import type { AccountSelectionService } from './account-selection.service';
 import type { LoginOutcome, MembershipWithAccount } from './auth.types';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface LoginServiceOptions {
   readonly prisma: PrismaClient;
@@ -34,8 +35,6 @@ const loginSchema = z.object({
   clientId: clientIdField.nullish(),
   accountId: idField.nullish(),
 });
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** Password login and its completion by a passed 2FA challenge. */
 export class LoginService {

@@ -14,6 +14,7 @@ import { checkPasswordPolicy } from '../passwords/password-policy';
 import type { PasswordPolicyOptions } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface SignUpServiceOptions {
   readonly prisma: PrismaClient;
@@ -33,7 +34,6 @@ const signUpSchema = z.object({
 });
 
 const DEFAULT_ACCOUNT_NAME = 'Personal';
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** Sign-up: a new user, their own account and a first session. */
 export class SignUpService {

@@ -16,6 +16,7 @@ import type { SessionService } from '../sessions/session.service';
 import type { PasswordHasher } from './password-hasher';
 import { checkPasswordPolicy, normalizePassword } from './password-policy';
 import type { PasswordPolicyOptions } from './password-policy';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface PasswordServiceOptions {
   readonly prisma: PrismaClient;
@@ -32,8 +33,6 @@ export interface PasswordServiceOptions {
   /** Reset mails per address and per IP, counted whether or not the address has an account. */
   readonly mailLimit: AbuseLimits['emailSend'];
 }
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** Password recovery by email and password change, under the same policy as sign-up. */
 export class PasswordService {

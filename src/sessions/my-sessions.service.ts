@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '../errors';
 import type { Account, PrismaClient, Session } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { RevocationReason, revokeSessions } from './revocation';
+import { TRANSACTION_OPTIONS } from '../database';
 
 /** A session as its owner sees it. */
 export interface SessionInfo {
@@ -31,8 +32,6 @@ export interface MySessionsServiceOptions {
   readonly clock: Clock;
   readonly audit: AuditLog;
 }
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** A user's view of their own sessions: the current one, the live list, and ending one of them. */
 export class MySessionsService {

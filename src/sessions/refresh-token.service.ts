@@ -12,6 +12,7 @@ import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface RefreshTokenServiceOptions {
   readonly prisma: PrismaClient;
@@ -25,8 +26,6 @@ export interface RefreshTokenServiceOptions {
 
 /** Thrown inside the rotation transaction when another request rotated the same token first. */
 class LostRotationRace extends Error {}
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 export const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The refresh token is invalid.');
 

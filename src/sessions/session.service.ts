@@ -13,6 +13,7 @@ import type { RefreshTokenService } from './refresh-token.service';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive } from './session-liveness';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface SessionStart {
   readonly user: User;
@@ -44,8 +45,6 @@ export interface SessionServiceOptions {
 }
 
 type Transaction = Prisma.TransactionClient;
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
  * A session's lifecycle: start, switch, logout and revocation, and the liveness check behind every

@@ -6,13 +6,12 @@ import type { Account, PrismaClient } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { idField, parseInput } from '../input-validation';
 import { TWO_FACTOR_ROLES, twoFactorRequired } from './two-factor-policy';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface TwoFactorRequirementServiceOptions {
   readonly prisma: PrismaClient;
   readonly audit: AuditLog;
 }
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** An account's rule that its owners and admins must have 2FA on (enforced by two-factor-policy.ts at every way in). */
 export class TwoFactorRequirementService {

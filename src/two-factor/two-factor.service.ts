@@ -14,6 +14,7 @@ import type { SecondFactorCodes } from './second-factor-codes';
 import { generateTotpSecret, totpUrl } from './totp';
 import { twoFactorRequired } from './two-factor-policy';
 import type { TwoFactorRequirementService } from './two-factor-requirement.service';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface TotpSetup {
   readonly secret: string;
@@ -66,7 +67,6 @@ export interface TwoFactorServiceOptions {
 type Writer = PrismaClient | Prisma.TransactionClient;
 
 const codeField = z.string().max(64, 'too long');
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** A user's TOTP second factor (RFC 6238): turning it on and off, and the login challenges it adds. */
 export class TwoFactorService {

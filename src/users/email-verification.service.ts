@@ -12,6 +12,7 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { parseInput, tokenField } from '../input-validation';
 import type { Logger } from '../logger';
+import { TRANSACTION_OPTIONS } from '../database';
 
 export interface EmailVerificationOptions {
   readonly prisma: PrismaClient;
@@ -25,8 +26,6 @@ export interface EmailVerificationOptions {
   /** Resent mails per address and per IP. */
   readonly mailLimit: AbuseLimits['emailSend'];
 }
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /**
  * Double opt-in. Until their email is verified a new user is only a guest of their own account;
