@@ -31,10 +31,8 @@ import { EmailVerificationService } from './users/email-verification.service';
 
 /** The services resolvers call, wired once by createServices. */
 export interface Services {
-  readonly audit: AuditLog;
   /** Brute-force and abuse limits (see abuse/abuse-limits.ts). */
   readonly limits: AbuseLimits;
-  readonly mailer: Mailer;
   readonly signUp: SignUpService;
   readonly login: LoginService;
   readonly accountSelection: AccountSelectionService;
@@ -134,9 +132,7 @@ export async function createServices(
     selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
   });
   const services: Services = {
-    audit,
     limits: abuse.limits,
-    mailer,
     roles,
     sessions,
     refreshTokens,

@@ -44,6 +44,8 @@ export class PasswordService {
    */
   async requestReset(email: string, request: RequestMetadata): Promise<true> {
     const address = parseInput(emailField, email, 'email');
+    // Counted whether or not the address has an account: a refusal must not tell which do.
+    await this.options.mailLimit.consume(address, request.ip);
     const user = await this.options.prisma.user.findUnique({ where: { email: address } });
     await this.options.audit.record({ type: AuthEventType.PASSWORD_RESET_REQUESTED, reason: user ? null : 'UNKNOWN_EMAIL', userId: user?.id ?? null, ...request });
     if (user) {
