@@ -32,6 +32,9 @@ for (const [location, entry] of Object.entries(lock.packages)) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
-fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+// Rewriting an unchanged lock would make it newer than node_modules and send ensure-installed.js into `npm ci`.
+if (added > 0) {
+  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+  fs.writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+}
 console.log(`package-lock.json: added ${added} other-platform optional entries`);
