@@ -7,11 +7,11 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/services/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest'],
-    // otplib's dependencies ship only ES modules. Node ≥ 20.19 requires them natively; jest on Node 20
-    // does not, so they are compiled to CommonJS like our own sources.
-    '/node_modules/(@scure/base|@noble/hashes)/.+\\.js$': ['@swc/jest'],
+    // otplib's dependencies and jose ship only ES modules. Node ≥ 20.19 requires them natively; jest on
+    // Node 20 does not, so they are compiled to CommonJS like our own sources.
+    '/node_modules/(@scure/base|@noble/hashes|jose)/.+\\.js$': ['@swc/jest'],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@scure/base|@noble/hashes)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@scure/base|@noble/hashes|jose)/)'],
   setupFiles: ['reflect-metadata'],
   // The generated Prisma client imports its siblings as './x.js' (right for the compiled service);
   // under jest the sources are .ts, so resolve those imports without the suffix.

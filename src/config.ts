@@ -3,9 +3,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { KeyFormatError, readPublicKeys, readSigningKey } from './tokens/asymmetric-keys';
+import type { AsymmetricPublicKey, AsymmetricSigningKey } from './tokens/asymmetric-keys';
 
 const MIN_SECRET_BYTES = 32;
 const DAY_SECONDS = 24 * 60 * 60;
+const EXACT_ORIGIN_MESSAGE = 'each entry must be an origin such as https://app.example.com (scheme, lower-case host, port; no path)';
 
 const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -35,6 +38,10 @@ const environmentSchema = z.object({
   ),
   DATABASE_POOL_SIZE: integer(10, 1, 1000),
   JWT_SECRET: optionalText,
+  JWT_PRIVATE_KEY: optionalText,
+  JWT_PRIVATE_KEY_FILE: optionalText,
+  JWT_PREVIOUS_PUBLIC_KEYS: optionalText,
+  JWT_PREVIOUS_PUBLIC_KEYS_FILE: optionalText,
   JWT_ISSUER: z.string().trim().min(1).default('gatehouse'),
   JWT_AUDIENCE: z.string().trim().min(1).default('gatehouse'),
   JWT_CLOCK_TOLERANCE_SECONDS: integer(5, 0, 300),
@@ -50,10 +57,16 @@ const environmentSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: integer(Math.max(1, Math.min(4, availableParallelism())), 1, 256),
   PASSWORD_HASH_QUEUE_LIMIT: integer(256, 0, 100_000),
   GRAPHQL_BODY_LIMIT: z.string().trim().min(1).default('100kb'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .pipe(z.array(z.string().refine((origin) => origin === '*' || isExactOrigin(origin), EXACT_ORIGIN_MESSAGE))),
   GRAPHQL_MAX_DEPTH: integer(12, 2, 100),
   GRAPHQL_MAX_COST: integer(5_000, 100, 1_000_000),
   GRAPHQL_MAX_ALIASES: integer(15, 1, 1_000),
   MAX_AUTH_MUTATIONS_PER_REQUEST: integer(1, 1, 20),
+  PLAYGROUND_ENABLED: optionalText.pipe(z.stringbool({ error: 'must be true or false' }).optional()),
   PUBLIC_URL: optionalText.pipe(z.url('must be an absolute URL').optional()),
   SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().trim().min(3).default('Gatehouse <no-reply@localhost>'),
@@ -96,8 +109,18 @@ export interface Config {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly graphqlBodyLimit: string;
+  /** Browser origins allowed to call /graphql across origins; empty: same-origin only; '*': any (not in production). */
+  readonly corsOrigins: '*' | readonly string[];
+  /** GraphQL Playground at GET /graphql (browsers). On by default outside production. */
+  readonly playgroundEnabled: boolean;
+  /** Off in production unless the playground is on: Playground cannot work without the schema. */
+  readonly introspectionEnabled: boolean;
   readonly tokens: {
     readonly secret: Buffer;
+    /** RS256/ES256 key that signs access tokens instead of the HS256 key derived from `secret`. */
+    readonly signingKey: AsymmetricSigningKey | null;
+    /** Verify-only public keys (a rotation's previous key), published in the JWKS too. */
+    readonly previousPublicKeys: readonly AsymmetricPublicKey[];
     readonly issuer: string;
     readonly audience: string;
     readonly clockToleranceSeconds: number;
@@ -162,8 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const values = parsed.data;
   const isProduction = values.NODE_ENV === 'production';
+  const playgroundEnabled = values.PLAYGROUND_ENABLED ?? !isProduction;
   const dataDir = path.resolve(values.DATA_DIR);
   const jwtSecret = resolveJwtSecret(values.JWT_SECRET, isProduction, dataDir);
+  const asymmetricKeys = resolveAsymmetricKeys(values);
 
   if (values.SESSION_IDLE_TTL_SECONDS > values.SESSION_ABSOLUTE_TTL_SECONDS) {
     throw new ConfigError('Invalid configuration:\n  SESSION_IDLE_TTL_SECONDS: must not exceed SESSION_ABSOLUTE_TTL_SECONDS');
@@ -180,6 +205,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     database: databaseConfig(values.DATABASE_URL, values.DATABASE_POOL_SIZE, dataDir),
     graphqlBodyLimit: values.GRAPHQL_BODY_LIMIT,
+    corsOrigins: resolveCorsOrigins(values.CORS_ORIGINS, isProduction),
+    playgroundEnabled,
+    introspectionEnabled: !isProduction || playgroundEnabled,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     mail: Object.freeze({ smtpUrl: values.SMTP_URL ?? null, from: values.MAIL_FROM }),
     emailTokens: Object.freeze({
@@ -211,6 +239,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     tokens: Object.freeze({
       secret: jwtSecret,
+      signingKey: asymmetricKeys.signingKey,
+      previousPublicKeys: Object.freeze(asymmetricKeys.previousPublicKeys),
       issuer: values.JWT_ISSUER,
       audience: values.JWT_AUDIENCE,
       clockToleranceSeconds: values.JWT_CLOCK_TOLERANCE_SECONDS,
@@ -249,6 +279,78 @@ function resolveTotpKey(configured: string | undefined, jwtSecret: Buffer): Buff
     return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'gatehouse/totp-secret-encryption', 32));
   }
   return Buffer.from(hkdfSync('sha256', jwtSecret, Buffer.alloc(0), 'gatehouse/totp-secret-encryption', 32));
+}
+
+/**
+ * An origin exactly as a browser sends it in the Origin header (lower case, no default port, no
+ * path): the list is compared as text, so anything else could never match.
+ */
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * '*' lets any web page call the API with a token it holds. Harmless for a local tool, but in
+ * production the operator must name the apps they trust, so a leaked token is not usable from anywhere.
+ */
+function resolveCorsOrigins(origins: readonly string[], isProduction: boolean): '*' | readonly string[] {
+  if (!origins.includes('*')) return Object.freeze([...origins]);
+  if (isProduction) throw new ConfigError("Invalid configuration:\n  CORS_ORIGINS: '*' is refused in production; list the origins");
+  if (origins.length > 1) throw new ConfigError("Invalid configuration:\n  CORS_ORIGINS: '*' cannot be combined with origins");
+  return '*';
+}
+
+/**
+ * JWT_PRIVATE_KEY and JWT_PREVIOUS_PUBLIC_KEYS, each given inline or as a *_FILE path (PEM in an
+ * environment variable is awkward; a mounted secret file is not). Every bad variable is named; no
+ * message quotes key material.
+ */
+function resolveAsymmetricKeys(values: Environment): {
+  signingKey: AsymmetricSigningKey | null;
+  previousPublicKeys: AsymmetricPublicKey[];
+} {
+  const problems: string[] = [];
+  const parseNamed = <Key>(name: string, text: string, parse: (pem: string) => Key): Key | null => {
+    try {
+      return parse(text);
+    } catch (error) {
+      if (!(error instanceof KeyFormatError)) throw error;
+      problems.push(`${name}: ${error.message}`);
+      return null;
+    }
+  };
+  const read = <Key>(variable: 'JWT_PRIVATE_KEY' | 'JWT_PREVIOUS_PUBLIC_KEYS', parse: (pem: string) => Key): Key | null => {
+    const inline = values[variable];
+    const file = values[`${variable}_FILE`];
+    if (inline !== undefined && file !== undefined) {
+      problems.push(`${variable}: set either ${variable} or ${variable}_FILE, not both`);
+      return null;
+    }
+    if (file === undefined) return inline === undefined ? null : parseNamed(variable, inline, parse);
+    const text = readKeyFile(file);
+    if (text === null) {
+      problems.push(`${variable}_FILE: cannot read ${path.resolve(file)}`);
+      return null;
+    }
+    return parseNamed(`${variable}_FILE`, text, parse);
+  };
+  const signingKey = read('JWT_PRIVATE_KEY', readSigningKey);
+  const previousPublicKeys = read('JWT_PREVIOUS_PUBLIC_KEYS', readPublicKeys) ?? [];
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return { signingKey, previousPublicKeys };
+}
+
+function readKeyFile(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 function databaseConfig(url: string | undefined, poolSize: number, dataDir: string): DatabaseConfig {

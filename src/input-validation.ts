@@ -56,5 +56,9 @@ export const idField = z.string().max(64, 'too long').uuid('not a valid id');
 
 export const roleNameField = z.string().max(64, 'too long').regex(/^[a-z][a-z0-9_-]*$/, 'not a valid role name');
 
-/** Opaque tokens are checked by their own parser; this only bounds their size. */
-export const tokenField = z.string().max(512, 'too long');
+/**
+ * Opaque tokens are checked by their own parser; this only bounds their size. The bound fits any token
+ * Gatehouse issues (an RS256 access token with a long scope, a 4096-bit key), so a token of the wrong
+ * kind is refused as a token (UNAUTHENTICATED), not as malformed input.
+ */
+export const tokenField = z.string().max(4096, 'too long');

@@ -21,6 +21,7 @@ import { MySessionsService } from './sessions/my-sessions.service';
 import { RefreshTokenService } from './sessions/refresh-token.service';
 import { SessionGrantIssuer } from './sessions/session-grant';
 import { SessionService } from './sessions/session.service';
+import { AccessTokenKeys } from './tokens/access-token-keys';
 import { AccessTokens } from './tokens/access-tokens';
 import { deriveTokenKeys } from './tokens/keys';
 import { SecondFactorCodes } from './two-factor/second-factor-codes';
@@ -62,7 +63,11 @@ export async function createServices(
   const roles = await RoleCatalog.load(prisma);
   const keys = deriveTokenKeys(config.tokens.secret);
   const accessTokens = new AccessTokens({
-    key: keys.accessToken,
+    keys: await AccessTokenKeys.create({
+      hmacKey: keys.accessToken,
+      signingKey: config.tokens.signingKey,
+      previousPublicKeys: config.tokens.previousPublicKeys,
+    }),
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
     ttlSeconds: config.tokens.accessTokenTtlSeconds,

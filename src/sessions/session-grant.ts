@@ -31,8 +31,9 @@ export class SessionGrantIssuer {
   constructor(private readonly options: SessionGrantIssuerOptions) {}
 
   issue(session: SessionWithAccount, role: string, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
+    const permissions = this.options.roles.permissionsOf(role);
     const access = this.options.accessTokens.issue(
-      { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, clientId: session.clientId },
+      { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, permissions, clientId: session.clientId },
       issuedAt,
       refreshTokenId,
     );
@@ -47,7 +48,7 @@ export class SessionGrantIssuer {
       user: session.user,
       account: session.account,
       role,
-      access: this.options.roles.permissionsOf(role),
+      access: permissions,
     };
   }
 

@@ -1,19 +1,22 @@
 import jwt from 'jsonwebtoken';
-import type { KeyObject } from 'node:crypto';
+import type { Permission } from '../accounts/roles';
 import { addSeconds, toUnixSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import { idField } from '../input-validation';
+import type { AccessTokenKey, AccessTokenKeys, JsonWebKeySet } from './access-token-keys';
+import { formatScope } from './scope';
 
 /** RFC 9068: access tokens say what they are in the header, so no other JWT can be replayed as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-const ALGORITHM = 'HS256';
 
 export interface AccessTokenSubject {
   readonly userId: string;
   readonly sessionId: string;
   readonly accountId: string;
   readonly role: string;
+  /** The role's permissions in the session's account: they become the `scope` claim. */
+  readonly permissions: readonly Permission[];
   readonly clientId: string | null;
 }
 
@@ -22,6 +25,8 @@ export interface AccessTokenClaims {
   readonly sid: string;
   readonly acc: string;
   readonly role: string;
+  /** RFC 9068 §2.2.3: `feature:operation` strings (see scope.ts); absent when the role grants nothing. */
+  readonly scope?: string;
   readonly client_id?: string;
   readonly iss: string;
   readonly aud: string;
@@ -36,7 +41,7 @@ export interface IssuedAccessToken {
 }
 
 export interface AccessTokenOptions {
-  readonly key: KeyObject;
+  readonly keys: AccessTokenKeys;
   readonly issuer: string;
   readonly audience: string;
   readonly ttlSeconds: number;
@@ -47,18 +52,27 @@ export interface AccessTokenOptions {
 export class AccessTokens {
   constructor(private readonly options: AccessTokenOptions) {}
 
+  /** The public keys other services verify these tokens with (empty while HS256 signs). */
+  get jsonWebKeySet(): JsonWebKeySet {
+    return this.options.keys.jsonWebKeySet;
+  }
+
   /**
    * Signs an access token. issuedAt and jti are the caller's, so re-issuing for the same refresh
-   * rotation (the reuse grace window) yields the very same token.
+   * rotation (the reuse grace window) yields the very same header and claims, and with HS256 or
+   * RS256 the very same token. ES256 signatures are randomized: the re-issued token then differs
+   * in its signature alone, and both verify.
    */
   issue(subject: AccessTokenSubject, issuedAt: Date, jti: string): IssuedAccessToken {
     const iat = toUnixSeconds(issuedAt);
     const expiresAt = addSeconds(new Date(iat * 1000), this.options.ttlSeconds);
+    const scope = formatScope(subject.permissions);
     const claims: AccessTokenClaims = {
       sub: subject.userId,
       sid: subject.sessionId,
       acc: subject.accountId,
       role: subject.role,
+      ...(scope === null ? {} : { scope }),
       ...(subject.clientId === null ? {} : { client_id: subject.clientId }),
       iss: this.options.issuer,
       aud: this.options.audience,
@@ -66,16 +80,21 @@ export class AccessTokens {
       exp: toUnixSeconds(expiresAt),
       jti,
     };
-    const token = jwt.sign(claims, this.options.key, { algorithm: ALGORITHM, header: { alg: ALGORITHM, typ: ACCESS_TOKEN_TYPE } });
+    const { kid, algorithm, key } = this.options.keys.signing;
+    const token = jwt.sign(claims, key, { algorithm, header: { alg: algorithm, typ: ACCESS_TOKEN_TYPE, kid } });
     return { token, expiresAt };
   }
 
-  /** Verifies signature (algorithm pinned), type, issuer, audience and expiry; throws UNAUTHENTICATED. */
+  /**
+   * Verifies signature (with the key the header's `kid` names, and only that key's algorithm), type,
+   * issuer, audience and expiry; throws UNAUTHENTICATED.
+   */
   verify(token: string): AccessTokenClaims {
+    const verifier = this.verifierOf(token);
     let decoded: jwt.Jwt;
     try {
-      decoded = jwt.verify(token, this.options.key, {
-        algorithms: [ALGORITHM],
+      decoded = jwt.verify(token, verifier.key, {
+        algorithms: [verifier.algorithm],
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSeconds,
@@ -92,6 +111,20 @@ export class AccessTokens {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
     return decoded.payload;
+  }
+
+  /** The key named by the unverified header: only a lookup, nothing in it is trusted beyond that. */
+  private verifierOf(token: string): AccessTokenKey {
+    let header: unknown;
+    try {
+      header = jwt.decode(token, { complete: true })?.header;
+    } catch {
+      header = undefined;
+    }
+    const kid = typeof header === 'object' && header !== null ? (header as { kid?: unknown }).kid : null;
+    const verifier = kid === undefined || typeof kid === 'string' ? this.options.keys.verifierFor(kid) : null;
+    if (verifier === null) throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
+    return verifier;
   }
 }
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import type { DatabaseConfig } from '../../src/config';
 
@@ -23,6 +26,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     config: { kind: 'postgres', url: url.toString(), poolSize: 10 },
     drop: () => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/**
+ * A database that outlives the servers started on it, for tests that restart the service: PGlite in
+ * a temporary directory (in-memory PGlite dies with its server), or a fresh PostgreSQL database.
+ */
+export async function createPersistentTestDatabase(): Promise<TestDatabase> {
+  if (process.env.DATABASE_URL) return createTestDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-test-db-'));
+  return { config: { kind: 'pglite', dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
 async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

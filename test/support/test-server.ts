@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logger';
 import type { Config } from '../../src/config';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createTestDatabase } from './test-database';
+import type { TestDatabase } from './test-database';
 import { TestClock } from './test-clock';
 
 export interface GraphQLResponse<Data = Record<string, any>> {
@@ -48,9 +49,17 @@ const TEST_ENVIRONMENT = {
   EMAIL_SEND_MAX: '1000',
 };
 
+export interface TestServerOptions {
+  /**
+   * Serve this database instead of a new one of its own, and leave it in place on close: for tests
+   * that restart the service (see createPersistentTestDatabase). The test drops it.
+   */
+  readonly database?: TestDatabase;
+}
+
 /** The real app over real HTTP on a random port, on a database of its own. */
-export async function startTestServer(environment: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer(environment: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? (await createTestDatabase());
   const config: Config = { ...loadConfig({ ...TEST_ENVIRONMENT, ...environment }), database: database.config };
   const clock = new TestClock();
   const logs: string[] = [];
@@ -84,7 +93,7 @@ export async function startTestServer(environment: Record<string, string> = {}):
     },
     async close() {
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

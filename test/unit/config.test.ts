@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { generateEcKeyPair, generateRsaKeyPair, onOneLine } from '../support/signing-keys';
 
 const STRONG_SECRET = 'k3J9-wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5';
 const freshDataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-config-'));
@@ -42,6 +44,7 @@ describe('loadConfig', () => {
     ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
     ['JWT_SECRET', { JWT_SECRET: 'a'.repeat(64) }],
     ['SESSION_IDLE_TTL_SECONDS', { SESSION_IDLE_TTL_SECONDS: '7200', SESSION_ABSOLUTE_TTL_SECONDS: '3600' }],
+    ['PLAYGROUND_ENABLED', { PLAYGROUND_ENABLED: 'maybe' }],
   ])('names %s when its value is invalid', (variable, environment) => {
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(variable);
@@ -57,9 +60,106 @@ describe('loadConfig', () => {
     expect(config.isProduction).toBe(true);
   });
 
+  it('turns the playground on outside production, off in production unless asked, and introspection with it', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, DATA_DIR: freshDataDir() };
+    const pick = ({ playgroundEnabled, introspectionEnabled }: ReturnType<typeof loadConfig>) => ({ playgroundEnabled, introspectionEnabled });
+    expect(pick(loadConfig({ DATA_DIR: freshDataDir() }))).toEqual({ playgroundEnabled: true, introspectionEnabled: true });
+    expect(pick(loadConfig({ DATA_DIR: freshDataDir(), PLAYGROUND_ENABLED: 'false' }))).toEqual({ playgroundEnabled: false, introspectionEnabled: true });
+    expect(pick(loadConfig(production))).toEqual({ playgroundEnabled: false, introspectionEnabled: false });
+    expect(pick(loadConfig({ ...production, PLAYGROUND_ENABLED: 'true' }))).toEqual({ playgroundEnabled: true, introspectionEnabled: true });
+  });
+
   it('has every variable it reads listed in .env.example', () => {
     const example = readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
     const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
     expect(CONFIGURATION_VARIABLES.filter((variable) => !listed.has(variable))).toEqual([]);
+  });
+});
+
+describe('loadConfig with asymmetric signing keys', () => {
+  const rsa = generateRsaKeyPair();
+  const ec = generateEcKeyPair();
+  const fileHolding = (text: string) => {
+    const file = path.join(freshDataDir(), 'key.pem');
+    writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+  const load = (environment: Record<string, string>) => loadConfig({ DATA_DIR: freshDataDir(), JWT_SECRET: STRONG_SECRET, ...environment });
+  /** What would betray a key if a message quoted it: any line of its base64 body. */
+  const keyBodyLines = (...pems: string[]) => pems.flatMap((pem) => pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----')));
+
+  it('signs with HS256 alone when no private key is configured', () => {
+    const config = load({});
+    expect(config.tokens.signingKey).toBeNull();
+    expect(config.tokens.previousPublicKeys).toEqual([]);
+  });
+
+  it('reads an RSA private key as RS256, also on one line with literal \\n escapes', () => {
+    for (const pem of [rsa.privateKey, onOneLine(rsa.privateKey)]) {
+      const { signingKey } = load({ JWT_PRIVATE_KEY: pem }).tokens;
+      expect(signingKey?.algorithm).toBe('RS256');
+      expect(signingKey?.privateKey.type).toBe('private');
+      expect(signingKey?.publicKey.type).toBe('public');
+    }
+  });
+
+  it('reads an EC P-256 private key from JWT_PRIVATE_KEY_FILE as ES256', () => {
+    const { signingKey } = load({ JWT_PRIVATE_KEY_FILE: fileHolding(ec.privateKey) }).tokens;
+    expect(signingKey?.algorithm).toBe('ES256');
+  });
+
+  it('reads several verify-only public keys from one variable, each with its algorithm', () => {
+    const { previousPublicKeys } = load({ JWT_PRIVATE_KEY: ec.privateKey, JWT_PREVIOUS_PUBLIC_KEYS: `${rsa.publicKey}\n${ec.publicKey}` }).tokens;
+    expect(previousPublicKeys.map((key) => key.algorithm)).toEqual(['RS256', 'ES256']);
+    expect(Object.isFrozen(previousPublicKeys)).toBe(true);
+  });
+
+  it.each<[string, string, () => Record<string, string>]>([
+    ['JWT_PRIVATE_KEY', 'an RSA key under 2048 bits', () => ({ JWT_PRIVATE_KEY: generateRsaKeyPair(1024).privateKey })],
+    ['JWT_PRIVATE_KEY', 'an EC key on P-384', () => ({ JWT_PRIVATE_KEY: generateEcKeyPair('P-384').privateKey })],
+    ['JWT_PRIVATE_KEY', 'an Ed25519 key', () => ({ JWT_PRIVATE_KEY: generateKeyPairSync('ed25519', {
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        }).privateKey })],
+    ['JWT_PRIVATE_KEY', 'a public key', () => ({ JWT_PRIVATE_KEY: rsa.publicKey })],
+    ['JWT_PRIVATE_KEY', 'text that is no PEM', () => ({ JWT_PRIVATE_KEY: 'my-private-key' })],
+    ['JWT_PRIVATE_KEY', 'a PEM whose body is damaged', () => ({ JWT_PRIVATE_KEY: rsa.privateKey.replace(/\n[A-Za-z0-9+/]{20}/, '\n!!!!') })],
+    [
+      'JWT_PRIVATE_KEY',
+      'an encrypted private key',
+      () => ({
+        JWT_PRIVATE_KEY: generateKeyPairSync('ec', {
+          namedCurve: 'P-256',
+          publicKeyEncoding: { type: 'spki', format: 'pem' },
+          privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' },
+        }).privateKey,
+      }),
+    ],
+    ['JWT_PRIVATE_KEY', 'a value while JWT_PRIVATE_KEY_FILE is set too', () => ({ JWT_PRIVATE_KEY: rsa.privateKey, JWT_PRIVATE_KEY_FILE: fileHolding(rsa.privateKey) })],
+    ['JWT_PRIVATE_KEY_FILE', 'a path to no file', () => ({ JWT_PRIVATE_KEY_FILE: path.join(freshDataDir(), 'missing.pem') })],
+    ['JWT_PREVIOUS_PUBLIC_KEYS', 'a private key', () => ({ JWT_PREVIOUS_PUBLIC_KEYS: rsa.privateKey })],
+    ['JWT_PREVIOUS_PUBLIC_KEYS', 'an RSA public key under 2048 bits', () => ({ JWT_PREVIOUS_PUBLIC_KEYS: generateRsaKeyPair(1024).publicKey })],
+    ['JWT_PREVIOUS_PUBLIC_KEYS', 'text that is no PEM', () => ({ JWT_PREVIOUS_PUBLIC_KEYS: 'old-key' })],
+    ['JWT_PREVIOUS_PUBLIC_KEYS_FILE', 'a file holding an EC P-384 public key', () => ({ JWT_PREVIOUS_PUBLIC_KEYS_FILE: fileHolding(generateEcKeyPair('P-384').publicKey) })],
+  ])('names %s when it holds %s, and quotes no key material', (variable, _case, environment) => {
+    const values = environment();
+    let error: unknown;
+    try {
+      load(values);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(`${variable}:`);
+    const message = (error as Error).message;
+    for (const line of keyBodyLines(...Object.values(values).filter((value) => value.includes('-----BEGIN')))) {
+      expect(message).not.toContain(line);
+    }
+  });
+
+  it('names every bad key variable at once', () => {
+    expect(() => load({ JWT_PRIVATE_KEY: 'nope', JWT_PREVIOUS_PUBLIC_KEYS: 'nope' })).toThrow(
+      /JWT_PRIVATE_KEY: [^\n]+\n\s+JWT_PREVIOUS_PUBLIC_KEYS: /,
+    );
   });
 });
