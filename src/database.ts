@@ -32,21 +32,39 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config.url, config.poolSize);
+export interface DatabaseQuery {
+  /** The statement's text; its parameters (passwords' hashes, token hashes, emails) are never passed on. */
+  readonly sql: string;
+  readonly durationMs: number;
+}
+
+export interface DatabaseOptions {
+  /** Called after every statement Prisma runs (for LOG_LEVEL=trace). Off by default: it costs an event per query. */
+  readonly onQuery?: (query: DatabaseQuery) => void;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config.url, config.poolSize, options);
+}
+
+function createPrismaClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>, { onQuery }: DatabaseOptions): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (event) => onQuery({ sql: event.query, durationMs: event.duration }));
+  return prisma;
 }
 
 export class DatabaseInUseError extends Error {
   override readonly name = 'DatabaseInUseError';
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Database> {
   const releaseLock = dataDir.startsWith('memory://') ? async () => undefined : await lockDataDirectory(dataDir);
   const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
     await releaseLock();
     throw error;
   });
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  const prisma = createPrismaClient(new PrismaPGlite(client), options);
   const sql = pgliteConnection(client);
   return {
     kind: 'pglite',
@@ -106,7 +124,7 @@ export function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, options: DatabaseOptions): Promise<Database> {
   const pool = new Pool({
     connectionString: url,
     max: poolSize,
@@ -116,7 +134,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = createPrismaClient(new PrismaPg(pool), options);
   const sql = postgresConnection(pool);
   return {
     kind: 'postgres',

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { printSchema } from 'graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
 import { buildGatehouseSchema } from './schema';
 
-/** The SDL committed as schema.graphql: the contract under review. A test fails when it is stale. */
+/** The subgraph SDL committed as schema.graphql (what a gateway composes): the contract under review. A test fails when it is stale. */
 export async function printGatehouseSchema(): Promise<string> {
-  return `${printSchema(await buildGatehouseSchema())}\n`;
+  return `${printSubgraphSchema(await buildGatehouseSchema())}\n`;
 }
 
 if (require.main === module) {

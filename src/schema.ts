@@ -7,6 +7,7 @@ import { AccountResolver } from './accounts/account.resolver';
 import { MembershipResolver } from './accounts/membership.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
+import { buildGatehouseSubgraph } from './federation/subgraph-schema';
 import { PasswordResolver } from './passwords/password.resolver';
 import { createPermissions } from './permissions/permissions';
 import { SessionResolver } from './sessions/session.resolver';
@@ -26,8 +27,8 @@ const resolvers = [
   AuditResolver,
 ] as const;
 
-/** The type-graphql schema before permissions: what the SDL describes. */
-export function buildGatehouseSchema(): Promise<GraphQLSchema> {
+/** The type-graphql schema alone, before federation and permissions. */
+export function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
@@ -35,6 +36,11 @@ export function buildGatehouseSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
   });
+}
+
+/** The Federation 2 subgraph schema before permissions: what the committed SDL describes. */
+export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
+  return buildGatehouseSubgraph(await buildTypeGraphqlSchema());
 }
 
 /** The executable schema: the built schema with graphql-shield's permission layer applied. */

@@ -1,4 +1,4 @@
-import { allow, and, deny, or, shield } from 'graphql-shield';
+import { allow, deny, shield } from 'graphql-shield';
 import { AppError, ErrorCode, ErrorReason } from '../errors';
 import {
   canInArgumentAccount,
@@ -11,6 +11,7 @@ import {
   isSelf,
   isVerified,
 } from './rules';
+import { allOf, anyOf } from './token-requirement';
 
 /**
  * Who may read or call what: every field of every type is listed (a test fails on any that is not),
@@ -24,8 +25,13 @@ export const permissionMap = {
     loginAccounts: allow,
     account: isVerified,
     mySessions: isVerified,
-    authEvents: and(isVerified, canInArgumentAccount('audit', 'r')),
+    authEvents: allOf(isVerified, canInArgumentAccount('audit', 'r')),
+    // Federation: the gateway asks for entities by key; each entity field keeps its own rule (and
+    // Account references resolve only for members: see federation/entity-references.ts).
+    _entities: allow,
+    _service: allow,
   },
+  _Service: { sdl: allow },
   Mutation: {
     signUp: allow,
     login: allow,
@@ -39,11 +45,11 @@ export const permissionMap = {
     enableTotp: isVerified,
     confirmTotp: isVerified,
     disableTotp: isVerified,
-    setTwoFactorRequirement: and(isVerified, isOwnerOfArgumentAccount),
+    setTwoFactorRequirement: allOf(isVerified, isOwnerOfArgumentAccount),
     switchAccount: isVerified,
-    addMember: and(isVerified, canInInputAccount('members', 'c')),
-    setMemberRole: and(isVerified, canInInputAccount('members', 'u')),
-    removeMember: and(isVerified, canInInputAccount('members', 'd')),
+    addMember: allOf(isVerified, canInInputAccount('members', 'c')),
+    setMemberRole: allOf(isVerified, canInInputAccount('members', 'u')),
+    removeMember: allOf(isVerified, canInInputAccount('members', 'd')),
     // The link is the proof: it may be opened on a device with no session.
     verifyEmail: allow,
     resendVerification: isAuthenticated,
@@ -55,12 +61,12 @@ export const permissionMap = {
     revokeSession: isVerified,
   },
   User: {
-    id: or(isAuthenticated, isSelf),
-    email: or(isSelf, isAdminOfSharedAccount),
-    username: or(isAuthenticated, isSelf),
-    emailVerified: or(isAuthenticated, isSelf),
-    createdAt: or(isAuthenticated, isSelf),
-    memberships: or(isSelf, isAdminOfSharedAccount),
+    id: anyOf(isAuthenticated, isSelf),
+    email: anyOf(isSelf, isAdminOfSharedAccount),
+    username: anyOf(isAuthenticated, isSelf),
+    emailVerified: anyOf(isAuthenticated, isSelf),
+    createdAt: anyOf(isAuthenticated, isSelf),
+    memberships: anyOf(isSelf, isAdminOfSharedAccount),
   },
   Account: {
     id: isAuthenticated,
@@ -126,6 +132,12 @@ export const permissionMap = {
     createdAt: allow,
   },
 } as const;
+
+/**
+ * Mutations that sign the caller in (context.viewer is replaced, see permissions/viewer.ts `actAs`):
+ * what they return is read with the new session's rights, not the bearer token's.
+ */
+export const SIGN_IN_MUTATIONS: readonly string[] = ['signUp', 'login', 'selectAccount', 'refreshToken', 'verifyTwoFactor', 'switchAccount'];
 
 export function createPermissions() {
   return shield(permissionMap, {

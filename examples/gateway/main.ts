@@ -1,0 +1,34 @@
+import { runExample, serveGraphql } from '../shared/serve-graphql';
+import { createGateway } from './gateway';
+import type { GatewayContext } from './gateway';
+import { parseSubgraphList } from './supergraph';
+
+/**
+ * The example gateway of docker-compose.yml: Apollo Gateway in front of Gatehouse and the reviews
+ * subgraph. PORT (4100), GATEWAY_SUBGRAPHS ("name=url,name=url"). GET /healthz answers once the
+ * supergraph is composed and the server listens.
+ */
+runExample(async () => {
+  const subgraphs = parseSubgraphList(process.env.GATEWAY_SUBGRAPHS ?? 'gatehouse=http://localhost:4000/graphql');
+  const gateway = await composeWithRetries(() => createGateway(subgraphs));
+  const served = await serveGraphql<GatewayContext>(
+    { gateway },
+    async ({ req }) => ({ authorization: req.get('authorization') }),
+    Number(process.env.PORT ?? 4100),
+  );
+  console.log(`Gateway on http://localhost:${served.port}/graphql over ${subgraphs.map((subgraph) => subgraph.name).join(', ')}`);
+  return served;
+});
+
+/** Subgraphs may still be starting: try for a minute before giving up. */
+async function composeWithRetries<T>(compose: () => Promise<T>, attempts = 30): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await compose();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      console.warn(`Composition attempt ${attempt} failed (${(error as Error).message}); retrying in 2 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { Kind, parse, printSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema, ObjectTypeDefinitionNode } from 'graphql';
+import { createResolversMap } from 'type-graphql';
+import { badUserInput } from '../errors';
+import { permissionMap } from '../permissions/permissions';
+import { routerRequirements, withAuthorizationDirectives } from './authorization-directives';
+import { ENTITY_KEYS, referenceResolvers } from './entity-references';
+
+/** Federation 2.5 is the first version with the authorization directives; routers from then on understand all of it. */
+const FEDERATION_LINK = parse(`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@authenticated", "@requiresScopes"])
+`);
+
+/**
+ * The type-graphql schema as an Apollo Federation 2 subgraph: its SDL with @key on the entities and
+ * the authorization directives derived from the permission rules, executed by type-graphql's own
+ * resolvers plus the entities' reference resolvers.
+ */
+export function buildGatehouseSubgraph(typeGraphqlSchema: GraphQLSchema): GraphQLSchema {
+  const sdl = parse(printSchema(typeGraphqlSchema));
+  const typeDefs = withAuthorizationDirectives(withEntityKeys(sdl), routerRequirements(typeGraphqlSchema, permissionMap));
+  const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, object>;
+  for (const [typeName, reference] of Object.entries(referenceResolvers)) {
+    resolvers[typeName] = { ...resolvers[typeName], ...reference };
+  }
+  // The resolver map's type is looser than what buildSubgraphSchema declares; its shape is what it expects.
+  const subgraph = buildSubgraphSchema({ typeDefs: { ...typeDefs, definitions: [...FEDERATION_LINK.definitions, ...typeDefs.definitions] }, resolvers: resolvers as never });
+  checkRepresentationsFirst(subgraph);
+  return subgraph;
+}
+
+/**
+ * `_entities` throws a plain Error for a representation of a type that is not an entity, which would
+ * be masked as INTERNAL_SERVER_ERROR: a malformed request is the caller's fault, so say so.
+ */
+function checkRepresentationsFirst(subgraph: GraphQLSchema): void {
+  const entities = subgraph.getQueryType()?.getFields()._entities;
+  const resolve = entities?.resolve;
+  if (!entities || !resolve) throw new Error('buildSubgraphSchema did not add Query._entities');
+  entities.resolve = (source, args: { representations?: unknown }, context, info) => {
+    const representations = Array.isArray(args.representations) ? args.representations : [];
+    for (const representation of representations) {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      if (typeof typename !== 'string' || !Object.hasOwn(ENTITY_KEYS, typename)) {
+        throw badUserInput('representations', `Each representation needs a __typename of ${Object.keys(ENTITY_KEYS).join(' or ')}.`);
+      }
+    }
+    return resolve(source, args, context, info);
+  };
+}
+
+function withEntityKeys(document: DocumentNode): DocumentNode {
+  return {
+    ...document,
+    definitions: document.definitions.map((definition) => {
+      const key = definition.kind === Kind.OBJECT_TYPE_DEFINITION ? ENTITY_KEYS[definition.name.value] : undefined;
+      if (!key) return definition;
+      const keyDirective = {
+        kind: Kind.DIRECTIVE,
+        name: { kind: Kind.NAME, value: 'key' },
+        arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'fields' }, value: { kind: Kind.STRING, value: key } }],
+      } as const;
+      const type = definition as ObjectTypeDefinitionNode;
+      return { ...type, directives: [...(type.directives ?? []), keyDirective] };
+    }),
+  };
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { signUp } from '../support/factories';
+import type { SignedUpUser } from '../support/factories';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+const USERS = `query Users($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on User { id username } }
+}`;
+const USER_EMAILS = `query Emails($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on User { email } }
+}`;
+const ACCOUNTS = `query Accounts($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Account { id name } }
+}`;
+
+const user = (id: string) => ({ __typename: 'User', id });
+const account = (id: string) => ({ __typename: 'Account', id });
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+describe('entity references (what a gateway asks Gatehouse for)', () => {
+  let server: TestServer;
+  let ada: SignedUpUser;
+  let grace: SignedUpUser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ada = await signUp(server, { username: 'ada', accountName: 'Analytical Engines' });
+    grace = await signUp(server, { username: 'grace', accountName: 'Compilers Inc' });
+  });
+  afterAll(() => server.close());
+
+  it('publishes at _service the subgraph that schema.graphql describes (both compose to the same supergraph)', async () => {
+    const response = await server.graphql(`{ _service { sdl } }`);
+    const supergraphOf = (sdl: string) => composeServices([{ name: 'gatehouse', url: 'http://gatehouse/graphql', typeDefs: parse(sdl) }]).supergraphSdl;
+
+    const committed = supergraphOf(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+    expect(committed).toContain('type Account');
+    expect(supergraphOf(response.data!._service.sdl)).toBe(committed);
+  });
+
+  it('resolves users by id, in order, with null for an unknown or malformed id', async () => {
+    const response = await server.graphql(USERS, { representations: [user(grace.userId), user(UNKNOWN_ID), user('not-a-uuid'), user(ada.userId)] }, { token: ada.accessToken });
+
+    expect(response.errors).toBeUndefined();
+    expect(response.data!._entities).toEqual([{ id: grace.userId, username: 'grace' }, null, null, { id: ada.userId, username: 'ada' }]);
+  });
+
+  it("keeps each user field's own rule: an email is for its owner, not for any signed-in caller", async () => {
+    const response = await server.graphql(USER_EMAILS, { representations: [user(ada.userId), user(grace.userId)] }, { token: ada.accessToken });
+
+    expect(response.data!._entities[0]).toEqual({ email: ada.email });
+    expect(response.data!._entities[1]).toBeNull();
+    expect(response.errors).toEqual([expect.objectContaining({ path: ['_entities', 1, 'email'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+  });
+
+  it('refuses user fields to an anonymous caller', async () => {
+    const response = await server.graphql(USERS, { representations: [user(ada.userId)] });
+    expect(response.data!._entities).toEqual([null]);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('resolves an account only for its members, so account ids cannot be probed', async () => {
+    const representations = [account(ada.accountId), account(grace.accountId), account(UNKNOWN_ID), account('1; drop table')];
+
+    const asAda = await server.graphql(ACCOUNTS, { representations }, { token: ada.accessToken });
+    expect(asAda.errors).toBeUndefined();
+    expect(asAda.data!._entities).toEqual([{ id: ada.accountId, name: 'Analytical Engines' }, null, null, null]);
+
+    const anonymous = await server.graphql(ACCOUNTS, { representations });
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data!._entities).toEqual([null, null, null, null]);
+  });
+
+  it('answers a representation of a type that is not an entity with a client error, not a 5xx', async () => {
+    const response = await server.graphql(USERS, { representations: [{ __typename: 'Session', id: UNKNOWN_ID }, { id: ada.userId }] }, { token: ada.accessToken });
+    expect(response.status).toBeLessThan(500);
+    expect(response.errors?.length).toBeGreaterThan(0);
+    expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations' });
+  });
+});
