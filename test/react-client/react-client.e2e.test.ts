@@ -1,0 +1,250 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, saveScreenshot } from '../support/browser';
+import { LOGOUT, mailedToken, outboxMessagesTo, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import type { SignedUpUser } from '../support/factories';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+import { recordGraphQLTraffic } from './graphql-traffic';
+import type { GraphQLExchange, GraphQLTraffic } from './graphql-traffic';
+import { serveStaticSite } from './static-site';
+import type { StaticSite } from './static-site';
+
+/** Bounds for a 2-core CI machine: a cold Vite build and Chromium start are the slow parts. */
+const SETUP_TIMEOUT_MILLISECONDS = 90_000;
+const JOURNEY_TIMEOUT_MILLISECONDS = 60_000;
+const PAGE_TIMEOUT_MILLISECONDS = 10_000;
+
+/** Builds examples/react-client into `outDir` with Vite's JS API (in a child process, see the script). */
+async function buildReactClient(outDir: string, graphqlUrl: string): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(__dirname, 'build-react-client.mjs'), outDir], {
+    env: { ...process.env, VITE_GRAPHQL_URL: graphqlUrl },
+  });
+}
+
+/** The link in the newest mail of kind `kind` to `to`, exactly as mailed. */
+async function mailedLink(server: TestServer, to: string, kind: string): Promise<string> {
+  const token = await mailedToken(server, to, kind);
+  const messages = await outboxMessagesTo(server, to);
+  const link = messages
+    .flatMap((message) => message.text.match(/https?:\/\/\S+/g) ?? [])
+    .find((url) => new URL(url).searchParams.get('token') === token);
+  if (!link) throw new Error(`no ${kind} link to ${to}`);
+  return link;
+}
+
+/** `member` joins `owner`'s account, so they have two accounts and login asks which one. */
+async function addToAccountOf(server: TestServer, owner: SignedUpUser, memberEmail: string): Promise<void> {
+  const response = await server.graphql(
+    'mutation Add($input: AddMemberInput!) { addMember(input: $input) { role } }',
+    { input: { accountId: owner.accountId, email: memberEmail, role: 'member' } },
+    { token: owner.accessToken },
+  );
+  expect(response.errors).toBeUndefined();
+}
+
+const operationsNamed = (exchanges: readonly GraphQLExchange[], name: string) => exchanges.filter((exchange) => exchange.operationName === name);
+const VIEWER_QUERIES = ['Me', 'CurrentSession', 'MySessions'];
+const isExpiredEverywhere = (exchanges: readonly GraphQLExchange[]) =>
+  VIEWER_QUERIES.every((name) => operationsNamed(exchanges, name).some((exchange) => exchange.errorReasons.includes('TOKEN_EXPIRED')));
+
+/** Time for the page's script to take in answers the browser has received. */
+const PAGE_SETTLE_MILLISECONDS = 250;
+
+/**
+ * Holds the page's refreshToken request (it still reaches the real server, later) until every viewer
+ * query has come back TOKEN_EXPIRED, so those failures meet a refresh still in flight: the case where
+ * a client without a shared refresh would send one per failed query.
+ */
+async function holdRefreshUntilAllExpired(page: Page, endpoint: string, traffic: GraphQLTraffic): Promise<void> {
+  await page.route(endpoint, async (route) => {
+    const request = route.request();
+    if (request.method() === 'POST' && (request.postDataJSON() as { operationName?: string }).operationName === 'RefreshToken') {
+      await traffic.waitFor(isExpiredEverywhere);
+      await new Promise((resolve) => setTimeout(resolve, PAGE_SETTLE_MILLISECONDS));
+    }
+    await route.continue();
+  });
+}
+
+let api: TestServer;
+let site: StaticSite;
+let browser: Browser;
+let buildDir: string;
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-react-client-'));
+  site = await serveStaticSite(buildDir);
+  // The app is on another origin than the API, so this also proves CORS; mailed links point at the app.
+  api = await startTestServer({ CORS_ORIGINS: site.origin, PUBLIC_URL: site.origin });
+  [, browser] = await Promise.all([buildReactClient(buildDir, `${api.url}/graphql`), launchBrowser()]);
+}, SETUP_TIMEOUT_MILLISECONDS);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  await api?.close();
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+describe('the React/Apollo example client, in Chromium against the real API', () => {
+  let page: Page;
+  let traffic: GraphQLTraffic;
+  let pageErrors: Error[];
+
+  beforeEach(async () => {
+    pageErrors = [];
+    page = await browser.newPage();
+    page.setDefaultTimeout(PAGE_TIMEOUT_MILLISECONDS);
+    page.on('pageerror', (error) => pageErrors.push(error));
+    traffic = recordGraphQLTraffic(page, `${api.url}/graphql`);
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  const text = (testId: string) => page.getByTestId(testId).textContent();
+  const expireAccessTokens = () => api.clock.advance(api.config.tokens.accessTokenTtlSeconds + api.config.tokens.clockToleranceSeconds + 1);
+  // An expression, not a function: the tests compile without the DOM's types.
+  const storedRefreshToken = () => page.evaluate<string | null>("window.sessionStorage.getItem('gatehouse.refreshToken')");
+
+  /** A one-account user logs in through the UI and sees their page. */
+  async function logInThroughUi(user: SignedUpUser): Promise<void> {
+    await page.goto(site.origin);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByTestId('me-email').getByText(user.email).waitFor();
+  }
+
+  /** Ends the page's session on the server, as a logout in another tab would. */
+  async function revokeThePageSession(): Promise<void> {
+    const response = await api.graphql(LOGOUT, { input: { refreshToken: await storedRefreshToken() } });
+    expect(response.data?.logout).toBe(true);
+  }
+
+  it(
+    'signs up, verifies the email from the mailed link, logs in choosing an account, survives an expired access token with one refresh, switches account and logs out',
+    async () => {
+      const email = uniqueEmail('react');
+      const password = strongPassword();
+
+      // Sign up through the UI: signed in at once, email unverified.
+      await page.goto(site.origin);
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByLabel('Account name (optional)').fill('Own Studio');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('region', { name: 'Verify your email' }).waitFor();
+      expect(await text('me-email-verified')).toBe('no');
+      expect(await text('current-role')).toBe('guest');
+
+      // The mailed link opens the app's verify-email page, which verifies and refreshes to the new role.
+      const link = await mailedLink(api, email, 'verify-email');
+      expect(link.startsWith(`${site.origin}/verify-email?token=`)).toBe(true);
+      await page.goto(link);
+      await page.getByText(`Your email address ${email} is verified.`).waitFor();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByTestId('current-role').getByText('owner').waitFor();
+      expect(await text('me-email-verified')).toBe('yes');
+      const user = await api.prisma.user.findUniqueOrThrow({ where: { email } });
+      expect(user.emailVerifiedAt).toBeInstanceOf(Date);
+
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('form', { name: 'Log in' }).waitFor();
+
+      // A second account: login now asks which one (AccountSelectionRequired → selectAccount).
+      const owner = await signUp(api, { accountName: 'Shared Workshop' });
+      await addToAccountOf(api, owner, email);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const picker = page.getByRole('region', { name: 'Choose an account' });
+      await picker.getByRole('button', { name: 'Own Studio' }).waitFor();
+      await picker.getByRole('button', { name: 'Shared Workshop' }).click();
+      await page.getByTestId('current-account').getByText('Shared Workshop').waitFor();
+      expect(await text('me-email')).toBe(email);
+      expect(await text('current-role')).toBe('member');
+      await page.getByRole('region', { name: 'My sessions' }).getByText('this one').waitFor();
+
+      // The access token expires (the server's clock moves past its lifetime); the page then fires its
+      // three queries at once, all refused with TOKEN_EXPIRED: one refresh, then each is sent again.
+      traffic.clear();
+      await holdRefreshUntilAllExpired(page, `${api.url}/graphql`, traffic);
+      expireAccessTokens();
+      await page.getByRole('button', { name: 'Reload' }).click();
+      await traffic.waitFor((exchanges) =>
+        VIEWER_QUERIES.every((name) => operationsNamed(exchanges, name).some((exchange) => exchange.errorReasons.length === 0)),
+      );
+      await page.unroute(`${api.url}/graphql`);
+      const refreshes = operationsNamed(traffic.exchanges, 'RefreshToken');
+      expect(refreshes).toHaveLength(1);
+      expect(refreshes[0]!.errorReasons).toEqual([]);
+      for (const name of VIEWER_QUERIES) {
+        const [expired, retried, ...more] = operationsNamed(traffic.exchanges, name);
+        expect({ name, reasons: expired?.errorReasons }).toEqual({ name, reasons: ['TOKEN_EXPIRED'] });
+        expect({ name, reasons: retried?.errorReasons }).toEqual({ name, reasons: [] });
+        expect(retried!.authorization).not.toBe(expired!.authorization);
+        expect(more).toEqual([]);
+      }
+      expect(await text('me-email')).toBe(email);
+      expect(await text('current-account')).toBe('Shared Workshop');
+
+      // switchAccount: a new session in the other account.
+      await page.getByRole('button', { name: 'Switch to Own Studio' }).click();
+      await page.getByTestId('current-account').getByText('Own Studio').waitFor();
+      expect(await text('current-role')).toBe('owner');
+      await saveScreenshot(page, 'react-client-signed-in');
+
+      // Log out: the session ends on the server, not only in the page.
+      traffic.clear();
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('form', { name: 'Log in' }).waitFor();
+      await traffic.waitFor((exchanges) => operationsNamed(exchanges, 'Logout').length === 1);
+      const [logout] = operationsNamed(traffic.exchanges, 'Logout');
+      const lastAccessToken = logout!.authorization!.replace(/^Bearer /, '');
+      const afterLogout = await api.graphql('{ me { id } }', {}, { token: lastAccessToken });
+      expect(afterLogout.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+      expect(await api.prisma.session.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
+      expect(await storedRefreshToken()).toBeNull();
+    },
+    JOURNEY_TIMEOUT_MILLISECONDS,
+  );
+
+  it('returns to the login screen when the refresh after an expired access token is refused', async () => {
+    const user = await signUp(api);
+    await logInThroughUi(user);
+    await revokeThePageSession();
+    traffic.clear();
+
+    expireAccessTokens();
+    await page.getByRole('button', { name: 'Reload' }).click();
+
+    await page.getByRole('form', { name: 'Log in' }).waitFor();
+    await traffic.waitFor((exchanges) => operationsNamed(exchanges, 'RefreshToken').length > 0);
+    const refreshes = operationsNamed(traffic.exchanges, 'RefreshToken');
+    expect(refreshes.map((exchange) => exchange.errorReasons)).toEqual([['SESSION_REVOKED']]);
+    expect(await storedRefreshToken()).toBeNull();
+  });
+
+  it('returns to the login screen, without trying to refresh, when the API says the session was revoked', async () => {
+    const user = await signUp(api);
+    await logInThroughUi(user);
+    await revokeThePageSession();
+    traffic.clear();
+
+    await page.getByRole('button', { name: 'Reload' }).click();
+
+    await page.getByRole('form', { name: 'Log in' }).waitFor();
+    await traffic.waitFor((exchanges) => operationsNamed(exchanges, 'Me').length > 0);
+    expect(operationsNamed(traffic.exchanges, 'Me').map((exchange) => exchange.errorReasons)).toEqual([['SESSION_REVOKED']]);
+    expect(operationsNamed(traffic.exchanges, 'RefreshToken')).toEqual([]);
+    expect(await storedRefreshToken()).toBeNull();
+  });
+});
