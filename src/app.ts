@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Express } from 'express';
@@ -11,11 +12,14 @@ import type { Config } from './config';
 import { createContextBuilder } from './context';
 import type { GraphQLContext } from './context';
 import { openDatabase } from './database';
-import type { Database } from './database';
+import type { Database, DatabaseQuery } from './database';
+import { createCorsMiddleware } from './http/cors';
 import { createErrorFormatter } from './http/format-error';
 import { createHealthRouter } from './http/health';
+import { createJwksRouter } from './http/jwks';
 import { handleHttpErrors } from './http/http-errors';
 import { noStorePlugin } from './http/no-store-plugin';
+import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -47,7 +51,11 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
   const clock = dependencies.clock ?? systemClock;
   const logger = dependencies.logger ?? createLogger(config);
 
-  const database = await openDatabase(config.database);
+  // LOG_LEVEL=trace also logs every statement (text and duration; parameters never leave the database layer).
+  const onQuery = logger.isLevelEnabled('trace')
+    ? (query: DatabaseQuery) => logger.trace({ sql: query.sql, durationMs: query.durationMs }, 'database query')
+    : undefined;
+  const database = await openDatabase(config.database, { onQuery });
   try {
     const applied = await applyMigrations(database.sql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
@@ -83,12 +91,21 @@ async function serve(
   const httpServer = http.createServer(app);
 
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
+  const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const apollo = new ApolloServer<GraphQLContext>({
     schema: await createSchema(),
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
-    introspection: !config.isProduction,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), noStorePlugin, ...requestLimits.plugins],
+    introspection: config.introspectionEnabled,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      noStorePlugin,
+      playground.landingPagePlugin,
+      // A subgraph would otherwise attach an execution trace (timings, unmasked error messages) to every
+      // response a gateway asks one for; traces are for Apollo Studio, which Gatehouse does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+      ...requestLimits.plugins,
+    ],
     validationRules: requestLimits.validationRules,
     parseOptions: requestLimits.parseOptions,
     // A JSON array of operations would multiply every per-request limit (auth mutations, cost): one operation per request.
@@ -99,6 +116,12 @@ async function serve(
   await apollo.start();
 
   app.use(createHealthRouter(database));
+  const corsMiddleware = createCorsMiddleware(config.corsOrigins);
+  // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
+  // route itself (200, no CORS headers), and every answer must carry the headers.
+  if (corsMiddleware) app.use('/graphql', corsMiddleware);
+  app.use(createJwksRouter(accessTokens.jsonWebKeySet));
+  app.use(playground.router);
   app.use(
     '/graphql',
     express.json({ limit: config.graphqlBodyLimit }),
