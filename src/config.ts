@@ -10,6 +10,12 @@ const MIN_SECRET_BYTES = 32;
 const DAY_SECONDS = 24 * 60 * 60;
 const EXACT_ORIGIN_MESSAGE = 'each entry must be an origin such as https://app.example.com (scheme, lower-case host, port; no path)';
 
+/**
+ * How long a request may wait on PostgreSQL: for a connection (the pool's wait for a free one
+ * included), and for one statement. Past either it answers SERVICE_UNAVAILABLE instead of hanging.
+ */
+export const DATABASE_TIMEOUT_DEFAULTS = { connectTimeoutSeconds: 5, statementTimeoutSeconds: 10 } as const;
+
 const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -37,6 +43,8 @@ const environmentSchema = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: integer(10, 1, 1000),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: integer(DATABASE_TIMEOUT_DEFAULTS.connectTimeoutSeconds, 1, 60),
+  DATABASE_STATEMENT_TIMEOUT_SECONDS: integer(DATABASE_TIMEOUT_DEFAULTS.statementTimeoutSeconds, 1, 60),
   JWT_SECRET: optionalText,
   JWT_PRIVATE_KEY: optionalText,
   JWT_PRIVATE_KEY_FILE: optionalText,
@@ -96,7 +104,15 @@ export const CONFIGURATION_VARIABLES: readonly string[] = Object.keys(environmen
 
 export type DatabaseConfig =
   | { readonly kind: 'pglite'; readonly dataDir: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolSize: number;
+      /** Waiting for a connection, new or pooled; see DATABASE_TIMEOUT_DEFAULTS. */
+      readonly connectTimeoutSeconds: number;
+      /** One statement (migrations excepted): PostgreSQL's statement_timeout, and a client-side limit for a silent server. */
+      readonly statementTimeoutSeconds: number;
+    };
 
 export interface Config {
   readonly environment: Environment['NODE_ENV'];
@@ -203,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
     dataDir,
-    database: databaseConfig(values.DATABASE_URL, values.DATABASE_POOL_SIZE, dataDir),
+    database: databaseConfig(values, dataDir),
     graphqlBodyLimit: values.GRAPHQL_BODY_LIMIT,
     corsOrigins: resolveCorsOrigins(values.CORS_ORIGINS, isProduction),
     playgroundEnabled,
@@ -353,8 +369,15 @@ function readKeyFile(file: string): string | null {
   }
 }
 
-function databaseConfig(url: string | undefined, poolSize: number, dataDir: string): DatabaseConfig {
-  return url ? { kind: 'postgres', url, poolSize } : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+function databaseConfig(values: Environment, dataDir: string): DatabaseConfig {
+  if (!values.DATABASE_URL) return { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') };
+  return {
+    kind: 'postgres',
+    url: values.DATABASE_URL,
+    poolSize: values.DATABASE_POOL_SIZE,
+    connectTimeoutSeconds: values.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    statementTimeoutSeconds: values.DATABASE_STATEMENT_TIMEOUT_SECONDS,
+  };
 }
 
 function resolveJwtSecret(configured: string | undefined, isProduction: boolean, dataDir: string): Buffer {

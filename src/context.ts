@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Permission } from './accounts/roles';
 import { createDataLoaders } from './data-loaders';
 import type { DataLoaders } from './data-loaders';
+import { asDatabaseUnavailable } from './database-unavailable';
 import { ErrorReason, isAppError, unauthenticated } from './errors';
 import type { AppError } from './errors';
 import type { PrismaClient } from './generated/prisma/client';
@@ -83,8 +84,27 @@ export function createContextBuilder(options: ContextBuilderOptions) {
       };
       return { ...base, viewer, tokenError: null };
     } catch (error) {
+      // Unreachable database: SERVICE_UNAVAILABLE with its 503, not Apollo's 500 "Context creation failed".
+      const unavailable = asDatabaseUnavailable(error);
+      if (unavailable !== error) throw unavailable;
       if (!isAppError(error)) throw error;
       return { ...base, viewer: null, tokenError: error };
     }
   };
+}
+
+/**
+ * For an app built without the auth layer (AppDependencies.withoutAuthLayer, benchmarks only): no
+ * token is read, every request is `viewer`. The rest of the context is built as above, so the two
+ * apps differ by exactly the layer being measured.
+ */
+export function createInjectedIdentityContextBuilder(options: { readonly services: Services; readonly prisma: PrismaClient; readonly viewer: Viewer }) {
+  return async ({ req }: { req: Request }): Promise<GraphQLContext> => ({
+    request: readRequestMetadata(req),
+    services: options.services,
+    loaders: createDataLoaders(options.prisma),
+    provenUserIds: new Set<string>(),
+    viewer: options.viewer,
+    tokenError: null,
+  });
 }

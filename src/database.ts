@@ -19,7 +19,8 @@ export interface SqlConnection {
 /**
  * For every interactive transaction. Prisma's defaults (wait 2 s for a connection, run 5 s) fail
  * under load on PGlite, whose single connection serializes transactions; a hung database still
- * fails these in bounded time.
+ * fails these in bounded time. On PostgreSQL the pool's connect timeout (5 s by default) fires before
+ * maxWait, and each statement's timeout (10 s) before the transaction's.
  */
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
@@ -44,7 +45,7 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config.url, config.poolSize, options);
+  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config, options);
 }
 
 function createPrismaClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>, { onQuery }: DatabaseOptions): PrismaClient {
@@ -124,28 +125,47 @@ export function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 
   };
 }
 
-async function openPostgres(url: string, poolSize: number, options: DatabaseOptions): Promise<Database> {
+/** How much longer the client waits than the server's statement_timeout: the server's answer is the clearer error. */
+const CLIENT_QUERY_TIMEOUT_MARGIN_MILLISECONDS = 1_000;
+
+async function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }>, options: DatabaseOptions): Promise<Database> {
+  const connectionTimeoutMillis = config.connectTimeoutSeconds * 1000;
+  const statementTimeoutMilliseconds = config.statementTimeoutSeconds * 1000;
+  // Requests' pool: every wait bounded, so an unreachable or hung database answers SERVICE_UNAVAILABLE
+  // in bounded time (see database-unavailable.ts) instead of queueing requests until clients give up.
   const pool = new Pool({
-    connectionString: url,
-    max: poolSize,
-    // Fail fast when the database is down instead of queueing requests until clients time out.
-    connectionTimeoutMillis: 5_000,
+    connectionString: config.url,
+    max: config.poolSize,
+    // Also bounds the wait for a free pooled connection, so a saturated pool sheds load the same way.
+    connectionTimeoutMillis,
     idleTimeoutMillis: 30_000,
+    // Server side: a statement running too long is cancelled (57014) and its connection stays usable.
+    statement_timeout: statementTimeoutMilliseconds,
+    // Client side: a server that stopped answering at all (hung, or a network that drops packets).
+    query_timeout: statementTimeoutMilliseconds + CLIENT_QUERY_TIMEOUT_MARGIN_MILLISECONDS,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // Migrations and readiness: migrations legitimately wait for the migration lock (another replica
+  // migrating) and may run long, so no statement limits here; readiness bounds its own probe.
+  const adminPool = new Pool({ connectionString: config.url, max: 2, connectionTimeoutMillis, idleTimeoutMillis: 10_000 });
+  // An idle client losing its connection (the server restarting) must not crash the process; the pool
+  // drops it and connects afresh on next use, which is how the service recovers without a restart.
   pool.on('error', () => undefined);
+  adminPool.on('error', () => undefined);
   const prisma = createPrismaClient(new PrismaPg(pool), options);
-  const sql = postgresConnection(pool);
+  const sql = postgresConnection(adminPool);
   return {
     kind: 'postgres',
     prisma,
     sql,
     ping: async () => {
-      await pool.query('SELECT 1');
+      // Bounded on the client too: a probe stuck on a silent server would otherwise hold a connection.
+      // (pg reads query_timeout per query; @types/pg does not declare it, hence the variable.)
+      const probe = { text: 'SELECT 1', query_timeout: connectionTimeoutMillis };
+      await adminPool.query(probe);
     },
     close: async () => {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), adminPool.end()]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { asDatabaseUnavailable } from '../database-unavailable';
 import { ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -43,8 +44,8 @@ export function maskVariableValue(message: string): { message: string; field?: s
 
 /**
  * What clients see of an error. AppErrors pass as written (minus stack traces outside development);
- * Apollo's request errors pass with variable values masked; anything else is an unexpected failure:
- * logged in full, answered as a bare INTERNAL_SERVER_ERROR.
+ * Apollo's request errors pass with variable values masked; a database outage is SERVICE_UNAVAILABLE;
+ * anything else is an unexpected failure: logged in full, answered as a bare INTERNAL_SERVER_ERROR.
  */
 export function createErrorFormatter(logger: Logger, isDevelopment: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -60,6 +61,13 @@ export function createErrorFormatter(logger: Logger, isDevelopment: boolean) {
         ...(formatted.locations ? { locations: formatted.locations } : {}),
         extensions: { code, ...(masked.field ? { field: masked.field } : {}) },
       };
+    }
+    // A database outage (logged once per request by the database-unavailable plugin) is not a bug: it
+    // gets its own retryable answer instead of the bare INTERNAL_SERVER_ERROR below.
+    const unavailable = asDatabaseUnavailable(original);
+    if (isAppError(unavailable)) {
+      const { http: _http, ...extensions } = unavailable.extensions;
+      return { message: unavailable.message, ...(formatted.path ? { path: formatted.path } : {}), extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while handling a GraphQL request');
     return {

@@ -139,15 +139,14 @@ export class RefreshTokenService {
         return this.options.grants.issue({ ...session, ...current }, role, successor.id, successorToken, successor.createdAt);
       }
     }
-    await this.revokeSession(session.id, RevocationReason.REFRESH_TOKEN_REUSED);
-    await this.options.audit.record({
-      type: AuthEventType.REFRESH_TOKEN_REUSED,
-      userId: session.userId,
-      accountId: session.accountId,
-      sessionId: session.id,
-      clientId: session.clientId,
-      ...request,
-    });
+    // The revocation and its audit event commit together: a reuse is never ended without a record, nor recorded without ending.
+    await this.options.prisma.$transaction(async (transaction) => {
+      await revokeSessions(transaction, { id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED, this.options.clock.now());
+      await this.options.audit.record(
+        { type: AuthEventType.REFRESH_TOKEN_REUSED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
+        transaction,
+      );
+    }, TRANSACTION_OPTIONS);
     throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
   }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { DATABASE_TIMEOUT_DEFAULTS } from '../../src/config';
 import type { DatabaseConfig } from '../../src/config';
 
 export interface TestDatabase {
@@ -23,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
-    config: { kind: 'postgres', url: url.toString(), poolSize: 10 },
+    config: { kind: 'postgres', url: url.toString(), poolSize: 10, ...DATABASE_TIMEOUT_DEFAULTS },
     drop: () => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }

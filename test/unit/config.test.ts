@@ -33,7 +33,23 @@ describe('loadConfig', () => {
 
   it('uses PostgreSQL when DATABASE_URL is given', () => {
     const config = loadConfig({ DATA_DIR: freshDataDir(), DATABASE_URL: 'postgresql://user@db:5432/app', DATABASE_POOL_SIZE: '7' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgresql://user@db:5432/app', poolSize: 7 });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://user@db:5432/app',
+      poolSize: 7,
+      connectTimeoutSeconds: 5,
+      statementTimeoutSeconds: 10,
+    });
+  });
+
+  it('bounds the waits on PostgreSQL as configured', () => {
+    const config = loadConfig({
+      DATA_DIR: freshDataDir(),
+      DATABASE_URL: 'postgresql://user@db:5432/app',
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '2',
+      DATABASE_STATEMENT_TIMEOUT_SECONDS: '3',
+    });
+    expect(config.database).toMatchObject({ connectTimeoutSeconds: 2, statementTimeoutSeconds: 3 });
   });
 
   it.each([
@@ -45,6 +61,7 @@ describe('loadConfig', () => {
     ['JWT_SECRET', { JWT_SECRET: 'a'.repeat(64) }],
     ['SESSION_IDLE_TTL_SECONDS', { SESSION_IDLE_TTL_SECONDS: '7200', SESSION_ABSOLUTE_TTL_SECONDS: '3600' }],
     ['PLAYGROUND_ENABLED', { PLAYGROUND_ENABLED: 'maybe' }],
+    ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '0' }],
   ])('names %s when its value is invalid', (variable, environment) => {
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(variable);
