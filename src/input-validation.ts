@@ -17,6 +17,13 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
 const CONTROL_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
 const noControlCharacters = (value: string) => !CONTROL_CHARACTERS.test(value);
 
+/**
+ * A lone UTF-16 surrogate is not text: stored or hashed as UTF-8 it silently becomes U+FFFD, so two
+ * different inputs would turn into the same name or password. (String.prototype.isWellFormed, ES2024.)
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isWellFormedText = (value: string): boolean => !LONE_SURROGATE.test(value);
+
 /** Trimmed, NFKC, lower-cased: the one form an email is stored and looked up in. */
 export const normalizeEmail = (email: string): string => email.trim().normalize('NFKC').toLowerCase();
 
@@ -44,7 +51,14 @@ export const displayNameField = z
   .string()
   .max(400, 'too long')
   .transform((value) => value.trim().normalize('NFKC'))
-  .pipe(z.string().min(1, 'must not be empty').max(100, 'at most 100 characters').refine(noControlCharacters, 'no control characters'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'at most 100 characters')
+      .refine(noControlCharacters, 'no control characters')
+      .refine(isWellFormedText, 'not well-formed text'),
+  );
 
 export const clientIdField = z
   .string()

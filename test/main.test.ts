@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
+import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { SIGN_UP, strongPassword, uniqueEmail } from './support/factories';
+import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from './support/factories';
 
 /**
  * The README's promise, end to end: the built service starts with no configuration on the embedded
@@ -71,6 +72,70 @@ describe('the service process', () => {
     expect(await stopService(second)).toBe(0);
   }, 60_000);
 
+  it('on SIGTERM under load: finishes in-flight requests, refuses new connections, exits 0 within 10 s', async () => {
+    // Real argon2 cost (the OWASP defaults) and one hash at a time: eight logins queue for a second or so,
+    // so they are still in flight when the signal arrives.
+    const service = await startService({
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-main-')),
+      ARGON2_MEMORY_KIB: '19456',
+      ARGON2_ITERATIONS: '2',
+      PASSWORD_HASH_CONCURRENCY: '1',
+    });
+    const email = uniqueEmail('draining');
+    const password = strongPassword();
+    const signedUp = await graphql(service.url, SIGN_UP, { input: { email, password } });
+    expect(signedUp.errors).toBeUndefined();
+    const userId: string = signedUp.data.signUp.user.id;
+
+    const logins = Array.from({ length: 8 }, () =>
+      fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: LOGIN, variables: { input: { email, password } } }),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { data?: any; errors?: unknown } })),
+    );
+    let settledLogins = 0;
+    for (const login of logins) void login.then(() => settledLogins++, () => undefined);
+    // Let the requests reach the server (loopback: well under this), then signal.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const signalledAt = Date.now();
+    service.process.kill('SIGTERM');
+    const exited = once(service.process, 'exit') as Promise<[number | null]>;
+
+    // New connections (no pooled keep-alive socket) until one is refused: the listener is closed. One that
+    // the kernel accepted just before the close is ended unanswered (ECONNRESET); none may be served.
+    const probes: string[] = [];
+    let loginsSettledAtRefusal = -1;
+    while (!probes.includes('ECONNREFUSED') && Date.now() - signalledAt < 5_000) {
+      probes.push(await openNewConnection(service.url));
+      if (probes.at(-1) === 'ECONNREFUSED') loginsSettledAtRefusal = settledLogins;
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
+    const answers = await Promise.all(logins);
+    const [code] = await exited;
+    const shutdownMilliseconds = Date.now() - signalledAt;
+    console.log(
+      `graceful shutdown: ${answers.length} in-flight logins answered, ${loginsSettledAtRefusal} of them before new connections were refused ` +
+        `(probes: ${probes.join(', ')}); exit ${code} after ${shutdownMilliseconds} ms`,
+    );
+
+    expect(probes.at(-1)).toBe('ECONNREFUSED');
+    // The first probe may have been accepted before the process handled the signal; later ones never are.
+    expect(probes.slice(1).filter((probe) => probe !== 'ECONNREFUSED' && probe !== 'ECONNRESET')).toEqual([]);
+    // The listener closed while logins were still being served: draining, not finishing-then-closing.
+    expect(loginsSettledAtRefusal).toBeLessThan(answers.length);
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data.login).toMatchObject({ __typename: 'AuthPayload', user: { id: userId, email } });
+      expect(decodeJwtPayload(answer.body.data.login.accessToken)).toMatchObject({ sub: userId });
+    }
+    expect(code).toBe(0);
+    expect(shutdownMilliseconds).toBeLessThan(10_000);
+    expect(service.output()).toContain('shutting down');
+  }, 60_000);
+
   it('refuses to start in production without JWT_SECRET, naming the variable', async () => {
     const child = spawn(process.execPath, [mainScript], {
       cwd: root,
@@ -84,3 +149,16 @@ describe('the service process', () => {
     expect(output).not.toMatch(/\n\s+at /);
   });
 });
+
+/** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
+function openNewConnection(url: string): Promise<'connected' | string> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const request = http.get({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (response) => {
+      response.resume();
+      resolve('connected');
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    request.setTimeout(2_000, () => request.destroy(new Error('timed out')));
+  });
+}

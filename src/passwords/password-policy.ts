@@ -3,6 +3,7 @@ import * as commonLanguage from '@zxcvbn-ts/language-common';
 import * as englishLanguage from '@zxcvbn-ts/language-en';
 import { ErrorReason, badUserInput } from '../errors';
 import type { AppError } from '../errors';
+import { isWellFormedText } from '../input-validation';
 
 export interface PasswordPolicyOptions {
   readonly minLength: number;
@@ -49,6 +50,7 @@ export function checkPasswordPolicy(
 ): string {
   // Refuse absurd input before normalizing or hashing it: NFKC can expand a string up to 18-fold.
   if (password.length > options.maxLength * 2) throw tooLong(field, options.maxLength);
+  if (!isWellFormedText(password)) throw badUserInput(field, 'The password is not well-formed text.', ErrorReason.INVALID_VALUE);
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
   if (length > options.maxLength) throw tooLong(field, options.maxLength);

@@ -110,6 +110,11 @@ export class AccessTokens {
     if (decoded.header.typ !== ACCESS_TOKEN_TYPE || !isAccessTokenClaims(decoded.payload)) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
+    // jsonwebtoken checks nbf but not iat: a token "issued" in the future (a skewed or compromised signer)
+    // would otherwise live past its exp-iat lifetime as seen here. Same tolerance as exp and nbf.
+    if (decoded.payload.iat > toUnixSeconds(this.options.clock.now()) + this.options.clockToleranceSeconds) {
+      throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
+    }
     return decoded.payload;
   }
 

@@ -81,6 +81,9 @@ describe('signUp', () => {
     ['an invalid email', { email: 'not-an-email' }, 'email'],
     ['a username with spaces', { username: 'two words' }, 'username'],
     ['an account name of control characters', { accountName: '\u0000\u0007' }, 'accountName'],
+    // Stored as UTF-8 it would silently become U+FFFD: a different name from the one sent.
+    ['an account name with a lone surrogate', { accountName: 'Workshop \uD800' }, 'accountName'],
+    ['a password with a lone surrogate', { password: `${strongPassword()}\uDC00` }, 'password'],
     ['a client id with spaces', { clientId: 'my client' }, 'clientId'],
   ])('refuses %s with BAD_USER_INPUT naming the field', async (_case, overrides, field) => {
     const response = await server.graphql(SIGN_UP, { input: { email: uniqueEmail(), password: strongPassword(), ...overrides } });

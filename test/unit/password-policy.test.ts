@@ -24,6 +24,11 @@ describe('password policy', () => {
     expect(reasonOf(() => checkPasswordPolicy('marguerite.perey1909', policy, ['marguerite.perey1909@example.test', 'marguerite.perey1909']))).toBe('WEAK_PASSWORD');
   });
 
+  it('refuses a password with a lone surrogate, which UTF-8 would turn into U+FFFD before hashing', () => {
+    expect(reasonOf(() => checkPasswordPolicy('vjq2-mzt8-xkpa-w7rd\uD83D', policy))).toBe('INVALID_VALUE');
+    expect(() => checkPasswordPolicy('vjq2-mzt8-xkpa-w7rd🔐', policy)).not.toThrow();
+  });
+
   it('counts code points, not UTF-16 units, against the length limits', () => {
     const elevenEmoji = '🔐🗝️🚪🏰🛡️⚔️🐉🦄🌋🌊🎲';
     expect(reasonOf(() => checkPasswordPolicy('🔐'.repeat(11), policy))).toBe('WEAK_PASSWORD');

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { LOGIN, ME, REFRESH, SIGN_UP, strongPassword, uniqueEmail } from '../support/factories';
+import { buildServiceIntoPrivateDirectory, residentSetKib, startServiceProcess } from '../support/service-process';
+import type { ServiceProcess } from '../support/service-process';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
+
+/**
+ * 60 seconds of mixed traffic against the compiled service in a process of its own (so its RSS is its
+ * own), on PostgreSQL, with Redis for the limits when REDIS_URL is set (npm run test:services):
+ * 64 virtual users, each with its own session and refresh chain, each sending one request at a time:
+ * 80 % `me` with its access token, 15 % refresh (rotation; the VU carries on with the new pair),
+ * 5 % login (a new session; the VU carries on with it, and the old session must stay refreshable).
+ * Every response body is checked. Afterwards every session ever opened must still refresh.
+ */
+const DURATION_MILLISECONDS = Number(process.env.LOAD_DURATION_SECONDS ?? 60) * 1000;
+const VIRTUAL_USERS = 64;
+const RSS_SAMPLE_MILLISECONDS = 1000;
+const MAX_RSS_GROWTH_OVER_SECOND_HALF = 0.1;
+
+type Operation = 'me' | 'refresh' | 'login';
+
+interface VirtualUser {
+  readonly email: string;
+  readonly password: string;
+  readonly userId: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+let build: ReturnType<typeof buildServiceIntoPrivateDirectory>;
+let database: TestDatabase;
+let service: ServiceProcess;
+const keyPrefix = `gatehouse-load:${randomBytes(6).toString('hex')}:`;
+
+beforeAll(async () => {
+  build = buildServiceIntoPrivateDirectory();
+  database = await createTestDatabase();
+  if (database.config.kind !== 'postgres') throw new Error('the sustained-load test runs on PostgreSQL: set DATABASE_URL (npm run test:services does)');
+  service = await startServiceProcess(build.mainScript, {
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    DATABASE_URL: database.config.url,
+    LOG_LEVEL: 'warn',
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: keyPrefix } : {}),
+    // Cheap argon2 (the suite's parameters): this test is about the service holding up, not about hashing
+    // cost, and at OWASP cost 5 % logins would saturate both cores and measure nothing else.
+    ARGON2_MEMORY_KIB: '1024',
+    ARGON2_ITERATIONS: '1',
+    // Every virtual user comes from 127.0.0.1, where production traffic would come from 64 addresses:
+    // the per-IP sign-up limit (20 an hour) would refuse the setup's 64 sign-ups. The per-account login
+    // limits stay at their defaults: legitimate logins succeed and never count against them.
+    SIGN_UP_IP_MAX: '1000',
+  });
+}, 180_000);
+
+afterAll(async () => {
+  const code = await service?.stop();
+  await database?.drop();
+  build?.remove();
+  if (process.env.REDIS_URL) {
+    const redis = new Redis(process.env.REDIS_URL);
+    const keys = await redis.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
+  expect(code).toBe(0);
+}, 30_000);
+
+async function post(query: string, variables: object, token?: string): Promise<{ status: number; body: any; milliseconds: number }> {
+  const started = performance.now();
+  const response = await fetch(`${service.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  let body: any = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { unparsable: text.slice(0, 200) };
+  }
+  return { status: response.status, body, milliseconds: performance.now() - started };
+}
+
+const percentile = (sorted: number[], fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+
+describe('60 s of sustained mixed traffic at concurrency 64', () => {
+  it('serves every request correctly, keeps every session refreshable, and does not grow its memory', async () => {
+    const users: VirtualUser[] = [];
+    for (let index = 0; index < VIRTUAL_USERS; index += 8) {
+      const batch = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const email = uniqueEmail('load');
+          const password = strongPassword();
+          const { status, body } = await post(SIGN_UP, { input: { email, password } });
+          if (status !== 200 || body.errors) throw new Error(`sign-up failed: ${status} ${JSON.stringify(body)}`);
+          const payload = body.data.signUp;
+          return { email, password, userId: payload.user.id, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
+        }),
+      );
+      users.push(...batch);
+    }
+
+    const latencies: Record<Operation, number[]> = { me: [], refresh: [], login: [] };
+    let failureCount = 0;
+    const failureSamples: string[] = [];
+    let serverErrors = 0;
+    /** The last refresh token of each session a VU left behind by logging in again. */
+    const retiredRefreshTokens: string[] = [];
+
+    const rss: { atMilliseconds: number; kib: number }[] = [];
+    const loadStarted = performance.now();
+    const sampler = setInterval(() => rss.push({ atMilliseconds: performance.now() - loadStarted, kib: residentSetKib(service.pid) }), RSS_SAMPLE_MILLISECONDS);
+    rss.push({ atMilliseconds: 0, kib: residentSetKib(service.pid) });
+    const deadline = loadStarted + DURATION_MILLISECONDS;
+
+    const fail = (operation: Operation, detail: string) => {
+      failureCount++;
+      if (failureSamples.length < 10) failureSamples.push(`${operation}: ${detail}`);
+    };
+
+    async function runVirtualUser(user: VirtualUser): Promise<void> {
+      while (performance.now() < deadline) {
+        const draw = Math.random();
+        const operation: Operation = draw < 0.8 ? 'me' : draw < 0.95 ? 'refresh' : 'login';
+        const { status, body, milliseconds } =
+          operation === 'me'
+            ? await post(ME, {}, user.accessToken)
+            : operation === 'refresh'
+              ? await post(REFRESH, { input: { refreshToken: user.refreshToken } })
+              : await post(LOGIN, { input: { email: user.email, password: user.password } });
+        latencies[operation].push(milliseconds);
+        if (status >= 500) serverErrors++;
+        // A 200 with `errors` is a failure too: nothing in this traffic may be refused or limited.
+        if (status !== 200 || body?.errors) {
+          fail(operation, `${status} ${JSON.stringify(body).slice(0, 300)}`);
+          continue;
+        }
+        if (operation === 'me') {
+          if (body.data?.me?.id !== user.userId || body.data.me.email !== user.email) fail(operation, `wrong viewer: ${JSON.stringify(body)}`);
+        } else {
+          const payload = operation === 'refresh' ? body.data?.refreshToken : body.data?.login;
+          if (operation === 'login' && payload?.__typename !== 'AuthPayload') fail(operation, `not an AuthPayload: ${JSON.stringify(body)}`);
+          if (payload?.user?.id !== user.userId || typeof payload.accessToken !== 'string' || !String(payload.refreshToken).startsWith('ghr_')) {
+            fail(operation, `bad token pair: ${JSON.stringify(body).slice(0, 300)}`);
+            continue;
+          }
+          if (operation === 'login') retiredRefreshTokens.push(user.refreshToken);
+          user.accessToken = payload.accessToken;
+          user.refreshToken = payload.refreshToken;
+        }
+      }
+    }
+
+    try {
+      await Promise.all(users.map(runVirtualUser));
+    } finally {
+      clearInterval(sampler);
+    }
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+
+    // Every session ever opened still refreshes: the VUs' current ones and those they logged in over.
+    const everySession = [...users.map((user) => user.refreshToken), ...retiredRefreshTokens];
+    const notRefreshable: string[] = [];
+    for (let index = 0; index < everySession.length; index += VIRTUAL_USERS) {
+      const results = await Promise.all(everySession.slice(index, index + VIRTUAL_USERS).map((refreshToken) => post(REFRESH, { input: { refreshToken } })));
+      for (const result of results) if (result.status !== 200 || result.body?.errors) notRefreshable.push(JSON.stringify(result.body).slice(0, 200));
+    }
+
+    const requests = latencies.me.length + latencies.refresh.length + latencies.login.length;
+    const secondHalf = rss.filter((sample) => sample.atMilliseconds >= DURATION_MILLISECONDS / 2 - 2_000);
+    const atHalfway = median(secondHalf.slice(0, 5).map((sample) => sample.kib));
+    const atEnd = median(rss.slice(-5).map((sample) => sample.kib));
+    const growth = (atEnd - atHalfway) / atHalfway;
+    const figures = Object.fromEntries(
+      (Object.keys(latencies) as Operation[]).map((operation) => {
+        const sorted = [...latencies[operation]].sort((a, b) => a - b);
+        return [operation, { requests: sorted.length, p50: Math.round(percentile(sorted, 0.5)), p99: Math.round(percentile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? NaN) }];
+      }),
+    );
+    console.log(
+      [
+        `sustained load: ${requests} requests in ${loadSeconds.toFixed(1)} s (${Math.round(requests / loadSeconds)}/s) at concurrency ${VIRTUAL_USERS}`,
+        `latency ms: ${JSON.stringify(figures)}`,
+        `RSS KiB: start ${rss[0]!.kib}, halfway ${atHalfway}, end ${atEnd}, max ${Math.max(...rss.map((sample) => sample.kib))}; growth over the second half ${(growth * 100).toFixed(1)} %`,
+        `sessions refreshed afterwards: ${everySession.length - notRefreshable.length} of ${everySession.length}`,
+        `failures: ${failureCount}${failureCount ? `, e.g. ${failureSamples.join(' | ')}` : ''}`,
+      ].join('\n'),
+    );
+
+    expect(serverErrors).toBe(0);
+    expect(failureSamples).toEqual([]);
+    expect(failureCount).toBe(0);
+    expect(latencies.me.length).toBeGreaterThan(0);
+    expect(latencies.refresh.length).toBeGreaterThan(0);
+    expect(latencies.login.length).toBeGreaterThan(0);
+    expect(notRefreshable).toEqual([]);
+    expect(rss.length).toBeGreaterThanOrEqual(Math.floor(DURATION_MILLISECONDS / RSS_SAMPLE_MILLISECONDS) - 2);
+    expect(growth).toBeLessThan(MAX_RSS_GROWTH_OVER_SECOND_HALF);
+    // Nothing the service logged at error level (it logs every unexpected failure there).
+    expect(service.output().split('\n').filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+  }, DURATION_MILLISECONDS + 120_000);
+});

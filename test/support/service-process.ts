@@ -1,0 +1,84 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/**
+ * Compiles the service into a directory of this run's own (never the shared dist/, which test/main.test.ts
+ * and `npm start` write). It sits under the project root so the service finds prisma/migrations and
+ * node_modules by walking up, as it does from dist/.
+ */
+export function buildServiceIntoPrivateDirectory(): { mainScript: string; remove(): void } {
+  const outDir = path.join(root, 'node_modules', '.cache', `gatehouse-service-${randomBytes(4).toString('hex')}`);
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root });
+  return { mainScript: path.join(outDir, 'src', 'main.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+}
+
+export interface ServiceProcess {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  readonly url: string;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the compiled service on a free loopback port with exactly `environment` (plus PATH); resolves
+ * once /healthz answers (the port is chosen here, so any LOG_LEVEL works).
+ */
+export async function startServiceProcess(mainScript: string, environment: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [mainScript], { cwd: root, env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...environment } });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+    const isUp = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (isUp) {
+      return {
+        process: child,
+        pid: child.pid!,
+        url,
+        output: () => output,
+        stop: async () => {
+          if (child.exitCode !== null) return child.exitCode;
+          const exited = once(child, 'exit') as Promise<[number | null]>;
+          child.kill('SIGTERM');
+          return (await exited)[0];
+        },
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`service did not start: ${output}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The process's resident set size in KiB, from /proc (Linux). */
+export function residentSetKib(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for ${pid}`);
+  return Number(match[1]);
+}
