@@ -9,11 +9,12 @@ import type { Express } from 'express';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import { createContextBuilder } from './context';
-import type { GraphQLContext } from './context';
+import { createContextBuilder, createInjectedIdentityContextBuilder } from './context';
+import type { GraphQLContext, Viewer } from './context';
 import { openDatabase } from './database';
 import type { Database, DatabaseQuery } from './database';
 import { createCorsMiddleware } from './http/cors';
+import { createDatabaseUnavailablePlugin } from './http/database-unavailable-plugin';
 import { createErrorFormatter } from './http/format-error';
 import { createHealthRouter } from './http/health';
 import { createJwksRouter } from './http/jwks';
@@ -24,7 +25,7 @@ import { createRequestLimits } from './http/request-limits';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { applyMigrations } from './migrations';
-import { createSchema } from './schema';
+import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
 import type { AccessTokens } from './tokens/access-tokens';
@@ -32,6 +33,13 @@ import type { AccessTokens } from './tokens/access-tokens';
 export interface AppDependencies {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * Builds the app without its authentication layer: no bearer-token check, no permission rules, every
+   * request acting as this viewer. Only the benchmark harness passes it, to measure what that layer
+   * costs against an otherwise identical app; no configuration or environment variable reaches it, so a
+   * deployed server always has the layer.
+   */
+  readonly withoutAuthLayer?: { readonly viewer: Viewer };
 }
 
 export interface App {
@@ -59,17 +67,23 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
   try {
     const applied = await applyMigrations(database.sql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
-    return await assemble(config, clock, logger, database);
+    return await assemble(config, clock, logger, database, dependencies.withoutAuthLayer);
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
   }
 }
 
-async function assemble(config: Config, clock: Clock, logger: Logger, database: Database): Promise<App> {
+async function assemble(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  database: Database,
+  withoutAuthLayer: AppDependencies['withoutAuthLayer'],
+): Promise<App> {
   const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma });
   try {
-    return await serve(config, logger, database, services, accessTokens, closeServices);
+    return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
   } catch (error) {
     await closeServices().catch(() => undefined);
     throw error;
@@ -83,6 +97,7 @@ async function serve(
   services: Services,
   accessTokens: AccessTokens,
   closeServices: () => Promise<void>,
+  withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
   const { prisma } = database;
   const app = express();
@@ -93,13 +108,14 @@ async function serve(
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await createSchema(),
+    schema: withoutAuthLayer ? await buildGatehouseSchema() : await createSchema(),
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       noStorePlugin,
+      createDatabaseUnavailablePlugin(logger),
       playground.landingPagePlugin,
       // A subgraph would otherwise attach an execution trace (timings, unmasked error messages) to every
       // response a gateway asks one for; traces are for Apollo Studio, which Gatehouse does not report to.
@@ -125,7 +141,11 @@ async function serve(
   app.use(
     '/graphql',
     express.json({ limit: config.graphqlBodyLimit }),
-    expressMiddleware(apollo, { context: createContextBuilder({ accessTokens, services, prisma }) }),
+    expressMiddleware(apollo, {
+      context: withoutAuthLayer
+        ? createInjectedIdentityContextBuilder({ services, prisma, viewer: withoutAuthLayer.viewer })
+        : createContextBuilder({ accessTokens, services, prisma }),
+    }),
   );
   app.use(handleHttpErrors(logger));
 

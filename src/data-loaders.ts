@@ -20,7 +20,12 @@ export function createDataLoaders(prisma: PrismaClient): DataLoaders {
     accounts: new DataLoader(async (ids) => inIdOrder(ids, await prisma.account.findMany({ where: { id: { in: [...ids] } } }))),
     memberships: new DataLoader(
       async (keys) => {
-        const rows = await prisma.membership.findMany({ where: { OR: keys.map(({ userId, accountId }) => ({ userId, accountId })) } });
+        // Two IN lists rather than an OR per pair: a list of 1000 users asks about one account, and a
+        // 1000-branch OR costs far more to build and plan. Extra rows the cross product may match are
+        // never looked up below.
+        const rows = await prisma.membership.findMany({
+          where: { userId: { in: [...new Set(keys.map((key) => key.userId))] }, accountId: { in: [...new Set(keys.map((key) => key.accountId))] } },
+        });
         const byKey = new Map(rows.map((row) => [membershipKey(row), row]));
         return keys.map((key) => byKey.get(membershipKey(key)) ?? null);
       },

@@ -11,6 +11,7 @@ import {
   isSelf,
   isVerified,
 } from './rules';
+import { decideRequestWideRulesOnce } from './request-decisions';
 import { allOf, anyOf } from './token-requirement';
 
 /**
@@ -140,11 +141,16 @@ export const permissionMap = {
 export const SIGN_IN_MUTATIONS: readonly string[] = ['signUp', 'login', 'selectAccount', 'refreshToken', 'verifyTwoFactor', 'switchAccount'];
 
 export function createPermissions() {
-  return shield(permissionMap, {
+  const options = {
     fallbackRule: deny,
     fallbackError: new AppError(ErrorCode.FORBIDDEN, 'Not allowed.', { reason: ErrorReason.MISSING_PERMISSION }),
     // Resolver errors are AppErrors meant for the client (anything else is masked by formatError), so let them through.
     allowExternalErrors: true,
     debug: false,
-  });
+  };
+  // Request-wide rules only ever meet contextual caching, which never hashes: a hash means a rule was misfiled.
+  const hashFunction = () => {
+    throw new Error('A rule marked request-wide asked for a strict cache key.');
+  };
+  return decideRequestWideRulesOnce(shield(permissionMap, options), permissionMap, deny, { ...options, hashFunction });
 }

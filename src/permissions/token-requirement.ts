@@ -1,5 +1,6 @@
 import { allow, and, or } from 'graphql-shield';
 import { scopeName } from '../tokens/scope';
+import { isRequestWide, markRequestWide, recordAlternatives } from './rule-scope';
 
 /** A graphql-shield rule or logic rule (the package exports the type only from a path its exports map hides). */
 export type ShieldRule = Parameters<typeof and>[number];
@@ -51,12 +52,15 @@ export function allOf(...rules: ShieldRule[]): ShieldRule {
           (product, alternatives) => product.flatMap((left) => alternatives.map((right) => [...new Set([...left, ...right])])),
           [[]],
         );
-  return requiring({ signedIn: parts.some((part) => part.signedIn), scopes }, and(...rules));
+  const combined = requiring({ signedIn: parts.some((part) => part.signedIn), scopes }, and(...rules));
+  return rules.every(isRequestWide) ? markRequestWide(combined) : combined;
 }
 
 /** Any rule may pass (graphql-shield's `or`): the token needs only what every one of them needs. */
 export function anyOf(...rules: ShieldRule[]): ShieldRule {
   const parts = rules.map(tokenRequirementOf);
   const scopes = parts.some((part) => part.scopes === null) ? null : parts.flatMap((part) => part.scopes ?? []);
-  return requiring({ signedIn: parts.every((part) => part.signedIn), scopes }, or(...rules));
+  const combined = requiring({ signedIn: parts.every((part) => part.signedIn), scopes }, or(...rules));
+  recordAlternatives(combined, rules);
+  return combined;
 }

@@ -1,0 +1,102 @@
+import argon2 from 'argon2';
+import type { App } from '../../src/app';
+import type { Config } from '../../src/config';
+import type { Viewer } from '../../src/context';
+import { TRANSACTION_OPTIONS } from '../../src/database';
+import { AuthEventType } from '../../src/audit/auth-event';
+
+/** Every bench user's password. Their hash is computed once, at the production parameters. */
+export const BENCH_PASSWORD = 'bench: correct horse battery staple';
+
+export interface Fixtures {
+  /** argon2id hash of BENCH_PASSWORD at the configured parameters: what bare verification runs against. */
+  readonly passwordHash: string;
+  /** The account whose member list scenario 5 reads, and its owner (the viewer of every token scenario). */
+  readonly listAccountId: string;
+  readonly listOwnerId: string;
+  /** One user per login connection, each owning an account of their own (a login goes straight in). */
+  readonly loginEmails: readonly string[];
+  /**
+   * Existing users to send wrong passwords for (scenario 3): the list's members, each asked about at
+   * most a few times, so the per-account back-off never answers before the hash does.
+   */
+  readonly probeEmails: readonly string[];
+}
+
+export interface FixtureSizes {
+  readonly members: number;
+  readonly loginUsers: number;
+}
+
+/** Seeds rows directly (no sign-up flow: 1000 sign-ups would be 1000 hashes before the bench starts). */
+export async function seedFixtures(app: App, config: Config, sizes: FixtureSizes): Promise<Fixtures> {
+  const { prisma } = app.database;
+  const passwordHash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id, ...config.passwords.argon2 });
+  const now = new Date();
+  const user = (email: string) => ({ email, passwordHash, emailVerifiedAt: now });
+
+  const owner = await prisma.user.create({ data: user('owner@bench.test') });
+  const account = await prisma.account.create({ data: { name: 'Bench members', createdByUserId: owner.id } });
+  await prisma.user.createMany({ data: Array.from({ length: sizes.members - 1 }, (_, index) => user(`member-${index}@bench.test`)) });
+  const members = await prisma.user.findMany({ where: { email: { startsWith: 'member-' } }, select: { id: true } });
+  await prisma.membership.createMany({
+    data: [
+      { userId: owner.id, accountId: account.id, roleName: 'owner' },
+      ...members.map((member) => ({ userId: member.id, accountId: account.id, roleName: 'member' })),
+    ],
+  });
+
+  const loginEmails: string[] = [];
+  for (let index = 0; index < sizes.loginUsers; index++) {
+    const login = await prisma.user.create({ data: user(`login-${index}@bench.test`) });
+    const own = await prisma.account.create({ data: { name: `Bench login ${index}`, createdByUserId: login.id } });
+    await prisma.membership.create({ data: { userId: login.id, accountId: own.id, roleName: 'owner' } });
+    loginEmails.push(login.email);
+  }
+  const probeEmails = Array.from({ length: sizes.members - 1 }, (_, index) => `member-${index}@bench.test`);
+  return { passwordHash, listAccountId: account.id, listOwnerId: owner.id, loginEmails, probeEmails };
+}
+
+export interface MintedSession {
+  readonly sessionId: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+}
+
+/** Sessions for the list owner, started the way a login starts them: for tokens and refresh chains. */
+export async function mintSessions(app: App, fixtures: Fixtures, count: number): Promise<MintedSession[]> {
+  const { prisma } = app.database;
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: fixtures.listOwnerId } });
+  const account = await prisma.account.findUniqueOrThrow({ where: { id: fixtures.listAccountId } });
+  const grants = [];
+  for (let index = 0; index < count; index++) {
+    const grant = await prisma.$transaction(
+      (transaction) =>
+        app.services.sessions.start(transaction, {
+          user,
+          account,
+          role: 'owner',
+          clientId: null,
+          request: { ip: '127.0.0.1', userAgent: 'gatehouse-bench' },
+          isLogin: true,
+          event: AuthEventType.LOGIN_SUCCEEDED,
+        }),
+      TRANSACTION_OPTIONS,
+    );
+    grants.push({ sessionId: grant.sessionId, accessToken: grant.accessToken, refreshToken: grant.refreshToken });
+  }
+  return grants;
+}
+
+/** The identity the app built without the auth layer gives every request: the list owner, in the list account. */
+export function listOwnerViewer(app: App, fixtures: Fixtures, sessionId: string): Viewer {
+  return {
+    userId: fixtures.listOwnerId,
+    sessionId,
+    accountId: fixtures.listAccountId,
+    role: 'owner',
+    access: app.services.roles.permissionsOf('owner'),
+    clientId: null,
+    emailVerified: true,
+  };
+}

@@ -1,0 +1,32 @@
+import type { MintedSession } from './fixtures';
+
+/** Messages from the bench to its server process, each answered once (matched by id). */
+export type ServerCommand =
+  | { readonly command: 'mintSessions'; readonly count: number }
+  | { readonly command: 'verifyHashes'; readonly concurrency: number; readonly durationSeconds: number }
+  | { readonly command: 'resetPeakRss' }
+  | { readonly command: 'peakRss' }
+  | { readonly command: 'stop' };
+
+export interface ServerResults {
+  readonly mintSessions: MintedSession[];
+  readonly verifyHashes: { readonly perSecond: number };
+  readonly resetPeakRss: null;
+  readonly peakRss: number;
+  readonly stop: null;
+}
+
+export interface ServerRuntime {
+  readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  readonly hashConcurrency: number;
+  readonly hashQueueLimit: number;
+  readonly threadPoolSize: string;
+  readonly databasePoolSize: number;
+}
+
+export interface ServerReady {
+  readonly type: 'ready';
+  readonly ports: { readonly full: number; readonly bare: number };
+  readonly fixtures: { readonly listAccountId: string; readonly loginEmails: readonly string[]; readonly probeEmails: readonly string[] };
+  readonly runtime: ServerRuntime;
+}

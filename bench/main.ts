@@ -1,0 +1,150 @@
+/**
+ * `npm run bench [-- --check] [-- --rounds N] [-- --seconds S]`: every figure is a ratio of two runs
+ * measured side by side in the same round, over at least 5 interleaved rounds after a warm-up.
+ * See README "Performance".
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { createBenchDatabase } from './harness/bench-database';
+import { startServerProcess } from './harness/server-process';
+import type { ServerProcess } from './harness/server-process';
+import type { RoundResults } from './report/figures';
+import { formatTable, summarize, writeResults } from './report/summary';
+import { measureEnumerationParity, measureLogin } from './scenarios/login';
+import { measureMemberList } from './scenarios/member-list';
+import { measureRefresh } from './scenarios/refresh';
+import type { BenchContext } from './scenarios/scenario';
+import { measureStartUp } from './scenarios/start-up';
+import type { StartUpRun } from './scenarios/start-up';
+import { measureTokenPath, TOKEN_PATH_CONNECTIONS } from './scenarios/token-path';
+
+const MIN_ROUNDS = 5;
+const MEMBERS = 1000;
+const LOGIN_CONNECTIONS = 8;
+const WARM_UP_SECONDS = 1;
+const START_UP_RUNS = 3;
+const REPOSITORY = path.resolve(__dirname, '../../..');
+
+interface Options {
+  readonly check: boolean;
+  readonly rounds: number;
+  readonly seconds: number;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const valueOf = (name: string, fallback: number) => {
+    const index = argv.indexOf(name);
+    return index === -1 ? fallback : Number(argv[index + 1]);
+  };
+  const rounds = valueOf('--rounds', MIN_ROUNDS);
+  const seconds = valueOf('--seconds', 3);
+  if (!Number.isInteger(rounds) || rounds < MIN_ROUNDS) throw new Error(`--rounds must be an integer ≥ ${MIN_ROUNDS}`);
+  if (!(seconds >= 1)) throw new Error('--seconds must be ≥ 1');
+  return { check: argv.includes('--check'), rounds, seconds };
+}
+
+/**
+ * The server process's environment: production mode and production argon2 parameters (any ARGON2_* or
+ * PASSWORD_HASH_* of the caller's is dropped), in-memory rate limits. The bench's own traffic all comes
+ * from 127.0.0.1, so the per-IP failed-login limit is raised (unknown-email logins all fail); every
+ * other limit stays at its default, and no request of the bench reaches it (see scenarios/login.ts).
+ */
+function serverEnvironment(databaseUrl: string): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(ARGON2_|PASSWORD_HASH_|REDIS_|LOGIN_|DATABASE_)/.test(name)),
+  );
+  return {
+    ...inherited,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    DATABASE_URL: databaseUrl,
+    LOGIN_IP_MAX_FAILURES: '1000000',
+    BENCH_SERVER_LOG: path.join(__dirname, 'server.log'),
+    BENCH_MEMBERS: String(MEMBERS),
+    BENCH_LOGIN_USERS: String(LOGIN_CONNECTIONS),
+  };
+}
+
+async function runRound(context: BenchContext, accessTokens: readonly string[]): Promise<RoundResults> {
+  const tokenPath = await measureTokenPath(context, accessTokens);
+  const login = await measureLogin(context, accessTokens);
+  const enumeration = await measureEnumerationParity(context);
+  const refresh = await measureRefresh(context);
+  const memberList = await measureMemberList(context, accessTokens, MEMBERS);
+  return { tokenPath, login, enumeration, refresh, memberList };
+}
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = performance.now();
+  const loadBefore = loadAverage();
+  const database = await createBenchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test');
+  let server: ServerProcess | undefined;
+  const rounds: RoundResults[] = [];
+  try {
+    log(`seeding a fresh database (${MEMBERS} members, ${LOGIN_CONNECTIONS} login accounts)`);
+    server = await startServerProcess(serverEnvironment(database.url));
+    const accessTokens = (await server.call({ command: 'mintSessions', count: TOKEN_PATH_CONNECTIONS })).map((session) => session.accessToken);
+    log('warm-up round');
+    await runRound({ server, seconds: WARM_UP_SECONDS, round: -1 }, accessTokens);
+    for (let round = 0; round < options.rounds; round++) {
+      log(`round ${round + 1}/${options.rounds} (load average ${loadAverage()})`);
+      rounds.push(await runRound({ server, seconds: options.seconds, round }, accessTokens));
+    }
+  } finally {
+    await server?.stop();
+    await database.drop();
+  }
+  const runtime = server!.runtime;
+
+  log('start-up: compiled service, embedded database');
+  const startUpRuns: StartUpRun[] = [];
+  for (let run = 0; run < START_UP_RUNS; run++) startUpRuns.push(await measureStartUp(path.join(__dirname, '../src/main.js')));
+
+  const summary = summarize(rounds, startUpRuns);
+  const environment = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    argon2: { type: 'argon2id', memoryKiB: runtime.argon2.memoryCost, iterations: runtime.argon2.timeCost, parallelism: runtime.argon2.parallelism },
+    passwordHashConcurrency: runtime.hashConcurrency,
+    passwordHashQueueLimit: runtime.hashQueueLimit,
+    uvThreadpoolSize: runtime.threadPoolSize,
+    databasePoolSize: runtime.databasePoolSize,
+    rounds: options.rounds,
+    secondsPerRun: options.seconds,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAverage(),
+    totalSeconds: Math.round((performance.now() - startedAt) / 1000),
+    rateLimits: 'in memory; LOGIN_IP_MAX_FAILURES raised to 1,000,000 (its maximum) (all bench traffic is 127.0.0.1); unknown emails never repeat, so no per-account back-off applies',
+  };
+  const { argon2 } = environment;
+  console.log(
+    [
+      `Node ${environment.node} · ${environment.cores} cores (${environment.cpu}) · UV_THREADPOOL_SIZE ${environment.uvThreadpoolSize}`,
+      `argon2id m=${argon2.memoryKiB} KiB t=${argon2.iterations} p=${argon2.parallelism} · hash concurrency ${environment.passwordHashConcurrency} · database pool ${environment.databasePoolSize}`,
+      `${options.rounds} rounds of ${options.seconds} s per run after a warm-up · load average ${environment.loadAverageBefore} before, ${environment.loadAverageAfter} after · ${environment.totalSeconds} s in all`,
+      `rate limits: ${environment.rateLimits}`,
+      '',
+      formatTable(summary),
+      '',
+    ].join('\n'),
+  );
+  for (const figure of summary.figures) {
+    if (figure.failureSamples.length > 0) console.log(`${figure.key} failures: ${figure.failureSamples.join(' | ')}`);
+  }
+  writeResults(path.join(REPOSITORY, 'bench/results.json'), environment, summary);
+  console.log(summary.missed.length === 0 ? 'bench: every target met' : `bench: targets missed: ${summary.missed.join(', ')}`);
+  if (options.check && summary.missed.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(2);
+});

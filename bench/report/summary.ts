@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs';
+import type { StartUpRun } from '../scenarios/start-up';
+import { describeTarget, FIGURES, meetsTarget } from './figures';
+import type { RoundResults, Target } from './figures';
+import { spreadOf } from './statistics';
+import type { Spread } from './statistics';
+
+export interface FigureResult {
+  readonly key: string;
+  readonly title: string;
+  readonly target: Target;
+  readonly rounds: readonly number[];
+  readonly ratio: Spread;
+  readonly failures: number;
+  readonly failureSamples: readonly string[];
+  readonly met: boolean;
+  readonly peakRssMiB: number;
+  /** Median absolute figure of each run behind the ratio (per second; p99 in ms for latency runs). */
+  readonly sides: Readonly<Record<string, { perSecond: number; p99Ms: number | null }>>;
+}
+
+export interface Summary {
+  readonly figures: readonly FigureResult[];
+  readonly startUp: { readonly coldSeconds: Spread; readonly warmSeconds: Spread; readonly peakRssMiB: number | null; readonly runs: readonly StartUpRun[] };
+  readonly missed: readonly string[];
+}
+
+const MiB = 1024 * 1024;
+
+export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly StartUpRun[]): Summary {
+  const figures = FIGURES.map((figure): FigureResult => {
+    const ratios = rounds.map((round) => figure.ratio(round));
+    const runs = rounds.map((round) => figure.measurements(round));
+    const all = runs.flatMap((byName) => Object.values(byName));
+    const failures = all.reduce((sum, measurement) => sum + measurement.failures, 0);
+    const ratio = spreadOf(ratios);
+    const sides = Object.fromEntries(
+      Object.keys(runs[0]).map((name) => {
+        const p99s = runs.map((byName) => byName[name].latencyP99Ms);
+        return [
+          name,
+          {
+            perSecond: spreadOf(runs.map((byName) => byName[name].perSecond)).median,
+            p99Ms: p99s.every((value) => value !== null) ? spreadOf(p99s as number[]).median : null,
+          },
+        ];
+      }),
+    );
+    return {
+      key: figure.key,
+      title: figure.title,
+      target: figure.target,
+      rounds: ratios,
+      ratio,
+      failures,
+      failureSamples: [...new Set(all.flatMap((measurement) => measurement.failureSamples))].slice(0, 5),
+      // A scenario that failed requests has not met its target, whatever its ratio.
+      met: failures === 0 && meetsTarget(ratio.median, figure.target),
+      peakRssMiB: Math.max(...all.map((measurement) => measurement.peakRssBytes)) / MiB,
+      sides,
+    };
+  });
+  const startUpRss = startUpRuns.flatMap((run) => [run.coldPeakRssBytes, run.warmPeakRssBytes]).filter((value): value is number => value !== null);
+  return {
+    figures,
+    startUp: {
+      coldSeconds: spreadOf(startUpRuns.map((run) => run.coldSeconds)),
+      warmSeconds: spreadOf(startUpRuns.map((run) => run.warmSeconds)),
+      peakRssMiB: startUpRss.length > 0 ? Math.max(...startUpRss) / MiB : null,
+      runs: startUpRuns,
+    },
+    missed: figures.filter((figure) => !figure.met).map((figure) => figure.key),
+  };
+}
+
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/** The results table, as Markdown (it is pasted into the README as it is). */
+export function formatTable(summary: Summary): string {
+  const lines = [
+    '| figure | median | min–max | target | met | failures | peak RSS | median absolute figures |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const figure of summary.figures) {
+    const sides = Object.entries(figure.sides)
+      .map(([name, side]) => `${name} ${side.p99Ms !== null && figure.key === 'meLatencyDuringLogins' ? `p99 ${fixed(side.p99Ms, 1)} ms` : `${fixed(side.perSecond, 0)}/s`}`)
+      .join(', ');
+    lines.push(
+      `| ${figure.title} | ${fixed(figure.ratio.median)} | ${fixed(figure.ratio.min)}–${fixed(figure.ratio.max)} | ${describeTarget(figure.target)} | ${figure.met ? 'yes' : '**no**'} | ${figure.failures} | ${fixed(figure.peakRssMiB, 0)} MiB | ${sides} |`,
+    );
+  }
+  const { startUp } = summary;
+  const rss = startUp.peakRssMiB === null ? 'n/a' : `${fixed(startUp.peakRssMiB, 0)} MiB`;
+  lines.push(`| 6 cold start, embedded database (s) | ${fixed(startUp.coldSeconds.median)} | ${fixed(startUp.coldSeconds.min)}–${fixed(startUp.coldSeconds.max)} | — | — | 0 | ${rss} | spawn → /readyz 200, migrations included |`);
+  lines.push(`| 6 warm start, embedded database (s) | ${fixed(startUp.warmSeconds.median)} | ${fixed(startUp.warmSeconds.min)}–${fixed(startUp.warmSeconds.max)} | — | — | 0 | ${rss} | same DATA_DIR, second start |`);
+  return lines.join('\n');
+}
+
+export function writeResults(file: string, environment: Record<string, unknown>, summary: Summary): void {
+  writeFileSync(file, `${JSON.stringify({ environment, ...summary }, null, 2)}\n`);
+}

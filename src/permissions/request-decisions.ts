@@ -1,0 +1,83 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { middleware } from 'graphql-middleware';
+import type { IMiddlewareFieldMap, IMiddlewareFunction, IMiddlewareGenerator, IMiddlewareTypeMap } from 'graphql-middleware';
+import { allow } from 'graphql-shield';
+import type { GraphQLContext, Viewer } from '../context';
+import { requestWideGrants } from './rule-scope';
+import type { ShieldRule } from './token-requirement';
+
+type RuleTable = Readonly<Record<string, Readonly<Record<string, ShieldRule>>>>;
+type ShieldOptions = Parameters<ShieldRule['resolve']>[4];
+type Resolve = (parent: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) => unknown;
+type FieldMiddleware = (resolve: Resolve, parent: unknown, args: Record<string, unknown>, context: GraphQLContext, info: GraphQLResolveInfo) => unknown;
+
+/** What shield answered for the request-wide rules, for one viewer (sign-in mutations replace the viewer mid-request). */
+interface Decisions {
+  readonly viewer: Viewer | null;
+  readonly granted: Promise<ReadonlySet<ShieldRule>>;
+  /** Set once `granted` has settled, so fields can read it without awaiting. */
+  settled?: ReadonlySet<ShieldRule>;
+}
+
+/**
+ * graphql-shield evaluates every field through an async middleware: on a list of 1000 members that is
+ * thousands of promises and rule evaluations for answers that cannot differ from one item to the next.
+ * This wraps shield's generated middleware so that:
+ *  - `allow` fields are not wrapped at all;
+ *  - request-wide rules (rule-scope.ts) are evaluated by shield once per request and viewer, before
+ *    the first guarded field resolves; a field they grant then resolves synchronously, as if unguarded;
+ *  - everything else (a refusal, a per-item rule) goes through shield's own middleware, unchanged, so
+ *    errors, fallbackRule and allowExternalErrors behave exactly as shield defines them.
+ */
+export function decideRequestWideRulesOnce(shieldMiddleware: IMiddlewareGenerator<unknown, GraphQLContext, unknown>, table: RuleTable, fallbackRule: ShieldRule, options: ShieldOptions) {
+  return middleware((schema) => {
+    const generated = shieldMiddleware.generate(schema) as IMiddlewareTypeMap;
+    const requestWide = new Set<ShieldRule>();
+    const wrapped: IMiddlewareTypeMap = {};
+    for (const [typeName, fields] of Object.entries(generated)) {
+      const typeMap: IMiddlewareFieldMap = {};
+      for (const [fieldName, fieldMiddleware] of Object.entries(fields as IMiddlewareFieldMap)) {
+        const rule = table[typeName]?.[fieldName] ?? fallbackRule;
+        // allow needs no decision: leaving the field unwrapped is exactly what shield would do, minus the promise.
+        if (rule === allow) continue;
+        const grants = requestWideGrants(rule);
+        grants.forEach((grant) => requestWide.add(grant));
+        typeMap[fieldName] = grants.length === 0 ? fieldMiddleware : withFastPath(fieldMiddleware, grants, (context, info) => decide(context, info));
+      }
+      wrapped[typeName] = typeMap;
+    }
+
+    const decisions = new WeakMap<GraphQLContext, Decisions>();
+    const decide = (context: GraphQLContext, info: GraphQLResolveInfo): Decisions => {
+      const current = decisions.get(context);
+      if (current && current.viewer === context.viewer) return current;
+      // A private shield cache: shield caches contextual answers for the whole request, which must not
+      // carry this viewer's answers over to the one a sign-in mutation puts in its place.
+      const probe = Object.assign(Object.create(context) as GraphQLContext & { _shield: unknown }, { _shield: { cache: {} } });
+      const granted = Promise.all(
+        [...requestWide].map(async (rule) => ((await rule.resolve({}, {}, probe, info, options).catch(() => false)) === true ? rule : null)),
+      ).then((rules) => new Set(rules.filter((rule): rule is ShieldRule => rule !== null)));
+      const next: Decisions = { viewer: context.viewer, granted };
+      void granted.then((set) => (next.settled = set));
+      decisions.set(context, next);
+      return next;
+    };
+    return wrapped;
+  });
+}
+
+function withFastPath(
+  fieldMiddleware: IMiddlewareFunction,
+  grants: readonly ShieldRule[],
+  decide: (context: GraphQLContext, info: GraphQLResolveInfo) => Decisions,
+): IMiddlewareFunction {
+  const viaShield = (typeof fieldMiddleware === 'function' ? fieldMiddleware : fieldMiddleware.resolve) as unknown as FieldMiddleware;
+  const guarded: FieldMiddleware = (resolve, parent, args, context, info) => {
+    const decisions = decide(context, info);
+    const granted = decisions.settled;
+    if (!granted) return decisions.granted.then(() => guarded(resolve, parent, args, context, info));
+    return grants.some((rule) => granted.has(rule)) ? resolve(parent, args, context, info) : viaShield(resolve, parent, args, context, info);
+  };
+  const resolve = guarded as unknown as Extract<IMiddlewareFunction, (...args: never[]) => unknown>;
+  return typeof fieldMiddleware === 'function' ? resolve : { ...fieldMiddleware, resolve };
+}

@@ -1,0 +1,36 @@
+import { allow } from 'graphql-shield';
+import type { ShieldRule } from './token-requirement';
+
+/**
+ * What a rule's answer depends on, for deciding it as rarely as possible (see request-decisions.ts).
+ *
+ * A request-wide rule reads the request alone (the viewer, a refused token), never the parent object
+ * or the arguments: one answer holds for every field and list item of the request, as long as the
+ * viewer is the same. These are exactly graphql-shield's `cache: 'contextual'` rules; `contextualRule`
+ * in rules.ts sets both, so the two cannot disagree.
+ */
+const requestWideRules = new WeakSet<object>([allow]);
+
+/** anyOf's alternatives: one request-wide alternative that passes grants the field with no per-item work. */
+const alternatives = new WeakMap<object, readonly ShieldRule[]>();
+
+export function markRequestWide<Rule extends ShieldRule>(rule: Rule): Rule {
+  requestWideRules.add(rule);
+  return rule;
+}
+
+export const isRequestWide = (rule: ShieldRule): boolean => requestWideRules.has(rule);
+
+export function recordAlternatives(rule: ShieldRule, parts: readonly ShieldRule[]): void {
+  alternatives.set(rule, parts);
+}
+
+/**
+ * The request-wide rules any one of which, passing, lets a field with this rule through: the rule
+ * itself when it is request-wide, or its request-wide alternatives when it is an anyOf. Empty: every
+ * item needs its own evaluation.
+ */
+export function requestWideGrants(rule: ShieldRule): readonly ShieldRule[] {
+  if (isRequestWide(rule)) return [rule];
+  return (alternatives.get(rule) ?? []).flatMap(requestWideGrants);
+}

@@ -1,0 +1,22 @@
+import { allow } from 'graphql-shield';
+import { permissionMap } from '../../src/permissions/permissions';
+import { hasNoRefusedToken, isAdminOfSharedAccount, isAuthenticated, isSelf, isVerified } from '../../src/permissions/rules';
+import { isRequestWide, requestWideGrants } from '../../src/permissions/rule-scope';
+
+describe('which rules are decided once per request', () => {
+  it('counts the rules that read only the request as request-wide, and none that read the parent', () => {
+    expect([allow, isAuthenticated, isVerified, hasNoRefusedToken].every(isRequestWide)).toBe(true);
+    expect([isSelf, isAdminOfSharedAccount].some(isRequestWide)).toBe(false);
+  });
+
+  it('lets a request-wide alternative grant a list item field, and leaves per-item rules to each item', () => {
+    expect(requestWideGrants(permissionMap.User.id)).toEqual([isAuthenticated]);
+    expect(requestWideGrants(permissionMap.Membership.role)).toEqual([isAuthenticated]);
+    expect(requestWideGrants(permissionMap.User.email)).toEqual([]);
+    expect(requestWideGrants(permissionMap.Account.members)).toEqual([]);
+  });
+
+  it('counts an allOf as request-wide only when every part is', () => {
+    expect(isRequestWide(permissionMap.Query.authEvents)).toBe(false);
+  });
+});
