@@ -72,7 +72,6 @@ export function createContextBuilder(options: ContextBuilderOptions) {
       const claims = options.accessTokens.verify(token);
       const session = await options.services.sessions.findLive(claims);
       loaders.users.prime(session.user.id, session.user);
-      loaders.accounts.prime(session.account.id, session.account);
       const viewer: Viewer = {
         userId: claims.sub,
         sessionId: claims.sid,

@@ -10,7 +10,7 @@ import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
 /** The statement the users DataLoader runs: one per batch of user ids. */
-const USERS_BY_ID = /FROM "public"\."User" WHERE "public"\."User"\."id" IN \(([^)]*)\)/;
+const USERS_BY_ID = /FROM "public"\."User"(?: AS "\w+")? WHERE (?:"\w+"\.)+"id" IN \(([^)]*)\)/;
 
 describe('Gatehouse as a subgraph behind Apollo Gateway', () => {
   let gatehouse: TestServer;
