@@ -2,11 +2,11 @@ import { createHmac, createPrivateKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys';
 import { deriveTokenKeys } from '../../src/tokens/keys';
-import { ME, decodeJwtPayload, presentRefreshToken, signUp } from '../support/factories';
+import { ME, decodeJwtPayload, presentRefreshToken } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
-import { generateRsaKeyPair, thumbprintOf } from '../support/signing-keys';
 import type { PemKeyPair } from '../support/signing-keys';
-import { startTestServer } from '../support/test-server';
+import { base64url, startRs256Server } from '../support/rs256-server';
+import { generateRsaKeyPair, thumbprintOf } from '../support/signing-keys';
 import type { GraphQLResponse, TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -14,15 +14,9 @@ let keyPair: PemKeyPair;
 let kid: string;
 let user: SignedUpUser;
 beforeAll(async () => {
-  keyPair = generateRsaKeyPair();
-  kid = await thumbprintOf(keyPair.publicKey);
-  server = await startTestServer({ JWT_PRIVATE_KEY: keyPair.privateKey });
-  user = await signUp(server);
+  ({ server, keyPair, kid, user } = await startRs256Server());
 });
 afterAll(() => server.close());
-
-const base64url = (value: object | string): string =>
-  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 /** The user's genuine claims under a header of the attacker's choosing, with the signature they can make. */
 function forgeWith(header: object, sign: (signingInput: string) => string, claims: object = decodeJwtPayload(user.accessToken)): string {

@@ -1,10 +1,9 @@
 import http from 'node:http';
 import { createSign, randomUUID } from 'node:crypto';
-import { ME, decodeJwtPayload, signUp } from '../support/factories';
+import { ME, decodeJwtPayload } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
-import { generateRsaKeyPair, thumbprintOf } from '../support/signing-keys';
 import type { PemKeyPair } from '../support/signing-keys';
-import { startTestServer } from '../support/test-server';
+import { base64url, startRs256Server } from '../support/rs256-server';
 import type { GraphQLResponse, TestServer } from '../support/test-server';
 
 /**
@@ -18,15 +17,9 @@ let keyPair: PemKeyPair;
 let kid: string;
 let user: SignedUpUser;
 beforeAll(async () => {
-  keyPair = generateRsaKeyPair();
-  kid = await thumbprintOf(keyPair.publicKey);
-  server = await startTestServer({ JWT_PRIVATE_KEY: keyPair.privateKey });
-  user = await signUp(server);
+  ({ server, keyPair, kid, user } = await startRs256Server());
 });
 afterAll(() => server.close());
-
-const base64url = (value: object | string): string =>
-  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 const nowSeconds = () => Math.floor(server.clock.now().getTime() / 1000);
 

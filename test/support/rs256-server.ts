@@ -1,0 +1,26 @@
+import { signUp } from './factories';
+import type { SignedUpUser } from './factories';
+import { generateRsaKeyPair, thumbprintOf } from './signing-keys';
+import type { PemKeyPair } from './signing-keys';
+import { startTestServer } from './test-server';
+import type { TestServer } from './test-server';
+
+/** A server signing RS256 with a key made for the test, and a signed-up user: the target of forged tokens. */
+export interface Rs256Server {
+  readonly server: TestServer;
+  readonly keyPair: PemKeyPair;
+  /** The key's RFC 7638 thumbprint: the kid its tokens carry. */
+  readonly kid: string;
+  readonly user: SignedUpUser;
+}
+
+export async function startRs256Server(): Promise<Rs256Server> {
+  const keyPair = generateRsaKeyPair();
+  const kid = await thumbprintOf(keyPair.publicKey);
+  const server = await startTestServer({ JWT_PRIVATE_KEY: keyPair.privateKey });
+  return { server, keyPair, kid, user: await signUp(server) };
+}
+
+/** JWT segment encoding, for hand-made headers and payloads. */
+export const base64url = (value: object | string): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
