@@ -87,17 +87,15 @@ describe('the service process', () => {
     expect(signedUp.errors).toBeUndefined();
     const userId: string = signedUp.data.signUp.user.id;
 
-    const logins = Array.from({ length: 8 }, () =>
-      fetch(`${service.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: LOGIN, variables: { input: { email, password } } }),
-      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { data?: any; errors?: unknown } })),
-    );
+    // Each login on a connection of its own, fully written before the signal: a request still being sent
+    // when the server stops could meet a connection the drain closes as idle (nothing received yet).
+    const sends = Array.from({ length: 8 }, () => postOnNewConnection(service.url, JSON.stringify({ query: LOGIN, variables: { input: { email, password } } })));
+    const logins = sends.map((send) => send.answer);
     let settledLogins = 0;
     for (const login of logins) void login.then(() => settledLogins++, () => undefined);
-    // Let the requests reach the server (loopback: well under this), then signal.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await Promise.all(sends.map((send) => send.written));
+    // Loopback: the server reads what was written well within this.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const signalledAt = Date.now();
     service.process.kill('SIGTERM');
     const exited = once(service.process, 'exit') as Promise<[number | null]>;
@@ -151,6 +149,32 @@ describe('the service process', () => {
 });
 
 /** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
+interface PendingPost {
+  /** Resolves once the whole request has been handed to the socket. */
+  readonly written: Promise<void>;
+  readonly answer: Promise<{ status: number; body: { data?: any; errors?: unknown } }>;
+}
+
+/** POST /graphql on a connection of its own (no pooled keep-alive socket), telling when it is fully written. */
+function postOnNewConnection(url: string, body: string): PendingPost {
+  const { port } = new URL(url);
+  let markWritten: () => void = () => undefined;
+  const written = new Promise<void>((resolve) => (markWritten = resolve));
+  const answer = new Promise<{ status: number; body: { data?: any; errors?: unknown } }>((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body, () => markWritten());
+  });
+  return { written, answer };
+}
+
 function openNewConnection(url: string): Promise<'connected' | string> {
   const { port } = new URL(url);
   return new Promise((resolve) => {
