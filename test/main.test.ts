@@ -80,6 +80,7 @@ describe('the service process', () => {
       ARGON2_MEMORY_KIB: '19456',
       ARGON2_ITERATIONS: '2',
       PASSWORD_HASH_CONCURRENCY: '1',
+      LOG_LEVEL: 'trace',
     });
     const email = uniqueEmail('draining');
     const password = strongPassword();
@@ -87,15 +88,14 @@ describe('the service process', () => {
     expect(signedUp.errors).toBeUndefined();
     const userId: string = signedUp.data.signUp.user.id;
 
-    // Each login on a connection of its own, fully written before the signal: a request still being sent
-    // when the server stops could meet a connection the drain closes as idle (nothing received yet).
-    const sends = Array.from({ length: 8 }, () => postOnNewConnection(service.url, JSON.stringify({ query: LOGIN, variables: { input: { email, password } } })));
-    const logins = sends.map((send) => send.answer);
+    // Signal only once the service is working on every login: each has been read, parsed and has looked
+    // its user up (LOG_LEVEL=trace logs each statement). A request the service has not read yet is not
+    // in flight: stopping closes such a connection unanswered, as any HTTP server does.
+    const logStart = service.output().length;
+    const logins = Array.from({ length: 8 }, () => postOnNewConnection(service.url, JSON.stringify({ query: LOGIN, variables: { input: { email, password } } })));
     let settledLogins = 0;
     for (const login of logins) void login.then(() => settledLogins++, () => undefined);
-    await Promise.all(sends.map((send) => send.written));
-    // Loopback: the server reads what was written well within this.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => (service.output().slice(logStart).match(USER_BY_EMAIL) ?? []).length >= logins.length, 10_000);
     const signalledAt = Date.now();
     service.process.kill('SIGTERM');
     const exited = once(service.process, 'exit') as Promise<[number | null]>;
@@ -149,18 +149,12 @@ describe('the service process', () => {
 });
 
 /** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
-interface PendingPost {
-  /** Resolves once the whole request has been handed to the socket. */
-  readonly written: Promise<void>;
-  readonly answer: Promise<{ status: number; body: { data?: any; errors?: unknown } }>;
-}
+type PostAnswer = { status: number; body: { data?: any; errors?: unknown } };
 
-/** POST /graphql on a connection of its own (no pooled keep-alive socket), telling when it is fully written. */
-function postOnNewConnection(url: string, body: string): PendingPost {
+/** POST /graphql on a connection of its own: no pooled keep-alive socket shared with other requests. */
+function postOnNewConnection(url: string, body: string): Promise<PostAnswer> {
   const { port } = new URL(url);
-  let markWritten: () => void = () => undefined;
-  const written = new Promise<void>((resolve) => (markWritten = resolve));
-  const answer = new Promise<{ status: number; body: { data?: any; errors?: unknown } }>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const request = http.request(
       { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
       (response) => {
@@ -170,9 +164,19 @@ function postOnNewConnection(url: string, body: string): PendingPost {
       },
     );
     request.on('error', reject);
-    request.end(body, () => markWritten());
+    request.end(body);
   });
-  return { written, answer };
+}
+
+/** The login's user lookup, as the trace log writes it. */
+const USER_BY_EMAIL = /FROM \\"public\\"\.\\"User\\"[^\n]*\\"email\\" = /g;
+
+async function waitFor(condition: () => boolean, timeoutMilliseconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutMilliseconds;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the service');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function openNewConnection(url: string): Promise<'connected' | string> {
