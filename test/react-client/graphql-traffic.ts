@@ -1,4 +1,4 @@
-import type { Page, Response } from 'playwright-core';
+import type { Page, Request, Response } from 'playwright-core';
 
 /** One GraphQL request the page sent, and what came back. */
 export interface GraphQLExchange {
@@ -12,13 +12,17 @@ export interface GraphQLTraffic {
   /** Every exchange since the last `clear()`, in the order the answers arrived. */
   readonly exchanges: GraphQLExchange[];
   clear(): void;
+  /** Resolves once no GraphQL request of the page has been waiting for its answer for `quietMilliseconds`. */
+  waitForQuiet(quietMilliseconds?: number): Promise<void>;
   /** Polls until `condition` holds for the exchanges seen so far; fails after `timeoutMilliseconds`. */
   waitFor(condition: (exchanges: readonly GraphQLExchange[]) => boolean, timeoutMilliseconds?: number): Promise<void>;
 }
 
-async function readExchange(response: Response): Promise<GraphQLExchange> {
+/** null when the page dropped the request before its body arrived: the app never saw that answer. */
+async function readExchange(response: Response): Promise<GraphQLExchange | null> {
   const request = response.request();
-  const body = (await response.json().catch(() => ({}))) as { errors?: { extensions?: { reason?: string } }[] };
+  const body = (await response.json().catch(() => null)) as { errors?: { extensions?: { reason?: string } }[] } | null;
+  if (body === null) return null;
   return {
     operationName: (request.postDataJSON() as { operationName?: string }).operationName ?? '(anonymous)',
     authorization: await request.headerValue('authorization'),
@@ -29,13 +33,33 @@ async function readExchange(response: Response): Promise<GraphQLExchange> {
 /** Records what the page exchanges with the GraphQL endpoint over the wire, as the browser saw it. */
 export function recordGraphQLTraffic(page: Page, endpoint: string): GraphQLTraffic {
   const exchanges: GraphQLExchange[] = [];
+  const isGraphQL = (request: Request) => request.url() === endpoint && request.method() === 'POST';
+  // Requests sent whose exchange is not recorded yet (answer pending, or its body still being read).
+  let pending = 0;
+  page.on('request', (request) => {
+    if (isGraphQL(request)) pending++;
+  });
+  page.on('requestfailed', (request) => {
+    if (isGraphQL(request)) pending--;
+  });
   page.on('response', (response) => {
-    if (response.url() !== endpoint || response.request().method() !== 'POST') return;
-    void readExchange(response).then((exchange) => exchanges.push(exchange));
+    if (!isGraphQL(response.request())) return;
+    void readExchange(response)
+      .then((exchange) => exchange && exchanges.push(exchange))
+      .finally(() => pending--);
   });
   return {
     exchanges,
     clear: () => exchanges.splice(0),
+    async waitForQuiet(quietMilliseconds = 300) {
+      const deadline = Date.now() + 10_000;
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < quietMilliseconds) {
+        if (Date.now() > deadline) throw new Error(`the page kept ${pending} GraphQL request(s) open`);
+        if (pending > 0) quietSince = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     async waitFor(condition, timeoutMilliseconds = 10_000) {
       const deadline = Date.now() + timeoutMilliseconds;
       while (!condition(exchanges)) {

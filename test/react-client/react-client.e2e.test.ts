@@ -123,6 +123,7 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
     // The home page's other queries may still be in flight: let them answer, so that what a test
     // records after this is only what it caused.
     await traffic.waitFor((exchanges) => VIEWER_QUERIES.every((name) => operationsNamed(exchanges, name).length > 0));
+    await traffic.waitForQuiet();
   }
 
   /** Ends the page's session on the server, as a logout in another tab would. */
