@@ -59,8 +59,8 @@ const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
  */
 export function createContextBuilder(options: ContextBuilderOptions) {
   return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
-    const loaders = createDataLoaders(options.prisma);
-    const base = { request: readRequestMetadata(req), services: options.services, loaders, provenUserIds: new Set<string>() };
+    const base = requestContext(req, options);
+    const { loaders } = base;
     const header = req.get('authorization');
     if (header === undefined || header.trim() === '') return { ...base, viewer: null, tokenError: null };
 
@@ -98,12 +98,10 @@ export function createContextBuilder(options: ContextBuilderOptions) {
  * apps differ by exactly the layer being measured.
  */
 export function createInjectedIdentityContextBuilder(options: { readonly services: Services; readonly prisma: PrismaClient; readonly viewer: Viewer }) {
-  return async ({ req }: { req: Request }): Promise<GraphQLContext> => ({
-    request: readRequestMetadata(req),
-    services: options.services,
-    loaders: createDataLoaders(options.prisma),
-    provenUserIds: new Set<string>(),
-    viewer: options.viewer,
-    tokenError: null,
-  });
+  return async ({ req }: { req: Request }): Promise<GraphQLContext> => ({ ...requestContext(req, options), viewer: options.viewer, tokenError: null });
+}
+
+/** Everything of a request's context but who the caller is. */
+function requestContext(req: Request, options: { readonly services: Services; readonly prisma: PrismaClient }): Omit<GraphQLContext, 'viewer' | 'tokenError'> {
+  return { request: readRequestMetadata(req), services: options.services, loaders: createDataLoaders(options.prisma), provenUserIds: new Set<string>() };
 }

@@ -1,6 +1,5 @@
 import { Kind, getNamedType, parseConstValue, isInterfaceType, isObjectType, isUnionType } from 'graphql';
-import type { ConstDirectiveNode, DocumentNode, FieldDefinitionNode, GraphQLSchema, ObjectTypeDefinitionNode } from 'graphql';
-import { SIGN_IN_MUTATIONS } from '../permissions/permissions';
+import type { ConstDirectiveNode, DocumentNode, FieldDefinitionNode, GraphQLNamedType, GraphQLSchema, ObjectTypeDefinitionNode } from 'graphql';
 import { tokenRequirementOf } from '../permissions/token-requirement';
 import type { ShieldRule, TokenRequirement } from '../permissions/token-requirement';
 
@@ -15,7 +14,7 @@ type PermissionTable = Readonly<Record<string, Readonly<Record<string, ShieldRul
  * incoming token proves nothing either way: they carry no directive and our rules alone decide.
  */
 export function routerRequirements(schema: GraphQLSchema, permissions: PermissionTable): Map<string, TokenRequirement> {
-  const readWithNewSession = typesReachableFrom(schema, SIGN_IN_MUTATIONS);
+  const readWithNewSession = typesReachableFrom(signInMutations(schema));
   const requirements = new Map<string, TokenRequirement>();
   for (const [typeName, fields] of Object.entries(permissions)) {
     if (readWithNewSession.has(typeName)) continue;
@@ -62,14 +61,20 @@ const directive = (name: string, args: ConstDirectiveNode['arguments'] = []): Co
   arguments: args,
 });
 
-/** Every named type a client can reach from the results of the given mutations. */
-function typesReachableFrom(schema: GraphQLSchema, mutationNames: readonly string[]): Set<string> {
-  const mutationFields = schema.getMutationType()?.getFields() ?? {};
-  const pending = mutationNames.map((name) => {
-    const field = mutationFields[name];
-    if (!field) throw new Error(`SIGN_IN_MUTATIONS names ${name}, which the schema does not have.`);
-    return getNamedType(field.type);
-  });
+/** The type whose return means "signed in": resolvers hand it to `actAs` (permissions/viewer.ts), replacing the viewer. */
+const SIGNED_IN_PAYLOAD = 'AuthPayload';
+
+/** Mutations that can answer an AuthPayload, directly or as a member of a union (LoginResult). */
+function signInMutations(schema: GraphQLSchema): GraphQLNamedType[] {
+  const results = Object.values(schema.getMutationType()?.getFields() ?? {}).map((field) => getNamedType(field.type));
+  const signIns = results.filter((type) => type.name === SIGNED_IN_PAYLOAD || (isUnionType(type) && type.getTypes().some((member) => member.name === SIGNED_IN_PAYLOAD)));
+  if (signIns.length === 0) throw new Error(`No mutation returns ${SIGNED_IN_PAYLOAD}: the sign-in payload was renamed?`);
+  return signIns;
+}
+
+/** Every named type a client can reach from the given types. */
+function typesReachableFrom(roots: readonly GraphQLNamedType[]): Set<string> {
+  const pending = [...roots];
   const seen = new Set<string>();
   for (let type = pending.pop(); type; type = pending.pop()) {
     if (seen.has(type.name)) continue;

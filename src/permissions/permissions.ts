@@ -134,12 +134,6 @@ export const permissionMap = {
   },
 } as const;
 
-/**
- * Mutations that sign the caller in (context.viewer is replaced, see permissions/viewer.ts `actAs`):
- * what they return is read with the new session's rights, not the bearer token's.
- */
-export const SIGN_IN_MUTATIONS: readonly string[] = ['signUp', 'login', 'selectAccount', 'refreshToken', 'verifyTwoFactor', 'switchAccount'];
-
 export function createPermissions() {
   const options = {
     fallbackRule: deny,

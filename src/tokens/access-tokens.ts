@@ -1,3 +1,4 @@
+import { decodeProtectedHeader } from 'jose';
 import jwt from 'jsonwebtoken';
 import type { Permission } from '../accounts/roles';
 import { addSeconds, toUnixSeconds } from '../clock';
@@ -91,6 +92,7 @@ export class AccessTokens {
    */
   verify(token: string): AccessTokenClaims {
     const verifier = this.verifierOf(token);
+    const now = toUnixSeconds(this.options.clock.now());
     let decoded: jwt.Jwt;
     try {
       decoded = jwt.verify(token, verifier.key, {
@@ -98,7 +100,7 @@ export class AccessTokens {
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSeconds,
-        clockTimestamp: toUnixSeconds(this.options.clock.now()),
+        clockTimestamp: now,
         complete: true,
       });
     } catch (error) {
@@ -112,21 +114,23 @@ export class AccessTokens {
     }
     // jsonwebtoken checks nbf but not iat: a token "issued" in the future (a skewed or compromised signer)
     // would otherwise live past its exp-iat lifetime as seen here. Same tolerance as exp and nbf.
-    if (decoded.payload.iat > toUnixSeconds(this.options.clock.now()) + this.options.clockToleranceSeconds) {
+    if (decoded.payload.iat > now + this.options.clockToleranceSeconds) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
     return decoded.payload;
   }
 
-  /** The key named by the unverified header: only a lookup, nothing in it is trusted beyond that. */
+  /**
+   * The key named by the unverified header: only a lookup, nothing in it is trusted beyond that. The
+   * header alone is decoded; the payload is parsed once, by the verification.
+   */
   private verifierOf(token: string): AccessTokenKey {
-    let header: unknown;
+    let kid: unknown = null;
     try {
-      header = jwt.decode(token, { complete: true })?.header;
+      kid = decodeProtectedHeader(token).kid;
     } catch {
-      header = undefined;
+      // Not a JWS: refused below like any token with no usable key.
     }
-    const kid = typeof header === 'object' && header !== null ? (header as { kid?: unknown }).kid : null;
     const verifier = kid === undefined || typeof kid === 'string' ? this.options.keys.verifierFor(kid) : null;
     if (verifier === null) throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     return verifier;

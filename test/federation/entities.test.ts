@@ -75,6 +75,15 @@ describe('entity references (what a gateway asks Gatehouse for)', () => {
     expect(anonymous.data!._entities).toEqual([null, null, null, null]);
   });
 
+  it('attaches no execution trace when a gateway asks for one (traces carry unmasked error messages)', async () => {
+    const response = await server.post(JSON.stringify({ query: USERS, variables: { representations: [user(ada.userId)] } }), {
+      'apollo-federation-include-trace': 'ftv1',
+    });
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[]; extensions?: Record<string, unknown> };
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(body.extensions?.ftv1).toBeUndefined();
+  });
+
   it('answers a representation of a type that is not an entity with a client error, not a 5xx', async () => {
     const response = await server.graphql(USERS, { representations: [{ __typename: 'Session', id: UNKNOWN_ID }, { id: ada.userId }] }, { token: ada.accessToken });
     expect(response.status).toBeLessThan(500);
