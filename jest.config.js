@@ -1,3 +1,7 @@
+// Timestamps are stored as UTC in columns without a zone. The suite runs in a zone off UTC by a
+// fraction of an hour, so code that reads them as local time fails (bearer-session-read.test.ts).
+process.env.TZ = 'America/St_Johns';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

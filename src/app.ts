@@ -81,7 +81,7 @@ async function assemble(
   database: Database,
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
-  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma });
+  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, directSql: database.direct });
   try {
     return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
   } catch (error) {

@@ -5,6 +5,8 @@ import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import lockfile from 'proper-lockfile';
 import type { DatabaseConfig } from './config';
+import { pgliteDirectSql, postgresDirectSql } from './direct-sql';
+import type { DirectSql } from './direct-sql';
 import { PrismaClient } from './generated/prisma/client';
 
 /** Plain SQL on the same database, for what Prisma's client does not do: migrations and readiness. */
@@ -28,6 +30,8 @@ export interface Database {
   readonly kind: DatabaseConfig['kind'];
   readonly prisma: PrismaClient;
   readonly sql: SqlConnection;
+  /** Plain SQL on the requests' connections, for the bearer check only (see direct-sql.ts). */
+  readonly direct: DirectSql;
   /** Round-trips to the database; throws when it is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +75,7 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     kind: 'pglite',
     prisma,
     sql,
+    direct: pgliteDirectSql(client, options.onQuery),
     ping: async () => {
       await client.query('SELECT 1');
     },
@@ -157,6 +162,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }
     kind: 'postgres',
     prisma,
     sql,
+    direct: postgresDirectSql(pool, options.onQuery),
     ping: async () => {
       // Bounded on the client too: a probe stuck on a silent server would otherwise hold a connection.
       // (pg reads query_timeout per query; @types/pg does not declare it, hence the variable.)

@@ -9,6 +9,7 @@ import { LoginService } from './auth/login.service';
 import { SignUpService } from './auth/sign-up.service';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { DirectSql } from './direct-sql';
 import { EmailTokens } from './email/email-tokens';
 import type { Mailer } from './email/mailer';
 import { OutboxMailer } from './email/outbox-mailer';
@@ -53,12 +54,13 @@ export interface ServiceDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
+  readonly directSql: DirectSql;
 }
 
 /** Builds every service from configuration: plain objects, no container. close() releases Redis. */
 export async function createServices(
   config: Config,
-  { clock, logger, prisma }: ServiceDependencies,
+  { clock, logger, prisma, directSql }: ServiceDependencies,
 ): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
   const roles = await RoleCatalog.load(prisma);
   const keys = deriveTokenKeys(config.tokens.secret);
@@ -98,6 +100,7 @@ export async function createServices(
   });
   const sessions = new SessionService({
     prisma,
+    directSql,
     grants,
     refreshTokens,
     clock,

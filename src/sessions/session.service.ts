@@ -1,9 +1,10 @@
 import type { AuditLog } from '../audit/audit-log';
+import type { DirectSql } from '../direct-sql';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
-import type { Account, Prisma, PrismaClient, Session, User } from '../generated/prisma/client';
+import type { Account, Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import type { AccessTokenClaims } from '../tokens/access-tokens';
 import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
@@ -13,6 +14,8 @@ import type { RefreshTokenService } from './refresh-token.service';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer } from './session-grant';
 import { assertSessionLive } from './session-liveness';
+import { findSessionWithUser } from './session-with-user.sql';
+import type { SessionWithUser } from './session-with-user.sql';
 import { TRANSACTION_OPTIONS } from '../database';
 
 export interface SessionStart {
@@ -37,6 +40,8 @@ export interface LogoutRequest {
 
 export interface SessionServiceOptions {
   readonly prisma: PrismaClient;
+  /** For findLive alone: see direct-sql.ts. */
+  readonly directSql: DirectSql;
   readonly grants: SessionGrantIssuer;
   readonly refreshTokens: RefreshTokenService;
   readonly clock: Clock;
@@ -116,14 +121,11 @@ export class SessionService {
 
   /**
    * The session behind an access token, with its user (`me` then costs no query), or UNAUTHENTICATED
-   * when it was revoked or has expired. One statement on every authenticated request: the account is a
-   * column of the session and is not loaded here.
+   * when it was revoked or has expired. One flat statement on every authenticated request, in plain SQL
+   * (direct-sql.ts says why); the account is a column of the session and is not loaded here.
    */
-  async findLive(claims: AccessTokenClaims): Promise<Session & { user: User }> {
-    const session = await this.options.prisma.session.findUnique({
-      where: { id: claims.sid },
-      include: { user: true },
-    });
+  async findLive(claims: AccessTokenClaims): Promise<SessionWithUser> {
+    const session = await findSessionWithUser(this.options.directSql, claims.sid);
     if (!session || session.userId !== claims.sub || session.accountId !== claims.acc) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }

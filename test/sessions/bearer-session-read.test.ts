@@ -1,0 +1,58 @@
+import { findSessionWithUser } from '../../src/sessions/session-with-user.sql';
+import { signUp } from '../support/factories';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+// The bearer check reads its session and user in plain SQL (src/direct-sql.ts), outside Prisma: what
+// it reads must be exactly what Prisma reads of the same rows, every column and type, on either driver.
+// The suite runs off UTC (jest.config.js), so a timestamp read as local time shows here.
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const sessionIdOf = (accessToken: string): string => JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sid;
+
+it('reads a session and its user exactly as Prisma does, every nullable column filled', async () => {
+  const user = await signUp(server);
+  const sessionId = sessionIdOf(user.accessToken);
+  await server.prisma.user.update({
+    where: { id: user.userId },
+    data: {
+      username: 'Ada',
+      usernameKey: 'ada',
+      emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'),
+      lastLoginAt: new Date('2026-06-30T23:59:59.999Z'),
+      totpSecret: 'sealed-secret',
+      totpPendingSecret: 'sealed-pending',
+      totpEnabledAt: new Date('2026-03-04T05:06:07.008Z'),
+      totpLastStep: 59_000_123,
+    },
+  });
+  await server.prisma.session.update({
+    where: { id: sessionId },
+    data: { clientId: 'web', revokedAt: new Date('2026-12-31T12:00:00.001Z'), revokedReason: 'LOGOUT', userAgent: 'Agent/1.0', ip: '203.0.113.9' },
+  });
+
+  const direct = await findSessionWithUser(server.app.database.direct, sessionId);
+  const viaPrisma = await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } });
+
+  expect(direct).toEqual(viaPrisma);
+  expect(direct?.revokedAt?.toISOString()).toBe('2026-12-31T12:00:00.001Z');
+  expect(direct?.user.totpLastStep).toBe(59_000_123);
+});
+
+it('reads the nulls of a fresh session and user as Prisma does', async () => {
+  const user = await signUp(server);
+  const sessionId = sessionIdOf(user.accessToken);
+
+  expect(await findSessionWithUser(server.app.database.direct, sessionId)).toEqual(
+    await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } }),
+  );
+});
+
+it('finds nothing for a session id that does not exist', async () => {
+  expect(await findSessionWithUser(server.app.database.direct, '01890000-0000-7000-8000-000000000000')).toBeNull();
+});
