@@ -18,7 +18,10 @@ export class AccountResolver {
   }
 
   @FieldResolver(() => [MembershipType], { description: 'Needs members:r in this account.' })
-  members(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<Membership[]> {
-    return context.services.memberships.membersOfAccount(account.id);
+  async members(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<Membership[]> {
+    const members = await context.services.memberships.membersOfAccount(account.id);
+    // Each member's fields are guarded by rules that ask whether the user belongs to this account: the list itself says so.
+    context.loaders.memberships.remember(members);
+    return members;
   }
 }

@@ -3,7 +3,8 @@ import { middleware } from 'graphql-middleware';
 import type { IMiddlewareFieldMap, IMiddlewareFunction, IMiddlewareGenerator, IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow } from 'graphql-shield';
 import type { GraphQLContext, Viewer } from '../context';
-import { requestWideGrants } from './rule-scope';
+import { itemGrantsOf, requestWideGrants } from './rule-scope';
+import type { ItemGrant } from './rule-scope';
 import type { ShieldRule } from './token-requirement';
 
 type RuleTable = Readonly<Record<string, Readonly<Record<string, ShieldRule>>>>;
@@ -26,6 +27,8 @@ interface Decisions {
  *  - `allow` fields are not wrapped at all;
  *  - request-wide rules (rule-scope.ts) are evaluated by shield once per request and viewer, before
  *    the first guarded field resolves; a field they grant then resolves synchronously, as if unguarded;
+ *  - per-item rules first try their item grant, the part of the check that needs no query (the
+ *    viewer's own user, a member the list itself proved): an item it passes resolves synchronously too;
  *  - everything else (a refusal, a per-item rule) goes through shield's own middleware, unchanged, so
  *    errors, fallbackRule and allowExternalErrors behave exactly as shield defines them.
  */
@@ -42,7 +45,9 @@ export function decideRequestWideRulesOnce(shieldMiddleware: IMiddlewareGenerato
         if (rule === allow) continue;
         const grants = requestWideGrants(rule);
         grants.forEach((grant) => requestWide.add(grant));
-        typeMap[fieldName] = grants.length === 0 ? fieldMiddleware : withFastPath(fieldMiddleware, grants, (context, info) => decide(context, info));
+        const itemGrants = itemGrantsOf(rule);
+        const isAlwaysShield = grants.length === 0 && itemGrants.length === 0;
+        typeMap[fieldName] = isAlwaysShield ? fieldMiddleware : withFastPath(fieldMiddleware, grants, itemGrants, (context, info) => decide(context, info));
       }
       wrapped[typeName] = typeMap;
     }
@@ -69,14 +74,19 @@ export function decideRequestWideRulesOnce(shieldMiddleware: IMiddlewareGenerato
 function withFastPath(
   fieldMiddleware: IMiddlewareFunction,
   grants: readonly ShieldRule[],
+  itemGrants: readonly ItemGrant[],
   decide: (context: GraphQLContext, info: GraphQLResolveInfo) => Decisions,
 ): IMiddlewareFunction {
   const viaShield = (typeof fieldMiddleware === 'function' ? fieldMiddleware : fieldMiddleware.resolve) as unknown as FieldMiddleware;
   const guarded: FieldMiddleware = (resolve, parent, args, context, info) => {
-    const decisions = decide(context, info);
-    const granted = decisions.settled;
-    if (!granted) return decisions.granted.then(() => guarded(resolve, parent, args, context, info));
-    return grants.some((rule) => granted.has(rule)) ? resolve(parent, args, context, info) : viaShield(resolve, parent, args, context, info);
+    if (grants.length > 0) {
+      const decisions = decide(context, info);
+      const granted = decisions.settled;
+      if (!granted) return decisions.granted.then(() => guarded(resolve, parent, args, context, info));
+      if (grants.some((rule) => granted.has(rule))) return resolve(parent, args, context, info);
+    }
+    if (itemGrants.some((grant) => grant(parent, context))) return resolve(parent, args, context, info);
+    return viaShield(resolve, parent, args, context, info);
   };
   const resolve = guarded as unknown as Extract<IMiddlewareFunction, (...args: never[]) => unknown>;
   return typeof fieldMiddleware === 'function' ? resolve : { ...fieldMiddleware, resolve };

@@ -1,4 +1,5 @@
 import { allow } from 'graphql-shield';
+import type { GraphQLContext } from '../context';
 import type { ShieldRule } from './token-requirement';
 
 /**
@@ -33,4 +34,25 @@ export function recordAlternatives(rule: ShieldRule, parts: readonly ShieldRule[
 export function requestWideGrants(rule: ShieldRule): readonly ShieldRule[] {
   if (isRequestWide(rule)) return [rule];
   return (alternatives.get(rule) ?? []).flatMap(requestWideGrants);
+}
+
+/**
+ * A per-item rule's answer when it needs no waiting: true means the rule passes for this parent, false
+ * only that the rule itself must decide (it may still pass, after a query). It must never say true where
+ * the rule would refuse: rules.ts builds each rule on its own grant, so the two cannot disagree.
+ */
+export type ItemGrant = (parent: unknown, context: GraphQLContext) => boolean;
+
+const itemGrants = new WeakMap<object, ItemGrant>();
+
+export function withItemGrant<Rule extends ShieldRule>(rule: Rule, grant: ItemGrant): Rule {
+  itemGrants.set(rule, grant);
+  return rule;
+}
+
+/** The synchronous checks any one of which, passing for an item, lets it through: the rule's own, or its anyOf alternatives'. */
+export function itemGrantsOf(rule: ShieldRule): readonly ItemGrant[] {
+  const own = itemGrants.get(rule);
+  if (own) return [own];
+  return (alternatives.get(rule) ?? []).flatMap(itemGrantsOf);
 }

@@ -3,7 +3,7 @@ import { BuiltInRole } from '../accounts/roles';
 import type { Operation } from '../accounts/roles';
 import type { GraphQLContext } from '../context';
 import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
-import { markRequestWide } from './rule-scope';
+import { markRequestWide, withItemGrant } from './rule-scope';
 import { NO_REQUIREMENT, SIGNED_IN, requiresScope, requiring } from './token-requirement';
 
 /**
@@ -18,7 +18,8 @@ import { NO_REQUIREMENT, SIGNED_IN, requiresScope, requiring } from './token-req
  *    affordable for root fields and mutations, which run once per request.
  *  - no_cache: the parent object, on fields of list items (User.id, User.email). Hashing each parent
  *    would cost more than the check itself; anything expensive inside is batched and cached per
- *    request by a DataLoader instead.
+ *    request by a DataLoader instead. Each also has an item grant (rule-scope.ts): the part of its
+ *    check that needs no query, which lets an item through with no promise when it passes.
  *
  * Each rule also records what it needs the bearer token to carry (`requiring`): the subgraph SDL's
  * @authenticated/@requiresScopes derive from that (federation/authorization-directives.ts).
@@ -64,12 +65,19 @@ export const hasNoRefusedToken = requiring(
  * The parent User is the viewer, or a user this request proved to be (see GraphQLContext.provenUserIds).
  * Needs no token: an email link proves the user without one.
  */
+const isSelfItem = (parent: unknown, context: GraphQLContext): boolean => {
+  const { id } = parent as { id: string };
+  return context.viewer?.userId === id || context.provenUserIds.has(id);
+};
 export const isSelf = requiring(
   NO_REQUIREMENT,
   // false, not an AppError: isSelf is always one alternative of an anyOf, which reports another
   // alternative's error (or shield's FORBIDDEN) when all fail, and building a GraphQLError (a stack
   // trace) for each of 1000 list items that another alternative then grants was a sixth of the CPU.
-  rule({ cache: 'no_cache' })((parent: { id: string }, _args, context: GraphQLContext) => context.viewer?.userId === parent.id || context.provenUserIds.has(parent.id)),
+  withItemGrant(
+    rule({ cache: 'no_cache' })((parent, _args, context: GraphQLContext) => isSelfItem(parent, context)),
+    isSelfItem,
+  ),
 );
 
 /**
@@ -79,16 +87,30 @@ export const isSelf = requiring(
  */
 export const isAdminOfSharedAccount = requiring(
   requiresScope('members', 'u'),
-  rule({ cache: 'no_cache' })(async (parent: { id: string }, _args, context: GraphQLContext) => {
-    const { viewer } = context;
-    if (!viewer || !hasAccess(context, 'members', 'u')) return forbidden(ErrorReason.MISSING_PERMISSION);
-    // The viewer belongs to their session's account (removing a member ends their sessions there).
-    if (parent.id === viewer.userId) return true;
-    // Batched: a list of 1000 users asks once for all 1000 memberships, not 1000 times.
-    const membership = await context.loaders.memberships.load({ userId: parent.id, accountId: viewer.accountId });
-    return membership ? true : forbidden(ErrorReason.MISSING_PERMISSION);
-  }),
+  withItemGrant(
+    rule({ cache: 'no_cache' })(async (parent: { id: string }, _args, context: GraphQLContext) => {
+      const { viewer } = context;
+      if (!viewer || !hasAccess(context, 'members', 'u')) return forbidden(ErrorReason.MISSING_PERMISSION);
+      if (isAdminOfKnownMember(parent, context)) return true;
+      // Batched: a list of 1000 users asks once for all 1000 memberships, not 1000 times.
+      const membership = await context.loaders.memberships.load({ userId: parent.id, accountId: viewer.accountId });
+      return membership ? true : forbidden(ErrorReason.MISSING_PERMISSION);
+    }),
+    (parent, context) => isAdminOfKnownMember(parent, context),
+  ),
 );
+
+/**
+ * isAdminOfSharedAccount without a query: the viewer administers members and the parent is the viewer
+ * (who belongs to their session's account: removing a member ends their sessions there), or a user this
+ * request already read as a member of it (an account's member list). False means "ask the database".
+ */
+function isAdminOfKnownMember(parent: unknown, context: GraphQLContext): boolean {
+  const { viewer } = context;
+  if (!viewer || !hasAccess(context, 'members', 'u')) return false;
+  const { id } = parent as { id: string };
+  return id === viewer.userId || Boolean(context.loaders.memberships.peek({ userId: id, accountId: viewer.accountId }));
+}
 
 /** feature:operation in the parent Account, which must be the session's account. */
 export const canInParentAccount = (feature: string, operation: Operation) =>

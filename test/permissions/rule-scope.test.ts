@@ -1,7 +1,7 @@
 import { allow } from 'graphql-shield';
 import { permissionMap } from '../../src/permissions/permissions';
 import { hasNoRefusedToken, isAdminOfSharedAccount, isAuthenticated, isSelf, isVerified } from '../../src/permissions/rules';
-import { isRequestWide, requestWideGrants } from '../../src/permissions/rule-scope';
+import { isRequestWide, itemGrantsOf, requestWideGrants } from '../../src/permissions/rule-scope';
 
 describe('which rules are decided once per request', () => {
   it('counts the rules that read only the request as request-wide, and none that read the parent', () => {
@@ -14,6 +14,13 @@ describe('which rules are decided once per request', () => {
     expect(requestWideGrants(permissionMap.Membership.role)).toEqual([isAuthenticated]);
     expect(requestWideGrants(permissionMap.User.email)).toEqual([]);
     expect(requestWideGrants(permissionMap.Account.members)).toEqual([]);
+  });
+
+  it('gives the per-item rules of list item fields a synchronous grant to try before shield', () => {
+    expect(itemGrantsOf(permissionMap.User.email)).toHaveLength(2);
+    expect(itemGrantsOf(permissionMap.User.id)).toHaveLength(1);
+    expect(itemGrantsOf(permissionMap.Membership.role)).toEqual([]);
+    expect(itemGrantsOf(permissionMap.Account.members)).toEqual([]);
   });
 
   it('counts an allOf as request-wide only when every part is', () => {
