@@ -1,5 +1,5 @@
 // Timestamps are stored as UTC in columns without a zone. The suite runs in a zone off UTC by a
-// fraction of an hour, so code that reads them as local time fails (bearer-session-read.test.ts).
+// fraction of an hour, so code that reads them as local time fails (test/sessions/direct-reads.test.ts).
 process.env.TZ = 'America/St_Johns';
 
 /** @type {import('jest').Config} */

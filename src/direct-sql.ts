@@ -6,11 +6,16 @@ import type { DatabaseOptions } from './database';
 type QueryObserver = DatabaseOptions['onQuery'];
 
 /**
- * Plain SQL on the requests' own connections: the pool Prisma's adapter uses, with the same timeouts
- * and the same outage handling (database-unavailable.ts reads node-postgres errors too). Only for the
- * statement every authenticated request runs, the bearer check, where Prisma's client-side query
- * engine (compiling the query, interpreting its plan, mapping the rows) cost more CPU than the
- * statement itself (README "Performance"). Everything else goes through Prisma.
+ * Plain SQL on the requests' own connections: the pool Prisma's adapter uses, with its timeouts and
+ * the same outage handling (database-unavailable.ts reads node-postgres errors too). Only for the two
+ * hottest paths: the bearer check on every authenticated request, and refresh rotation. There Prisma's
+ * client-side query engine (compiling each query, interpreting its plan, mapping the rows) cost more
+ * CPU than the statements themselves, and a rotation's nine round trips fit in two statements (README
+ * "Performance"). Everything else goes through Prisma.
+ *
+ * Dates travel as Prisma's DateTime columns hold them: `timestamp(3)` without a zone, in UTC. A Date
+ * parameter is sent as UTC wall-clock text (write it as `$n::timestamp(3)`); such a column reads back
+ * as the Date it holds.
  */
 export interface DirectSql {
   query<Row>(text: string, parameters: readonly unknown[]): Promise<Row[]>;
@@ -18,11 +23,9 @@ export interface DirectSql {
 
 const TIMESTAMP_OID = 1114;
 
-/**
- * Prisma's DateTime columns are `timestamp(3)` without time zone, holding UTC; both drivers would read
- * them as the process's local time. Values look like `2026-11-22 18:01:48.123`.
- */
+// Both drivers would read `2026-11-22 18:01:48.123` as the process's local time, and send a Date in it.
 const parseUtcTimestamp = (value: string): Date => new Date(`${value.replace(' ', 'T')}Z`);
+const toUtcWallClock = (parameter: unknown): unknown => (parameter instanceof Date ? parameter.toISOString().slice(0, -1) : parameter);
 
 const postgresTypes = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -33,7 +36,7 @@ export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSq
   return {
     query: async <Row>(text: string, parameters: readonly unknown[]) => {
       const started = performance.now();
-      const { rows } = await pool.query({ text, values: [...parameters], types: postgresTypes });
+      const { rows } = await pool.query({ text, values: parameters.map(toUtcWallClock), types: postgresTypes });
       observe?.({ sql: text, durationMs: performance.now() - started });
       return rows as Row[];
     },
@@ -46,7 +49,7 @@ export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryOb
   return {
     query: async <Row>(text: string, parameters: readonly unknown[]) => {
       const started = performance.now();
-      const { rows } = await client.query<Row>(text, [...parameters], { parsers: pgliteParsers });
+      const { rows } = await client.query<Row>(text, parameters.map(toUtcWallClock), { parsers: pgliteParsers });
       observe?.({ sql: text, durationMs: performance.now() - started });
       return rows;
     },

@@ -91,6 +91,7 @@ export async function createServices(
   const grants = new SessionGrantIssuer({ accessTokens, roles, idleTtlSeconds: config.sessions.idleTtlSeconds });
   const refreshTokens = new RefreshTokenService({
     prisma,
+    directSql,
     grants,
     clock,
     logger,

@@ -13,9 +13,13 @@ import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
 import { TRANSACTION_OPTIONS } from '../database';
+import type { DirectSql } from '../direct-sql';
+import { findRefreshToken, rotateRefreshToken } from './refresh-rotation.sql';
 
 export interface RefreshTokenServiceOptions {
   readonly prisma: PrismaClient;
+  /** For the rotation's read and write: see direct-sql.ts. */
+  readonly directSql: DirectSql;
   readonly grants: SessionGrantIssuer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -41,12 +45,9 @@ export class RefreshTokenService {
   async refresh(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
     const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
     if (!presented) throw invalidRefreshToken();
-    const record = await this.options.prisma.refreshToken.findUnique({
-      where: { id: presented.id },
-      include: { session: { include: { account: true, user: true } } },
-    });
-    if (!record || !secretMatches(presented.secret, record.secretHash)) throw invalidRefreshToken();
-    const { session } = record;
+    const found = await findRefreshToken(this.options.directSql, presented.id);
+    if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
+    const { token: record, session } = found;
     const now = this.options.clock.now();
     // A token bound to a client is useless to anyone who lifts it without also being that client.
     if (session.clientId !== clientId) {
@@ -55,7 +56,8 @@ export class RefreshTokenService {
     assertSessionLive(session, now);
     if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
 
-    const role = await this.currentRole(session, now);
+    // The membership's role as the token was read: a removed member cannot refresh back in, a new role shows at once.
+    const role = found.roleName ?? (await this.refuseFormerMember(session, now));
     // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
     assertMeetsTwoFactorRequirement(session.user, session.account, role);
     try {
@@ -86,30 +88,26 @@ export class RefreshTokenService {
     const successorId = randomUUID();
     const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presentedSecret);
     const idleExpiresAt = this.options.grants.idleExpiry(now, session.absoluteExpiresAt);
-    await this.options.prisma.$transaction(async (transaction) => {
-      await transaction.refreshToken.create({
-        data: { id: successorId, sessionId: session.id, secretHash: hashSecret(successorSecret), createdAt: now },
-      });
-      // The conditional update is the arbiter: under concurrent refreshes exactly one sees rotatedAt still null.
-      const rotated = await transaction.refreshToken.updateMany({
-        where: { id: record.id, rotatedAt: null },
-        data: { rotatedAt: now, replacedById: successorId },
-      });
-      if (rotated.count === 0) throw new LostRotationRace();
-      const touched = await transaction.session.updateMany({
-        where: { id: session.id, revokedAt: null },
-        data: { lastUsedAt: now, idleExpiresAt },
-      });
-      if (touched.count === 0) throw sessionRevoked();
-      await this.options.audit.record(
-        { type: AuthEventType.TOKEN_REFRESHED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
-        transaction,
-      );
-      await transaction.membership.update({
-        where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
-        data: { lastUsedAt: now },
-      });
-    }, TRANSACTION_OPTIONS);
+    const refreshed = {
+      type: AuthEventType.TOKEN_REFRESHED,
+      userId: session.userId,
+      accountId: session.accountId,
+      sessionId: session.id,
+      clientId: session.clientId,
+      ...request,
+    };
+    const outcome = await rotateRefreshToken(this.options.directSql, {
+      sessionId: session.id,
+      tokenId: record.id,
+      now,
+      idleExpiresAt,
+      successorId,
+      successorSecretHash: hashSecret(successorSecret),
+      event: this.options.audit.rowFor(refreshed),
+    });
+    if (outcome === 'session-ended') throw sessionRevoked();
+    if (outcome === 'lost-race') throw new LostRotationRace();
+    this.options.audit.written(refreshed);
     const successorToken = createOpaqueToken(TokenPrefix.refresh, successorId, successorSecret).token;
     return this.options.grants.issue({ ...session, idleExpiresAt }, role, successorId, successorToken, now);
   }
@@ -155,7 +153,11 @@ export class RefreshTokenService {
     const membership = await this.options.prisma.membership.findUnique({
       where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
     });
-    if (membership) return membership.roleName;
+    return membership ? membership.roleName : this.refuseFormerMember(session, now);
+  }
+
+  /** Ends the session of a user who is no longer a member of its account, and says so. */
+  private async refuseFormerMember(session: Session, now: Date): Promise<never> {
     await this.revokeSession(session.id, RevocationReason.MEMBERSHIP_REMOVED);
     this.options.logger.info({ sessionId: session.id, at: now }, 'refresh refused: no longer a member of the account');
     throw unauthenticated(ErrorReason.NOT_A_MEMBER, 'You are no longer a member of this account.');

@@ -1,10 +1,11 @@
+import { findRefreshToken } from '../../src/sessions/refresh-rotation.sql';
 import { findSessionWithUser } from '../../src/sessions/session-with-user.sql';
 import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
-// The bearer check reads its session and user in plain SQL (src/direct-sql.ts), outside Prisma: what
-// it reads must be exactly what Prisma reads of the same rows, every column and type, on either driver.
+// The bearer check and refresh rotation read in plain SQL (src/direct-sql.ts), outside Prisma: what
+// they read must be exactly what Prisma reads of the same rows, every column and type, on either driver.
 // The suite runs off UTC (jest.config.js), so a timestamp read as local time shows here.
 
 let server: TestServer;
@@ -55,4 +56,28 @@ it('reads the nulls of a fresh session and user as Prisma does', async () => {
 
 it('finds nothing for a session id that does not exist', async () => {
   expect(await findSessionWithUser(server.app.database.direct, '01890000-0000-7000-8000-000000000000')).toBeNull();
+});
+
+it("reads a refresh token with its session, user, account and the member's role as Prisma does", async () => {
+  const user = await signUp(server);
+  const latest = await server.prisma.refreshToken.findFirstOrThrow({ where: { session: { userId: user.userId } }, orderBy: { createdAt: 'desc' } });
+  await server.prisma.account.update({ where: { id: user.accountId }, data: { requireTwoFactor: true } });
+
+  const direct = await findRefreshToken(server.app.database.direct, latest.id);
+  const { session, ...token } = await server.prisma.refreshToken.findUniqueOrThrow({
+    where: { id: latest.id },
+    include: { session: { include: { user: true, account: true } } },
+  });
+  const membership = await server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } } });
+
+  expect(direct).toEqual({ token, session, roleName: membership.roleName });
+  expect(direct?.session.account.requireTwoFactor).toBe(true);
+});
+
+it('reads no role once the user is no longer a member of the session\'s account', async () => {
+  const user = await signUp(server);
+  const token = await server.prisma.refreshToken.findFirstOrThrow({ where: { session: { userId: user.userId } } });
+  await server.prisma.membership.delete({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } } });
+
+  expect((await findRefreshToken(server.app.database.direct, token.id))?.roleName).toBeNull();
 });

@@ -1,0 +1,25 @@
+/**
+ * One model's columns under a prefix, so a plain-SQL statement (direct-sql.ts) can return several
+ * models' rows flat and have them split again into what Prisma would have returned. The fields come
+ * from Prisma's generated `<Model>ScalarFieldEnum`, so a column added to the schema is read here too
+ * (the schema maps no field to another column name).
+ */
+export class ModelColumns<Model> {
+  private readonly fields: readonly string[];
+
+  constructor(
+    private readonly prefix: string,
+    fieldEnum: Readonly<Record<string, string>>,
+  ) {
+    this.fields = Object.values(fieldEnum);
+  }
+
+  /** The select list for this model's table under `alias`: `s."id" AS "session.id", …`. */
+  select(alias: string): string {
+    return this.fields.map((field) => `${alias}."${field}" AS "${this.prefix}.${field}"`).join(', ');
+  }
+
+  read(row: Readonly<Record<string, unknown>>): Model {
+    return Object.fromEntries(this.fields.map((field) => [field, row[`${this.prefix}.${field}`]])) as Model;
+  }
+}

@@ -1,0 +1,98 @@
+import type { DirectSql } from '../direct-sql';
+import { Prisma } from '../generated/prisma/client';
+import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
+import { ModelColumns } from '../model-columns';
+import type { SessionWithAccount } from './session-grant';
+
+// Refresh rotation in two plain-SQL statements (direct-sql.ts says why): one read, one atomic write.
+
+const refreshTokenColumns = new ModelColumns<RefreshToken>('token', Prisma.RefreshTokenScalarFieldEnum);
+const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
+const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
+const accountColumns = new ModelColumns<Account>('account', Prisma.AccountScalarFieldEnum);
+
+const SELECT_REFRESH_TOKEN = `SELECT ${refreshTokenColumns.select('t')}, ${sessionColumns.select('s')}, ${userColumns.select('u')},
+    ${accountColumns.select('a')}, m."roleName" AS "membership.roleName"
+  FROM "RefreshToken" t
+  JOIN "Session" s ON s."id" = t."sessionId"
+  JOIN "User" u ON u."id" = s."userId"
+  JOIN "Account" a ON a."id" = s."accountId"
+  LEFT JOIN "Membership" m ON m."userId" = s."userId" AND m."accountId" = s."accountId"
+  WHERE t."id" = $1::uuid`;
+
+export interface RefreshTokenRecord {
+  readonly token: RefreshToken;
+  readonly session: SessionWithAccount;
+  /** The user's role in the session's account now; null once they are no longer a member. */
+  readonly roleName: string | null;
+}
+
+/** A refresh token with its session, user and account, and the membership's current role: one statement. */
+export async function findRefreshToken(sql: DirectSql, tokenId: string): Promise<RefreshTokenRecord | null> {
+  const [row] = await sql.query<Record<string, unknown>>(SELECT_REFRESH_TOKEN, [tokenId]);
+  if (!row) return null;
+  return {
+    token: refreshTokenColumns.read(row),
+    session: { ...sessionColumns.read(row), user: userColumns.read(row), account: accountColumns.read(row) },
+    roleName: row['membership.roleName'] as string | null,
+  };
+}
+
+// One statement, so atomic without a transaction: the session is touched only while live, the token
+// rotated only if it was touched and nobody rotated it first (the conditional update is the arbiter
+// between concurrent refreshes), and the successor, the audit row and the membership's last use are
+// written only with a rotation. A lost race leaves only the session touched, as its winner touches it.
+const ROTATE = `WITH touched AS (
+    UPDATE "Session" SET "lastUsedAt" = $3::timestamp(3), "idleExpiresAt" = $4::timestamp(3)
+    WHERE "id" = $1::uuid AND "revokedAt" IS NULL RETURNING "id"
+  ), rotated AS (
+    UPDATE "RefreshToken" SET "rotatedAt" = $3::timestamp(3), "replacedById" = $5::uuid
+    WHERE "id" = $2::uuid AND "rotatedAt" IS NULL AND EXISTS (SELECT 1 FROM touched) RETURNING "id"
+  ), successor AS (
+    INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
+    SELECT $5::uuid, $1::uuid, $6, $3::timestamp(3) FROM rotated
+  ), event AS (
+    INSERT INTO "AuthEvent" ("id", "type", "reason", "userId", "accountId", "sessionId", "clientId", "ip", "userAgent", "details", "createdAt")
+    SELECT $7::uuid, $8, $9, $10::uuid, $11::uuid, $12::uuid, $13, $14, $15, $16::jsonb, $17::timestamp(3) FROM rotated
+  ), membership AS (
+    UPDATE "Membership" SET "lastUsedAt" = $3::timestamp(3)
+    WHERE "userId" = $10::uuid AND "accountId" = $11::uuid AND EXISTS (SELECT 1 FROM rotated)
+  )
+  SELECT (SELECT count(*) FROM touched)::int AS "touched", (SELECT count(*) FROM rotated)::int AS "rotated"`;
+
+export interface Rotation {
+  readonly sessionId: string;
+  readonly tokenId: string;
+  readonly now: Date;
+  readonly idleExpiresAt: Date;
+  readonly successorId: string;
+  readonly successorSecretHash: string;
+  /** Written with the rotation (AuditLog.rowFor). */
+  readonly event: AuthEvent;
+}
+
+/** 'rotated'; 'session-ended' when the session was revoked meanwhile; 'lost-race' when another request rotated the token first. */
+export async function rotateRefreshToken(sql: DirectSql, rotation: Rotation): Promise<'rotated' | 'session-ended' | 'lost-race'> {
+  const { event } = rotation;
+  const [result] = await sql.query<{ touched: number; rotated: number }>(ROTATE, [
+    rotation.sessionId,
+    rotation.tokenId,
+    rotation.now,
+    rotation.idleExpiresAt,
+    rotation.successorId,
+    rotation.successorSecretHash,
+    event.id,
+    event.type,
+    event.reason,
+    event.userId,
+    event.accountId,
+    event.sessionId,
+    event.clientId,
+    event.ip,
+    event.userAgent,
+    event.details === null ? null : JSON.stringify(event.details),
+    event.createdAt,
+  ]);
+  if (result!.touched === 0) return 'session-ended';
+  return result!.rotated === 0 ? 'lost-race' : 'rotated';
+}
