@@ -2,6 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 import { types as pgTypes } from 'pg';
 import type { DatabaseOptions } from './database';
+import { asDatabaseUnavailable } from './database-unavailable';
 
 type QueryObserver = DatabaseOptions['onQuery'];
 
@@ -36,11 +37,20 @@ export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSq
   return {
     query: async <Row>(text: string, parameters: readonly unknown[]) => {
       const started = performance.now();
-      const { rows } = await pool.query({ text, values: parameters.map(toUtcWallClock), types: postgresTypes });
+      const { rows } = await pool.query({ text, values: parameters.map(toUtcWallClock), types: postgresTypes }).catch(rethrowAsOutage);
       observe?.({ sql: text, durationMs: performance.now() - started });
       return rows as Row[];
     },
   };
+}
+
+/**
+ * An outage becomes SERVICE_UNAVAILABLE where it happens. Prisma wraps driver errors in its own; these
+ * arrive raw (socket errors are not even guaranteed to be `instanceof Error` in every realm, which
+ * graphql-js would report as a bare "Unexpected error value").
+ */
+function rethrowAsOutage(error: unknown): never {
+  throw asDatabaseUnavailable(error);
 }
 
 const pgliteParsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
@@ -49,7 +59,7 @@ export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryOb
   return {
     query: async <Row>(text: string, parameters: readonly unknown[]) => {
       const started = performance.now();
-      const { rows } = await client.query<Row>(text, parameters.map(toUtcWallClock), { parsers: pgliteParsers });
+      const { rows } = await client.query<Row>(text, parameters.map(toUtcWallClock), { parsers: pgliteParsers }).catch(rethrowAsOutage);
       observe?.({ sql: text, durationMs: performance.now() - started });
       return rows;
     },
