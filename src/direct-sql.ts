@@ -34,10 +34,21 @@ const postgresTypes = {
 };
 
 export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSql {
+  return observed(async (text, values) => (await pool.query({ text, values, types: postgresTypes })).rows, observe);
+}
+
+const pgliteParsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
+
+export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryObserver): DirectSql {
+  return observed(async (text, values) => (await client.query(text, values, { parsers: pgliteParsers })).rows, observe);
+}
+
+/** Either driver's query with what both share: Date parameters, outage errors, the trace log. */
+function observed(run: (text: string, values: unknown[]) => Promise<unknown[]>, observe: QueryObserver): DirectSql {
   return {
     query: async <Row>(text: string, parameters: readonly unknown[]) => {
       const started = performance.now();
-      const { rows } = await pool.query({ text, values: parameters.map(toUtcWallClock), types: postgresTypes }).catch(rethrowAsOutage);
+      const rows = await run(text, parameters.map(toUtcWallClock)).catch(rethrowAsOutage);
       observe?.({ sql: text, durationMs: performance.now() - started });
       return rows as Row[];
     },
@@ -51,17 +62,4 @@ export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSq
  */
 function rethrowAsOutage(error: unknown): never {
   throw asDatabaseUnavailable(error);
-}
-
-const pgliteParsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
-
-export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryObserver): DirectSql {
-  return {
-    query: async <Row>(text: string, parameters: readonly unknown[]) => {
-      const started = performance.now();
-      const { rows } = await client.query<Row>(text, parameters.map(toUtcWallClock), { parsers: pgliteParsers }).catch(rethrowAsOutage);
-      observe?.({ sql: text, durationMs: performance.now() - started });
-      return rows;
-    },
-  };
 }
