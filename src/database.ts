@@ -30,7 +30,7 @@ export interface Database {
   readonly kind: DatabaseConfig['kind'];
   readonly prisma: PrismaClient;
   readonly sql: SqlConnection;
-  /** Plain SQL on the requests' connections, for the bearer check and refresh rotation only (see direct-sql.ts). */
+  /** Plain SQL on the requests' connections, for the hot paths only (see direct-sql.ts). */
   readonly direct: DirectSql;
   /** Round-trips to the database; throws when it is unreachable. */
   ping(): Promise<void>;

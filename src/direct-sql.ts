@@ -2,17 +2,18 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 import { types as pgTypes } from 'pg';
 import type { DatabaseOptions } from './database';
+import type { Prisma } from './generated/prisma/client';
 import { asDatabaseUnavailable } from './database-unavailable';
 
 type QueryObserver = DatabaseOptions['onQuery'];
 
 /**
  * Plain SQL on the requests' own connections: the pool Prisma's adapter uses, with its timeouts and
- * the same outage handling (database-unavailable.ts reads node-postgres errors too). Only for the two
- * hottest paths: the bearer check on every authenticated request, and refresh rotation. There Prisma's
- * client-side query engine (compiling each query, interpreting its plan, mapping the rows) cost more
- * CPU than the statements themselves, and a rotation's nine round trips fit in two statements (README
- * "Performance"). Everything else goes through Prisma.
+ * the same outage handling (database-unavailable.ts reads node-postgres errors too). Only for the hot
+ * paths: the bearer check on every authenticated request, a login's read and its session's opening, and
+ * refresh rotation. There Prisma's client-side query engine (compiling each query, interpreting its plan,
+ * mapping the rows) cost more CPU than the statements themselves, and a login's or a rotation's nine
+ * round trips fit in two statements (README "Performance"). Everything else goes through Prisma.
  *
  * Dates travel as Prisma's DateTime columns hold them: `timestamp(3)` without a zone, in UTC. A Date
  * parameter is sent as UTC wall-clock text (write it as `$n::timestamp(3)`); such a column reads back
@@ -34,13 +35,30 @@ const postgresTypes = {
 };
 
 export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSql {
-  return observed(async (text, values) => (await pool.query({ text, values, types: postgresTypes })).rows, observe);
+  const names = new Map<string, string>();
+  // Named, so each connection parses and plans a statement once, not on every request.
+  const nameOf = (text: string): string => {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = `gatehouse_${names.size + 1}`));
+    return name;
+  };
+  return observed(async (text, values) => (await pool.query({ name: nameOf(text), text, values, types: postgresTypes })).rows, observe);
 }
 
 const pgliteParsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
 
 export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryObserver): DirectSql {
   return observed(async (text, values) => (await client.query(text, values, { parsers: pgliteParsers })).rows, observe);
+}
+
+/**
+ * The same statements inside a caller's Prisma transaction, so they commit or roll back with it. Prisma
+ * reads `timestamp(3)` as UTC and wraps driver errors itself (its outage handling applies as usual).
+ */
+export function transactionSql(transaction: Prisma.TransactionClient): DirectSql {
+  return {
+    query: <Row>(text: string, parameters: readonly unknown[]) => transaction.$queryRawUnsafe<Row[]>(text, ...parameters.map(toUtcWallClock)),
+  };
 }
 
 /** Either driver's query with what both share: Date parameters, outage errors, the trace log. */

@@ -135,6 +135,7 @@ export async function createServices(
   });
   const accountSelection = new AccountSelectionService({
     prisma,
+    directSql,
     sessions,
     clock,
     twoFactor,
@@ -163,7 +164,7 @@ export async function createServices(
       mailLimit: abuse.limits.emailSend,
     }),
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
-    login: new LoginService({ prisma, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
+    login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     twoFactor,

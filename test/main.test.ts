@@ -168,8 +168,8 @@ function postOnNewConnection(url: string, body: string): Promise<PostAnswer> {
   });
 }
 
-/** The login's user lookup, as the trace log writes it. */
-const USER_BY_EMAIL = /FROM \\"public\\"\.\\"User\\"[^\n]*\\"email\\" = /g;
+/** The login's read of its user (src/users/user-with-memberships.sql.ts), as the trace log writes it. */
+const USER_BY_EMAIL = /WHERE u\.\\"email\\" = \$1/g;
 
 async function waitFor(condition: () => boolean, timeoutMilliseconds: number): Promise<void> {
   const deadline = Date.now() + timeoutMilliseconds;

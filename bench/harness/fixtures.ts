@@ -2,7 +2,6 @@ import argon2 from 'argon2';
 import type { App } from '../../src/app';
 import type { Config } from '../../src/config';
 import type { Viewer } from '../../src/context';
-import { TRANSACTION_OPTIONS } from '../../src/database';
 import { AuthEventType } from '../../src/audit/auth-event';
 
 /** Every bench user's password. Their hash is computed once, at the production parameters. */
@@ -70,19 +69,15 @@ export async function mintSessions(app: App, fixtures: Fixtures, count: number):
   const account = await prisma.account.findUniqueOrThrow({ where: { id: fixtures.listAccountId } });
   const grants = [];
   for (let index = 0; index < count; index++) {
-    const grant = await prisma.$transaction(
-      (transaction) =>
-        app.services.sessions.start(transaction, {
-          user,
-          account,
-          role: 'owner',
-          clientId: null,
-          request: { ip: '127.0.0.1', userAgent: 'gatehouse-bench' },
-          isLogin: true,
-          event: AuthEventType.LOGIN_SUCCEEDED,
-        }),
-      TRANSACTION_OPTIONS,
-    );
+    const grant = await app.services.sessions.start({
+      user,
+      account,
+      role: 'owner',
+      clientId: null,
+      request: { ip: '127.0.0.1', userAgent: 'gatehouse-bench' },
+      isLogin: true,
+      event: AuthEventType.LOGIN_SUCCEEDED,
+    });
     grants.push({ sessionId: grant.sessionId, accessToken: grant.accessToken, refreshToken: grant.refreshToken });
   }
   return grants;

@@ -3,17 +3,21 @@ import { z } from 'zod';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
+import type { DirectSql } from '../direct-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { idField, parseInput, tokenField } from '../input-validation';
 import type { SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import type { TwoFactorService } from '../two-factor/two-factor.service';
+import { findUserWithMemberships } from '../users/user-with-memberships.sql';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
 import { TRANSACTION_OPTIONS } from '../database';
 
 export interface AccountSelectionServiceOptions {
   readonly prisma: PrismaClient;
+  /** For the membership list, read as a login reads it: see direct-sql.ts. */
+  readonly directSql: DirectSql;
   readonly sessions: SessionService;
   readonly clock: Clock;
   readonly twoFactor: TwoFactorService;
@@ -75,7 +79,7 @@ export class AccountSelectionService {
       if (await this.options.twoFactor.isSecondFactorOutstanding(transaction, user, selection.id)) {
         return this.options.twoFactor.startChallenge(transaction, { userId: user.id, accountId: chosen.accountId, clientId: selection.clientId, request });
       }
-      return sessions.start(transaction, {
+      return sessions.start({
         user,
         account: chosen.account,
         role: chosen.roleName,
@@ -83,7 +87,7 @@ export class AccountSelectionService {
         request,
         isLogin: true,
         event: AuthEventType.ACCOUNT_SELECTED,
-      });
+      }, transaction);
     }, TRANSACTION_OPTIONS);
   }
 
@@ -95,12 +99,8 @@ export class AccountSelectionService {
   }
 
   /** A user's memberships with their accounts, most recently used first, then oldest first. */
-  membershipsOf(userId: string): Promise<MembershipWithAccount[]> {
-    return this.options.prisma.membership.findMany({
-      where: { userId },
-      include: { account: true },
-      orderBy: [{ lastUsedAt: { sort: 'desc', nulls: 'last' } }, { createdAt: 'asc' }],
-    });
+  async membershipsOf(userId: string): Promise<MembershipWithAccount[]> {
+    return (await findUserWithMemberships(this.options.directSql, 'id', userId))?.memberships ?? [];
   }
 
   private describeChoice(selectionToken: string, expiresAt: Date, user: User, memberships: readonly MembershipWithAccount[]): AccountChoice {

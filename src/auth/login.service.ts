@@ -5,6 +5,7 @@ import { AuthEventType } from '../audit/auth-event';
 import type { AuthEventInput } from '../audit/auth-event';
 import { z } from 'zod';
 import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../errors';
+import type { DirectSql } from '../direct-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { clientIdField, emailField, idField, parseInput, usernameField, usernameKey } from '../input-validation';
@@ -14,12 +15,15 @@ import type { PasswordPolicyOptions } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
 import type { TwoFactorService } from '../two-factor/two-factor.service';
+import { findUserWithMemberships } from '../users/user-with-memberships.sql';
+import type { UserWithMemberships } from '../users/user-with-memberships.sql';
 import type { AccountSelectionService } from './account-selection.service';
 import type { LoginOutcome, MembershipWithAccount } from './auth.types';
-import { TRANSACTION_OPTIONS } from '../database';
 
 export interface LoginServiceOptions {
   readonly prisma: PrismaClient;
+  /** For the login's read: see direct-sql.ts. */
+  readonly directSql: DirectSql;
   readonly sessions: SessionService;
   readonly hasher: PasswordHasher;
   readonly passwordPolicy: PasswordPolicyOptions;
@@ -57,9 +61,11 @@ export class LoginService {
       throw badUserInput('password', `The password must be at most ${this.options.passwordPolicy.maxLength} characters long.`);
     }
     const password = normalizePassword(input.password);
-    const user = await this.options.prisma.user.findUnique({
-      where: fields.email ? { email: fields.email } : { usernameKey: usernameKey(fields.username ?? '') },
-    });
+    // With the memberships a successful login goes on to need: one statement, whether or not the user exists.
+    const found = fields.email
+      ? await findUserWithMemberships(this.options.directSql, 'email', fields.email)
+      : await findUserWithMemberships(this.options.directSql, 'usernameKey', usernameKey(fields.username ?? ''));
+    const user = found?.user ?? null;
     // Keyed by what was typed, whether or not a user has it: a lock must not tell which accounts exist.
     const attemptKey = fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`;
     const attempt = { userId: user?.id ?? null, clientId: fields.clientId ?? null, ...request };
@@ -72,7 +78,7 @@ export class LoginService {
         throw error;
       },
     );
-    if (!user || !isValid) {
+    if (!found || !isValid) {
       const { isLocked, blockSeconds } = await this.options.limits.login.fail(attemptKey);
       if (isLocked) await this.options.audit.record({ ...attempt, type: AuthEventType.LOCKED_OUT, details: { lockSeconds: blockSeconds } });
       await this.options.audit.record({
@@ -86,14 +92,16 @@ export class LoginService {
     }
     await this.options.limits.login.reset(attemptKey, request.ip);
 
-    return this.continueLogin(user, fields.accountId ?? null, fields.clientId ?? null, request, null);
+    return this.continueLogin(found, fields.accountId ?? null, fields.clientId ?? null, request, null);
   }
 
   /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
   async verifyTwoFactor(input: { challengeToken: string; code: string }, request: RequestMetadata): Promise<LoginOutcome> {
     const passed = await this.options.twoFactor.verifyChallenge(input.challengeToken, input.code, request);
-    const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: passed.userId } });
-    return this.continueLogin(user, passed.accountId, passed.clientId, passed.request, passed.id);
+    const found = await findUserWithMemberships(this.options.directSql, 'id', passed.userId);
+    // Deleted while the challenge was open: nobody left to log in.
+    if (!found) throw invalidCredentials();
+    return this.continueLogin(found, passed.accountId, passed.clientId, passed.request, passed.id);
   }
 
   /**
@@ -102,13 +110,12 @@ export class LoginService {
    * password; `passedChallengeId` is the challenge it was given for.
    */
   private async continueLogin(
-    user: User,
+    { user, memberships }: UserWithMemberships,
     accountId: string | null,
     clientId: string | null,
     request: RequestMetadata,
     passedChallengeId: string | null,
   ): Promise<LoginOutcome> {
-    const memberships = await this.options.accountSelection.membershipsOf(user.id);
     if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
     const chosen = accountId
       ? memberships.find((membership) => membership.accountId === accountId)
@@ -136,19 +143,16 @@ export class LoginService {
     }
   }
 
-  private async startSession(user: User, membership: MembershipWithAccount, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
-    return this.options.prisma.$transaction(
-      (transaction) =>
-        this.options.sessions.start(transaction, {
-          user,
-          account: membership.account,
-          role: membership.roleName,
-          clientId,
-          request,
-          isLogin: true,
-          event: AuthEventType.LOGIN_SUCCEEDED,
-        }),
-      TRANSACTION_OPTIONS,
-    );
+  /** One statement, atomic on its own (session-opening.sql.ts): no transaction to hold open. */
+  private startSession(user: User, membership: MembershipWithAccount, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
+    return this.options.sessions.start({
+      user,
+      account: membership.account,
+      role: membership.roleName,
+      clientId,
+      request,
+      isLogin: true,
+      event: AuthEventType.LOGIN_SUCCEEDED,
+    });
   }
 }

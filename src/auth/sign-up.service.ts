@@ -71,7 +71,7 @@ export class SignUpService {
             memberships: { create: { userId: user.id, roleName: BuiltInRole.guest } },
           },
         });
-        return this.options.sessions.start(transaction, {
+        return this.options.sessions.start({
           user,
           account,
           role: BuiltInRole.guest,
@@ -79,7 +79,7 @@ export class SignUpService {
           request,
           isLogin: true,
           event: AuthEventType.SIGN_UP,
-        });
+        }, transaction);
       }, TRANSACTION_OPTIONS);
     } catch (error) {
       throw takenIdentifierError(error) ?? error;

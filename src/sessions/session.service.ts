@@ -1,4 +1,7 @@
 import type { AuditLog } from '../audit/audit-log';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuthEventInput } from '../audit/auth-event';
+import { transactionSql } from '../direct-sql';
 import type { DirectSql } from '../direct-sql';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
@@ -14,6 +17,7 @@ import type { RefreshTokenService } from './refresh-token.service';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer } from './session-grant';
 import { assertSessionLive } from './session-liveness';
+import { openSession } from './session-opening.sql';
 import { findSessionWithUser } from './session-with-user.sql';
 import type { SessionWithUser } from './session-with-user.sql';
 import { TRANSACTION_OPTIONS } from '../database';
@@ -26,7 +30,7 @@ export interface SessionStart {
   readonly request: RequestMetadata;
   /** Record lastLoginAt: true for a login, false for an account switch. */
   readonly isLogin: boolean;
-  /** The audit event this start is recorded as, in the same transaction. */
+  /** The audit event this start is recorded as, in the same statement. */
   readonly event: AuthEventType;
 }
 
@@ -40,7 +44,7 @@ export interface LogoutRequest {
 
 export interface SessionServiceOptions {
   readonly prisma: PrismaClient;
-  /** For findLive alone: see direct-sql.ts. */
+  /** For the bearer check and opening sessions: see direct-sql.ts. */
   readonly directSql: DirectSql;
   readonly grants: SessionGrantIssuer;
   readonly refreshTokens: RefreshTokenService;
@@ -58,42 +62,43 @@ type Transaction = Prisma.TransactionClient;
 export class SessionService {
   constructor(private readonly options: SessionServiceOptions) {}
 
-  /** Starts a session inside the caller's transaction, so sign-up or login and its session commit together. */
-  async start(transaction: Transaction, start: SessionStart): Promise<SessionGrant> {
+  /**
+   * Opens a session: one statement (session-opening.sql.ts), atomic on its own, or inside the caller's
+   * transaction when given, so a sign-up or selection and its session commit together.
+   */
+  async start(start: SessionStart, transaction?: Transaction): Promise<SessionGrant> {
     // Every way into an account (login, selection, second factor, switch) starts here, so its 2FA rule has no way around.
     assertMeetsTwoFactorRequirement(start.user, start.account, start.role);
     const now = this.options.clock.now();
     const absoluteExpiresAt = addSeconds(now, this.options.absoluteTtlSeconds);
-    const session = await transaction.session.create({
-      data: {
-        userId: start.user.id,
-        accountId: start.account.id,
-        clientId: start.clientId,
-        userAgent: start.request.userAgent,
-        ip: start.request.ip,
-        createdAt: now,
-        lastUsedAt: now,
-        idleExpiresAt: this.options.grants.idleExpiry(now, absoluteExpiresAt),
-        absoluteExpiresAt,
-      },
-    });
+    const sessionId = uuidv7();
     const refresh = createOpaqueToken(TokenPrefix.refresh);
-    await transaction.refreshToken.create({
-      data: { id: refresh.id, sessionId: session.id, secretHash: hashSecret(refresh.secret), createdAt: now },
+    const event: AuthEventInput = {
+      type: start.event,
+      userId: start.user.id,
+      accountId: start.account.id,
+      sessionId,
+      clientId: start.clientId,
+      ...start.request,
+    };
+    const opened = await openSession(transaction ? transactionSql(transaction) : this.options.directSql, {
+      sessionId,
+      userId: start.user.id,
+      accountId: start.account.id,
+      clientId: start.clientId,
+      userAgent: start.request.userAgent,
+      ip: start.request.ip,
+      now,
+      idleExpiresAt: this.options.grants.idleExpiry(now, absoluteExpiresAt),
+      absoluteExpiresAt,
+      refreshTokenId: refresh.id,
+      refreshSecretHash: hashSecret(refresh.secret),
+      isLogin: start.isLogin,
+      event: this.options.audit.rowFor(event),
     });
-    const user = await transaction.user.update({
-      where: { id: start.user.id },
-      data: { lastAccountId: start.account.id, ...(start.isLogin ? { lastLoginAt: now } : {}) },
-    });
-    await transaction.membership.update({
-      where: { userId_accountId: { userId: start.user.id, accountId: start.account.id } },
-      data: { lastUsedAt: now },
-    });
-    await this.options.audit.record(
-      { type: start.event, userId: user.id, accountId: start.account.id, sessionId: session.id, clientId: start.clientId, ...start.request },
-      transaction,
-    );
-    return this.options.grants.issue({ ...session, user, account: start.account }, start.role, refresh.id, refresh.token, now);
+    if (!opened) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
+    this.options.audit.written(event);
+    return this.options.grants.issue({ ...opened.session, user: opened.user, account: start.account }, start.role, refresh.id, refresh.token, now);
   }
 
   /** Moves the caller to another of their accounts: a new session there, the current one revoked. */
@@ -107,15 +112,18 @@ export class SessionService {
     if (!membership) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
     return prisma.$transaction(async (transaction) => {
       await this.revokeWhere(transaction, { id: sessionId }, RevocationReason.SWITCHED_ACCOUNT);
-      return this.start(transaction, {
-        user: current.user,
-        account: membership.account,
-        role: membership.roleName,
-        clientId: current.clientId,
-        request,
-        isLogin: false,
-        event: AuthEventType.ACCOUNT_SWITCHED,
-      });
+      return this.start(
+        {
+          user: current.user,
+          account: membership.account,
+          role: membership.roleName,
+          clientId: current.clientId,
+          request,
+          isLogin: false,
+          event: AuthEventType.ACCOUNT_SWITCHED,
+        },
+        transaction,
+      );
     }, TRANSACTION_OPTIONS);
   }
 

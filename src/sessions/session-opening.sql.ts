@@ -1,0 +1,82 @@
+import type { DirectSql } from '../direct-sql';
+import { Prisma } from '../generated/prisma/client';
+import type { AuthEvent, Session, User } from '../generated/prisma/client';
+import { ModelColumns } from '../model-columns';
+
+// A session's opening in one plain-SQL statement (direct-sql.ts says why): on its own it is atomic
+// without a transaction (a login), and inside a caller's transaction it commits with the rest (sign-up,
+// selection, switch, second factor). Every way into an account writes exactly these rows.
+
+const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
+const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
+
+// The membership's update comes first and gates the rest: a member removed since their memberships were
+// read gets no session (the row lock also makes a concurrent removal wait for this statement).
+const OPEN_SESSION = `WITH used AS (
+    UPDATE "Membership" SET "lastUsedAt" = $7::timestamp(3)
+    WHERE "userId" = $2::uuid AND "accountId" = $3::uuid RETURNING "userId"
+  ), opened AS (
+    INSERT INTO "Session" ("id", "userId", "accountId", "clientId", "userAgent", "ip", "createdAt", "lastUsedAt", "idleExpiresAt", "absoluteExpiresAt")
+    SELECT $1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7::timestamp(3), $7::timestamp(3), $8::timestamp(3), $9::timestamp(3) FROM used
+    RETURNING *
+  ), token AS (
+    INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
+    SELECT $10::uuid, "id", $11, $7::timestamp(3) FROM opened
+  ), entered AS (
+    UPDATE "User" SET "lastAccountId" = $3::uuid, "lastLoginAt" = CASE WHEN $12::boolean THEN $7::timestamp(3) ELSE "lastLoginAt" END
+    WHERE "id" = $2::uuid AND EXISTS (SELECT 1 FROM opened) RETURNING *
+  ), event AS (
+    INSERT INTO "AuthEvent" ("id", "type", "reason", "userId", "accountId", "sessionId", "clientId", "ip", "userAgent", "details", "createdAt")
+    SELECT $13::uuid, $14, $15, $16::uuid, $17::uuid, $18::uuid, $19, $20, $21, $22::jsonb, $23::timestamp(3) FROM opened
+  )
+  SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')} FROM opened s CROSS JOIN entered u`;
+
+export interface SessionOpening {
+  /** Made by the caller (a UUIDv7, as Prisma makes them): the audit row names the session too. */
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly accountId: string;
+  readonly clientId: string | null;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+  readonly now: Date;
+  readonly idleExpiresAt: Date;
+  readonly absoluteExpiresAt: Date;
+  readonly refreshTokenId: string;
+  readonly refreshSecretHash: string;
+  /** Records lastLoginAt (a login), or only lastAccountId (a switch). */
+  readonly isLogin: boolean;
+  /** Written with the session, exactly as AuditLog.rowFor built it (its sessionId is the new session's). */
+  readonly event: AuthEvent;
+}
+
+/** The opened session and the user as updated; null when the user is no longer a member of the account. */
+export async function openSession(sql: DirectSql, opening: SessionOpening): Promise<{ session: Session; user: User } | null> {
+  const { event } = opening;
+  const [row] = await sql.query<Record<string, unknown>>(OPEN_SESSION, [
+    opening.sessionId,
+    opening.userId,
+    opening.accountId,
+    opening.clientId,
+    opening.userAgent,
+    opening.ip,
+    opening.now,
+    opening.idleExpiresAt,
+    opening.absoluteExpiresAt,
+    opening.refreshTokenId,
+    opening.refreshSecretHash,
+    opening.isLogin,
+    event.id,
+    event.type,
+    event.reason,
+    event.userId,
+    event.accountId,
+    event.sessionId,
+    event.clientId,
+    event.ip,
+    event.userAgent,
+    event.details === null ? null : JSON.stringify(event.details),
+    event.createdAt,
+  ]);
+  return row ? { session: sessionColumns.read(row), user: userColumns.read(row) } : null;
+}
