@@ -12,7 +12,7 @@ import { createLogger } from '../../src/logger';
 import { listOwnerViewer, mintSessions, seedFixtures, BENCH_PASSWORD } from './fixtures';
 import type { ServerCommand, ServerReady } from './server-protocol';
 
-const MEMORY_SAMPLE_MILLISECONDS = 20;
+const MEMORY_SAMPLE_MILLISECONDS = 50;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
