@@ -7,16 +7,9 @@ import lockfile from 'proper-lockfile';
 import type { DatabaseConfig } from './config';
 import { pgliteDirectSql, postgresDirectSql } from './direct-sql';
 import type { DirectSql } from './direct-sql';
+import { pgliteConnection, postgresConnection } from './sql-connection';
+import type { SqlConnection } from './sql-connection';
 import { PrismaClient } from './generated/prisma/client';
-
-/** Plain SQL on the same database, for what Prisma's client does not do: migrations and readiness. */
-export interface SqlConnection {
-  /** Runs a script of one or more statements, without parameters. */
-  executeScript(sql: string): Promise<void>;
-  query<Row>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
-  /** Runs work on one connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
-  transaction<T>(work: (connection: SqlConnection) => Promise<T>): Promise<T>;
-}
 
 /**
  * For every interactive transaction. Prisma's defaults (wait 2 s for a connection, run 5 s) fail
@@ -114,22 +107,6 @@ async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> 
   }
 }
 
-export type PgliteQueryable = Pick<PGlite, 'exec' | 'query'>;
-
-export function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 'transaction'>>): SqlConnection {
-  return {
-    executeScript: async (script) => {
-      await client.exec(script);
-    },
-    query: async <Row>(text: string, parameters: readonly unknown[] = []) =>
-      (await client.query<Row>(text, [...parameters])).rows,
-    transaction: async (work) => {
-      if (!client.transaction) throw new Error('Nested transactions are not supported');
-      return client.transaction((transaction) => work(pgliteConnection(transaction)));
-    },
-  };
-}
-
 /** How much longer the client waits than the server's statement_timeout: the server's answer is the clearer error. */
 const CLIENT_QUERY_TIMEOUT_MARGIN_MILLISECONDS = 1_000;
 
@@ -172,38 +149,6 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }
     close: async () => {
       await prisma.$disconnect();
       await Promise.all([pool.end(), adminPool.end()]);
-    },
-  };
-}
-
-function postgresConnection(pool: Pool): SqlConnection {
-  return {
-    executeScript: async (script) => {
-      await pool.query(script);
-    },
-    query: async <Row>(text: string, parameters: readonly unknown[] = []) =>
-      (await pool.query(text, [...parameters])).rows as Row[],
-    transaction: async (work) => {
-      const client = await pool.connect();
-      const connection: SqlConnection = {
-        executeScript: async (script) => {
-          await client.query(script);
-        },
-        query: async <Row>(text: string, parameters: readonly unknown[] = []) =>
-          (await client.query(text, [...parameters])).rows as Row[],
-        transaction: () => Promise.reject(new Error('Nested transactions are not supported')),
-      };
-      try {
-        await client.query('BEGIN');
-        const result = await work(connection);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
     },
   };
 }

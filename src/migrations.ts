@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SqlConnection } from './database';
+import type { SqlConnection } from './sql-connection';
 
 /**
  * Applies prisma/migrations the way `prisma migrate deploy` does, keeping its `_prisma_migrations`
