@@ -17,6 +17,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@scure/base|@noble/hashes|jose)/)'],
   setupFiles: ['reflect-metadata'],
+  // One migrated PGlite database per run, copied for each test server (test/support/pglite-template.ts).
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // The generated Prisma client imports its siblings as './x.js' (right for the compiled service);
   // under jest the sources are .ts, so resolve those imports without the suffix.
   moduleNameMapper: { '^(\\.{1,2}/(?:internal/|models/)?[\\w.-]+)\\.js$': '$1' },

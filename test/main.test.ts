@@ -1,11 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from './support/factories';
+import { temporaryDirectory } from './support/temporary-directories';
 
 /**
  * The README's promise, end to end: the built service starts with no configuration on the embedded
@@ -59,7 +58,7 @@ const graphql = async (url: string, query: string, variables: object = {}, token
 
 describe('the service process', () => {
   it('starts with no configuration, keeps data and tokens across a restart, and exits 0 on SIGTERM', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-main-'));
+    const dataDir = temporaryDirectory('main');
     const first = await startService({ DATA_DIR: dataDir });
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     const signedUp = await graphql(first.url, SIGN_UP, { input: { email: uniqueEmail(), password: strongPassword() } });
@@ -76,7 +75,7 @@ describe('the service process', () => {
     // Real argon2 cost (the OWASP defaults) and one hash at a time: eight logins queue for a second or so,
     // so they are still in flight when the signal arrives.
     const service = await startService({
-      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-main-')),
+      DATA_DIR: temporaryDirectory('main'),
       ARGON2_MEMORY_KIB: '19456',
       ARGON2_ITERATIONS: '2',
       PASSWORD_HASH_CONCURRENCY: '1',
@@ -137,7 +136,7 @@ describe('the service process', () => {
   it('refuses to start in production without JWT_SECRET, naming the variable', async () => {
     const child = spawn(process.execPath, [mainScript], {
       cwd: root,
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-main-')) },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: temporaryDirectory('main') },
     });
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 import { startTestServer } from '../support/test-server';
@@ -11,6 +9,7 @@ import { buildTarget, dependencies, interpolate, publishedContainerPorts, rawEnv
 import type { ComposeService } from './support/compose-file';
 import { effectiveEnvironment, execForm, instructionsOf, readDockerfile } from './support/dockerfile';
 import { runHealthCheck } from './support/health-check';
+import { temporaryDirectory } from '../support/temporary-directories';
 
 /**
  * docker-compose.yml checked against what the service really accepts and serves, without Docker:
@@ -96,7 +95,7 @@ describe('docker-compose.yml', () => {
     // must be answered by a variable the file takes from a ${NAME:?…} (compose stops if it is unset).
     let problems: string[] = [];
     try {
-      loadConfig({ NODE_ENV: 'production', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'gatehouse-compose-')) });
+      loadConfig({ NODE_ENV: 'production', DATA_DIR: temporaryDirectory('compose') });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems = error.message.split('\n').slice(1);

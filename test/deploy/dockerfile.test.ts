@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIGURATION_VARIABLES, loadConfig } from '../../src/config';
 import { locatePlaygroundAssets, PLAYGROUND_PACKAGE } from '../../src/http/playground-assets';
@@ -9,6 +8,7 @@ import type { TestServer } from '../support/test-server';
 import { copiesOf, effectiveEnvironment, effectiveSetting, execForm, instructionsOf, readDockerfile } from './support/dockerfile';
 import type { Stage } from './support/dockerfile';
 import { runHealthCheck } from './support/health-check';
+import { temporaryDirectory } from '../support/temporary-directories';
 
 /** The Dockerfile read the way `docker build` would use it, checked against the service (no Docker engine needed). */
 const root = path.resolve(__dirname, '..', '..');
@@ -81,7 +81,7 @@ describe('Dockerfile', () => {
 
   it('copies the GraphQL Playground files the service needs into the runtime image', () => {
     // Recreate exactly what the runtime stage copies of the package, and let the service look for its files there.
-    const image = mkdtempSync(path.join(tmpdir(), 'gatehouse-image-'));
+    const image = temporaryDirectory('image');
     const packagePrefix = `/app/node_modules/${PLAYGROUND_PACKAGE}/`;
     const copied = copiesOf(dockerfile, runtime).filter((copy) => copy.from === buildStage?.name && copy.sources.every((source) => source.startsWith(packagePrefix)));
     expect(copied.length).toBeGreaterThan(0);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ConfigError } from '../../src/config';
@@ -8,6 +7,7 @@ import { launchBrowser, saveScreenshot } from '../support/browser';
 import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { temporaryDirectory } from '../support/temporary-directories';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const INTROSPECTION = '{ __schema { queryType { name } } }';
@@ -200,7 +200,7 @@ describe('locatePlaygroundAssets', () => {
   });
 
   it('refuses to start when the package is there without its build/ folder (a production install that copied only package.json)', () => {
-    const packageRoot = mkdtempSync(path.join(tmpdir(), 'playground-package-'));
+    const packageRoot = temporaryDirectory('playground-package');
     const packageJson = path.join(packageRoot, 'package.json');
     writeFileSync(packageJson, JSON.stringify({ name: 'graphql-playground-react', version: '1.7.28' }));
     expect(() => locatePlaygroundAssets(() => packageJson)).toThrow(/PLAYGROUND_ENABLED.*build.*missing/s);

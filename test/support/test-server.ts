@@ -52,7 +52,7 @@ const TEST_ENVIRONMENT = {
 export interface TestServerOptions {
   /**
    * Serve this database instead of a new one of its own, and leave it in place on close: for tests
-   * that restart the service (see createPersistentTestDatabase). The test drops it.
+   * that restart the service (see createTestDatabase). The test drops it.
    */
   readonly database?: TestDatabase;
 }

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
 import { generateEcKeyPair, generateRsaKeyPair, onOneLine } from '../support/signing-keys';
+import { temporaryDirectory } from '../support/temporary-directories';
 
 const STRONG_SECRET = 'k3J9-wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5';
-const freshDataDir = () => mkdtempSync(path.join(tmpdir(), 'gatehouse-config-'));
+const freshDataDir = () => temporaryDirectory('config');
 
 describe('loadConfig', () => {
   it('runs with no configuration at all: embedded database under DATA_DIR, port 4000', () => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { temporaryDirectory } from '../../support/temporary-directories';
 
 /** Docker's own health-check timeout in our files is 3 s; anything slower fails the check there too. */
 const TIMEOUT_MILLISECONDS = 5_000;
@@ -42,7 +42,7 @@ export async function runHealthCheck(
   const [executable, ...args] = command[0] === 'CMD' ? command.slice(1) : command;
   if (executable !== 'node') throw new Error(`health check is not a node command: ${JSON.stringify(command)}`);
 
-  const directory = mkdtempSync(path.join(tmpdir(), 'gatehouse-health-check-'));
+  const directory = temporaryDirectory('health-check');
   const preload = path.join(directory, 'redirecting-fetch.js');
   const record = path.join(directory, 'requests.txt');
   writeFileSync(preload, REDIRECTING_FETCH);

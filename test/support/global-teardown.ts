@@ -1,0 +1,3 @@
+import { removeRunDirectory } from './temporary-directories';
+
+export default removeRunDirectory;
