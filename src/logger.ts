@@ -30,12 +30,20 @@ const REDACTED_PATHS = [
   'headers.cookie',
 ];
 
-/** destination: where lines go (stdout by default; tests pass a stream they read back). */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+/**
+ * Standard output, written synchronously: pino's default writes each line with an asynchronous fs.write,
+ * one task per line on libuv's thread pool, where argon2 hashes. Under logins that cost about 1 ms of
+ * event-loop time per login and took pool threads from hashing (README, Performance). Node itself writes
+ * stdout synchronously on Linux, whether it is a file, a pipe or a terminal; a line is one write(2).
+ */
+const standardOutput = (): DestinationStream => pino.destination({ dest: process.stdout.fd, sync: true });
+
+/** destination: where lines go (standard output by default; tests pass a stream they read back). */
+export function createLogger(config: Pick<Config, 'logLevel'>, destination: DestinationStream = standardOutput()): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'gatehouse' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination);
 }

@@ -4,8 +4,8 @@
  * generator runs in the parent, so it never shares this event loop.
  */
 import 'reflect-metadata';
-import { createWriteStream } from 'node:fs';
 import argon2 from 'argon2';
+import pino from 'pino';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -16,7 +16,9 @@ const MEMORY_SAMPLE_MILLISECONDS = 50;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config, createWriteStream(process.env.BENCH_SERVER_LOG ?? '/dev/null'));
+  // Written as the service writes standard output (see logger.ts): synchronously. A Node WriteStream
+  // would send each line through libuv's thread pool, beside argon2's hashes.
+  const logger = createLogger(config, pino.destination({ dest: process.env.BENCH_SERVER_LOG ?? '/dev/null', sync: true }));
   const full = await createApp(config, { logger });
   const fixtures = await seedFixtures(full, config, {
     members: Number(process.env.BENCH_MEMBERS ?? 1000),
