@@ -145,6 +145,24 @@ describe('the service process', () => {
     expect(output).toContain('JWT_SECRET');
     expect(output).not.toMatch(/\n\s+at /);
   });
+
+  it('has every log line on stdout before the next statement runs: a process killed right after logging loses none', async () => {
+    // The audit lines of a crash's last moments are the ones worth having. pino's default destination
+    // would still hold all but the first in memory, waiting on a thread-pool write, when the kill lands.
+    const lines = 200;
+    const script = `
+      const { createLogger } = require(${JSON.stringify(path.join(root, 'dist', 'src', 'logger.js'))});
+      const logger = createLogger({ logLevel: 'info' });
+      for (let line = 0; line < ${lines}; line++) logger.info({ line }, 'audit');
+      process.kill(process.pid, 'SIGKILL');`;
+    const child = spawn(process.execPath, ['-e', script], { cwd: root, env: { PATH: process.env.PATH } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    expect(signal).toBe('SIGKILL');
+    const logged = output.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { line: number }).line);
+    expect(logged).toEqual(Array.from({ length: lines }, (_, line) => line));
+  });
 });
 
 /** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
