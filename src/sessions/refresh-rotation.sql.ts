@@ -1,3 +1,4 @@
+import { authEventParameters, insertAuthEvent } from '../audit/auth-event-insert.sql';
 import type { DirectSql } from '../direct-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
@@ -52,11 +53,10 @@ const ROTATE = `WITH touched AS (
     INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
     SELECT $5::uuid, $1::uuid, $6, $3::timestamp(3) FROM rotated
   ), event AS (
-    INSERT INTO "AuthEvent" ("id", "type", "reason", "userId", "accountId", "sessionId", "clientId", "ip", "userAgent", "details", "createdAt")
-    SELECT $7::uuid, $8, $9, $10::uuid, $11::uuid, $12::uuid, $13, $14, $15, $16::jsonb, $17::timestamp(3) FROM rotated
+    ${insertAuthEvent(7, 'rotated')}
   ), membership AS (
     UPDATE "Membership" SET "lastUsedAt" = $3::timestamp(3)
-    WHERE "userId" = $10::uuid AND "accountId" = $11::uuid AND EXISTS (SELECT 1 FROM rotated)
+    WHERE "userId" = $10::uuid AND "accountId" = $11::uuid AND EXISTS (SELECT 1 FROM rotated) -- the event's userId and accountId
   )
   SELECT (SELECT count(*) FROM touched)::int AS "touched", (SELECT count(*) FROM rotated)::int AS "rotated"`;
 
@@ -81,17 +81,7 @@ export async function rotateRefreshToken(sql: DirectSql, rotation: Rotation): Pr
     rotation.idleExpiresAt,
     rotation.successorId,
     rotation.successorSecretHash,
-    event.id,
-    event.type,
-    event.reason,
-    event.userId,
-    event.accountId,
-    event.sessionId,
-    event.clientId,
-    event.ip,
-    event.userAgent,
-    event.details === null ? null : JSON.stringify(event.details),
-    event.createdAt,
+    ...authEventParameters(event),
   ]);
   if (result!.touched === 0) return 'session-ended';
   return result!.rotated === 0 ? 'lost-race' : 'rotated';

@@ -1,3 +1,4 @@
+import { authEventParameters, insertAuthEvent } from '../audit/auth-event-insert.sql';
 import type { DirectSql } from '../direct-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { AuthEvent, Session, User } from '../generated/prisma/client';
@@ -26,8 +27,7 @@ const OPEN_SESSION = `WITH used AS (
     UPDATE "User" SET "lastAccountId" = $3::uuid, "lastLoginAt" = CASE WHEN $12::boolean THEN $7::timestamp(3) ELSE "lastLoginAt" END
     WHERE "id" = $2::uuid AND EXISTS (SELECT 1 FROM opened) RETURNING *
   ), event AS (
-    INSERT INTO "AuthEvent" ("id", "type", "reason", "userId", "accountId", "sessionId", "clientId", "ip", "userAgent", "details", "createdAt")
-    SELECT $13::uuid, $14, $15, $16::uuid, $17::uuid, $18::uuid, $19, $20, $21, $22::jsonb, $23::timestamp(3) FROM opened
+    ${insertAuthEvent(13, 'opened')}
   )
   SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')} FROM opened s CROSS JOIN entered u`;
 
@@ -66,17 +66,7 @@ export async function openSession(sql: DirectSql, opening: SessionOpening): Prom
     opening.refreshTokenId,
     opening.refreshSecretHash,
     opening.isLogin,
-    event.id,
-    event.type,
-    event.reason,
-    event.userId,
-    event.accountId,
-    event.sessionId,
-    event.clientId,
-    event.ip,
-    event.userAgent,
-    event.details === null ? null : JSON.stringify(event.details),
-    event.createdAt,
+    ...authEventParameters(event),
   ]);
   return row ? { session: sessionColumns.read(row), user: userColumns.read(row) } : null;
 }
