@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Permission } from './accounts/roles';
+import type { Permission, RoleCatalog } from './accounts/roles';
 import { createDataLoaders } from './data-loaders';
 import type { DataLoaders } from './data-loaders';
 import { asDatabaseUnavailable } from './database-unavailable';
@@ -9,6 +9,7 @@ import type { PrismaClient } from './generated/prisma/client';
 import { readRequestMetadata } from './http/request-metadata';
 import type { RequestMetadata } from './http/request-metadata';
 import type { Services } from './services';
+import type { LiveSession } from './sessions/session.service';
 import type { AccessTokens } from './tokens/access-tokens';
 
 /** The caller behind a valid access token whose session is still live. */
@@ -16,7 +17,12 @@ export interface Viewer {
   readonly userId: string;
   readonly sessionId: string;
   readonly accountId: string;
+  /**
+   * The membership's role as the database holds it now, read with the session: never the token's
+   * `role` claim, which is only as fresh as the token's last refresh.
+   */
   readonly role: string;
+  /** The role's permissions, or none while the email is unverified (RoleCatalog.permissionsOfMember). */
   readonly access: readonly Permission[];
   readonly clientId: string | null;
   /** Read with the session on every request, so verifying takes effect at once. */
@@ -31,9 +37,10 @@ export interface GraphQLContext {
   viewer: Viewer | null;
   /**
    * Why a presented bearer token was refused (null when none was sent or it was good). Rules decide
-   * what that means per field: see permissions/rules.ts.
+   * what that means per field: see permissions/rules.ts. Set mid-request too, when a mutation of this
+   * request ended the session (see permissions/mutation-viewer.ts).
    */
-  readonly tokenError: AppError | null;
+  tokenError: AppError | null;
   /**
    * Users this request proved to be without a session (an email link): the response may show them
    * their own user, as if signed in, and nothing more.
@@ -54,8 +61,10 @@ const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
 /**
  * Authorization header → viewer. The JWT is verified (algorithm pinned, issuer, audience, expiry),
- * then its session is looked up by primary key, so logout and revocation take effect at once. That
- * lookup also loads the user, which `me` then reads from the loader without a second query.
+ * then its session is looked up by primary key with its user and the member's current role, so
+ * logout, revocation and a role change take effect at once. That lookup also loads the user, which
+ * `me` then reads from the loader without a second query. The token's claims name the session; what
+ * the viewer may do is read from the database, never from the claims.
  */
 export function createContextBuilder(options: ContextBuilderOptions) {
   return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
@@ -70,18 +79,9 @@ export function createContextBuilder(options: ContextBuilderOptions) {
     }
     try {
       const claims = options.accessTokens.verify(token);
-      const session = await options.services.sessions.findLive(claims);
-      loaders.users.prime(session.user.id, session.user);
-      const viewer: Viewer = {
-        userId: claims.sub,
-        sessionId: claims.sid,
-        accountId: claims.acc,
-        role: claims.role,
-        access: options.services.roles.permissionsOf(claims.role),
-        clientId: session.clientId,
-        emailVerified: session.user.emailVerifiedAt !== null,
-      };
-      return { ...base, viewer, tokenError: null };
+      const live = await options.services.sessions.findLive({ userId: claims.sub, sessionId: claims.sid, accountId: claims.acc });
+      loaders.users.prime(live.session.user.id, live.session.user);
+      return { ...base, viewer: viewerOf(live, options.services.roles), tokenError: null };
     } catch (error) {
       // Unreachable database: SERVICE_UNAVAILABLE with its 503, not Apollo's 500 "Context creation failed".
       const unavailable = asDatabaseUnavailable(error);
@@ -89,6 +89,19 @@ export function createContextBuilder(options: ContextBuilderOptions) {
       if (!isAppError(error)) throw error;
       return { ...base, viewer: null, tokenError: error };
     }
+  };
+}
+
+/** The viewer a live session makes: its ids, and the rights of the member's current role (none before verification). */
+export function viewerOf({ session, roleName }: LiveSession, roles: RoleCatalog): Viewer {
+  return {
+    userId: session.userId,
+    sessionId: session.id,
+    accountId: session.accountId,
+    role: roleName,
+    access: roles.permissionsOfMember(roleName, session.user),
+    clientId: session.clientId,
+    emailVerified: session.user.emailVerifiedAt !== null,
   };
 }
 

@@ -56,6 +56,15 @@ export class RoleCatalog {
     return this.byName.get(name)?.permissions ?? [];
   }
 
+  /**
+   * What a member may do: their role's permissions once their email is verified, and nothing before.
+   * Whatever role an unverified user holds (a guest of their own account, or anything else), the
+   * address is unproven, so every permission check and the token's scope treat them as holding none.
+   */
+  permissionsOfMember(roleName: string, user: { readonly emailVerifiedAt: Date | null }): readonly Permission[] {
+    return user.emailVerifiedAt === null ? [] : this.permissionsOf(roleName);
+  }
+
   can(roleName: string, feature: string, operation: Operation): boolean {
     return this.permissionsOf(roleName).some((permission) => permission.feature === feature && permission.access.includes(operation));
   }

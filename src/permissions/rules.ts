@@ -3,6 +3,7 @@ import { BuiltInRole } from '../accounts/roles';
 import type { Operation } from '../accounts/roles';
 import type { GraphQLContext } from '../context';
 import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
+import { withGuestAccess } from './guest-access';
 import { markRequestWide, withItemGrant } from './rule-scope';
 import { NO_REQUIREMENT, SIGNED_IN, requiresScope, requiring } from './token-requirement';
 
@@ -36,19 +37,23 @@ export const isAuthenticated = requiring(
   contextualRule((context) => (context.viewer ? true : notSignedIn(context))),
 );
 
+const notVerified = () => forbidden(ErrorReason.EMAIL_NOT_VERIFIED, 'Verify your email address first (see resendVerification).');
+
 /**
- * The viewer has verified their email. Until then they may log in, refresh, log out, read `me`,
- * and verify or resend: every other field that needs a user also needs this. (A router sees only
- * that a token was sent; verification is ours to check.)
+ * The viewer has verified their email. Until then they may log in, refresh, log out, read their own
+ * user, memberships and current session, and verify or resend: every other field that needs a user
+ * also needs this, and they hold no permission whatever their role (RoleCatalog.permissionsOfMember).
+ * (A router sees only that a token was sent; verification is ours to check.)
  */
-export const isVerified = requiring(
-  SIGNED_IN,
-  contextualRule((context) => {
-    if (!context.viewer) return notSignedIn(context);
-    return context.viewer.emailVerified
-      ? true
-      : forbidden(ErrorReason.EMAIL_NOT_VERIFIED, 'Verify your email address first (see resendVerification).');
-  }),
+export const isVerified = withGuestAccess(
+  'verified',
+  requiring(
+    SIGNED_IN,
+    contextualRule((context) => {
+      if (!context.viewer) return notSignedIn(context);
+      return context.viewer.emailVerified ? true : notVerified();
+    }),
+  ),
 );
 
 /**
@@ -69,14 +74,60 @@ const isSelfItem = (parent: unknown, context: GraphQLContext): boolean => {
   const { id } = parent as { id: string };
   return context.viewer?.userId === id || context.provenUserIds.has(id);
 };
-export const isSelf = requiring(
-  NO_REQUIREMENT,
-  // false, not an AppError: isSelf is always one alternative of an anyOf, which reports another
-  // alternative's error (or shield's FORBIDDEN) when all fail, and building a GraphQLError (a stack
-  // trace) for each of 1000 list items that another alternative then grants was a sixth of the CPU.
-  withItemGrant(
-    rule({ cache: 'no_cache' })((parent, _args, context: GraphQLContext) => isSelfItem(parent, context)),
-    isSelfItem,
+export const isSelf = withGuestAccess(
+  'own',
+  requiring(
+    NO_REQUIREMENT,
+    // false, not an AppError: isSelf is always one alternative of an anyOf, which reports another
+    // alternative's error (or shield's FORBIDDEN) when all fail, and building a GraphQLError (a stack
+    // trace) for each of 1000 list items that another alternative then grants was a sixth of the CPU.
+    withItemGrant(
+      rule({ cache: 'no_cache' })((parent, _args, context: GraphQLContext) => isSelfItem(parent, context)),
+      isSelfItem,
+    ),
+  ),
+);
+
+/** The parent Membership is the viewer's own: a guest may see where they belong and as what. */
+const isOwnMembershipItem = (parent: unknown, context: GraphQLContext): boolean =>
+  context.viewer !== null && context.viewer.userId === (parent as { userId: string }).userId;
+export const isOwnMembership = withGuestAccess(
+  'own',
+  requiring(
+    SIGNED_IN,
+    // false, not an AppError, for the reason isSelf gives: it is one alternative of an anyOf.
+    withItemGrant(
+      rule({ cache: 'no_cache' })((parent, _args, context: GraphQLContext) => isOwnMembershipItem(parent, context)),
+      isOwnMembershipItem,
+    ),
+  ),
+);
+
+/**
+ * The viewer belongs to the parent Account: a guest may see the accounts they are in (the one their
+ * session is in, and those their own memberships name), and no other. The item grant answers without a
+ * query for the session's account and for memberships this request already read (their own list).
+ */
+const isMemberOfKnownAccount = (parent: unknown, context: GraphQLContext): boolean => {
+  const { viewer } = context;
+  if (!viewer) return false;
+  const { id } = parent as { id: string };
+  return id === viewer.accountId || Boolean(context.loaders.memberships.peek({ userId: viewer.userId, accountId: id }));
+};
+export const isMemberOfAccount = withGuestAccess(
+  'own',
+  requiring(
+    SIGNED_IN,
+    withItemGrant(
+      // false, not an AppError, for the reason isSelf gives: it is one alternative of an anyOf.
+      rule({ cache: 'no_cache' })(async (parent: { id: string }, _args, context: GraphQLContext) => {
+        const { viewer } = context;
+        if (!viewer) return false;
+        if (isMemberOfKnownAccount(parent, context)) return true;
+        return (await context.loaders.memberships.load({ userId: viewer.userId, accountId: parent.id })) !== null;
+      }),
+      isMemberOfKnownAccount,
+    ),
   ),
 );
 
@@ -85,18 +136,21 @@ export const isSelf = requiring(
  * there (members:u). Scoped to the session's account: a session never acts in an account it was not
  * opened for, so an account's own sign-in policy always applies.
  */
-export const isAdminOfSharedAccount = requiring(
-  requiresScope('members', 'u'),
-  withItemGrant(
-    rule({ cache: 'no_cache' })(async (parent: { id: string }, _args, context: GraphQLContext) => {
-      const { viewer } = context;
-      if (!viewer || !hasAccess(context, 'members', 'u')) return forbidden(ErrorReason.MISSING_PERMISSION);
-      if (isAdminOfKnownMember(parent, context)) return true;
-      // Batched: a list of 1000 users asks once for all 1000 memberships, not 1000 times.
-      const membership = await context.loaders.memberships.load({ userId: parent.id, accountId: viewer.accountId });
-      return membership ? true : forbidden(ErrorReason.MISSING_PERMISSION);
-    }),
-    (parent, context) => isAdminOfKnownMember(parent, context),
+export const isAdminOfSharedAccount = withGuestAccess(
+  'verified',
+  requiring(
+    requiresScope('members', 'u'),
+    withItemGrant(
+      rule({ cache: 'no_cache' })(async (parent: { id: string }, _args, context: GraphQLContext) => {
+        const { viewer } = context;
+        if (!viewer || !hasAccess(context, 'members', 'u')) return forbidden(ErrorReason.MISSING_PERMISSION);
+        if (isAdminOfKnownMember(parent, context)) return true;
+        // Batched: a list of 1000 users asks once for all 1000 memberships, not 1000 times.
+        const membership = await context.loaders.memberships.load({ userId: parent.id, accountId: viewer.accountId });
+        return membership ? true : forbidden(ErrorReason.MISSING_PERMISSION);
+      }),
+      (parent, context) => isAdminOfKnownMember(parent, context),
+    ),
   ),
 );
 
@@ -114,28 +168,37 @@ function isAdminOfKnownMember(parent: unknown, context: GraphQLContext): boolean
 
 /** feature:operation in the parent Account, which must be the session's account. */
 export const canInParentAccount = (feature: string, operation: Operation) =>
-  requiring(
-    requiresScope(feature, operation),
-    rule(`canInParentAccount:${feature}:${operation}`, { cache: 'strict' })((parent: { id: string }, _args, context: GraphQLContext) =>
-      checkAccess(context, parent.id, feature, operation),
+  withGuestAccess(
+    'verified',
+    requiring(
+      requiresScope(feature, operation),
+      rule(`canInParentAccount:${feature}:${operation}`, { cache: 'strict' })((parent: { id: string }, _args, context: GraphQLContext) =>
+        checkAccess(context, parent.id, feature, operation),
+      ),
     ),
   );
 
 /** feature:operation in the account named by the accountId argument, which must be the session's account. */
 export const canInArgumentAccount = (feature: string, operation: Operation) =>
-  requiring(
-    requiresScope(feature, operation),
-    rule(`canInArgumentAccount:${feature}:${operation}`, { cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) =>
-      checkAccess(context, args.accountId, feature, operation),
+  withGuestAccess(
+    'verified',
+    requiring(
+      requiresScope(feature, operation),
+      rule(`canInArgumentAccount:${feature}:${operation}`, { cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) =>
+        checkAccess(context, args.accountId, feature, operation),
+      ),
     ),
   );
 
 /** feature:operation in the account named by the input's accountId, which must be the session's account. */
 export const canInInputAccount = (feature: string, operation: Operation) =>
-  requiring(
-    requiresScope(feature, operation),
-    rule(`canInInputAccount:${feature}:${operation}`, { cache: 'strict' })(
-      (_parent, args: { input?: { accountId?: unknown } }, context: GraphQLContext) => checkAccess(context, args.input?.accountId, feature, operation),
+  withGuestAccess(
+    'verified',
+    requiring(
+      requiresScope(feature, operation),
+      rule(`canInInputAccount:${feature}:${operation}`, { cache: 'strict' })(
+        (_parent, args: { input?: { accountId?: unknown } }, context: GraphQLContext) => checkAccess(context, args.input?.accountId, feature, operation),
+      ),
     ),
   );
 
@@ -144,30 +207,29 @@ export const canInInputAccount = (feature: string, operation: Operation) =>
  * account. For what only owners decide, which no per-feature permission expresses (admins hold account:u
  * too), so a router can check only that a token was sent.
  */
-export const isOwnerOfArgumentAccount = requiring(
-  SIGNED_IN,
-  rule({ cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) => {
-    const { viewer } = context;
-    if (!viewer) return notSignedIn(context);
-    if (args.accountId !== viewer.accountId) {
-      return new AppError(ErrorCode.FORBIDDEN, 'Switch to that account first (switchAccount).', {
-        reason: ErrorReason.MISSING_PERMISSION,
-        field: 'accountId',
-      });
-    }
-    return viewer.role === BuiltInRole.owner ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'Only owners may do this.');
-  }),
+export const isOwnerOfArgumentAccount = withGuestAccess(
+  'verified',
+  requiring(
+    SIGNED_IN,
+    rule({ cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) => {
+      const { viewer } = context;
+      if (!viewer) return notSignedIn(context);
+      if (!viewer.emailVerified) return notVerified();
+      if (args.accountId !== viewer.accountId) return wrongAccount();
+      return viewer.role === BuiltInRole.owner ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'Only owners may do this.');
+    }),
+  ),
 );
 
+const wrongAccount = () =>
+  new AppError(ErrorCode.FORBIDDEN, 'Switch to that account first (switchAccount).', { reason: ErrorReason.MISSING_PERMISSION, field: 'accountId' });
+
+/** The viewer's current role (read with the session on this request) grants feature:operation in their session's account. */
 function checkAccess(context: GraphQLContext, accountId: unknown, feature: string, operation: Operation): true | AppError {
   const { viewer } = context;
   if (!viewer) return notSignedIn(context);
-  if (accountId !== viewer.accountId) {
-    return new AppError(ErrorCode.FORBIDDEN, 'Switch to that account first (switchAccount).', {
-      reason: ErrorReason.MISSING_PERMISSION,
-      field: 'accountId',
-    });
-  }
+  if (!viewer.emailVerified) return notVerified();
+  if (accountId !== viewer.accountId) return wrongAccount();
   return hasAccess(context, feature, operation) ? true : forbidden(ErrorReason.MISSING_PERMISSION, `Needs ${feature}:${operation}.`);
 }
 

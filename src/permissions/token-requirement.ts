@@ -1,5 +1,6 @@
 import { allow, and, or } from 'graphql-shield';
 import { scopeName } from '../tokens/scope';
+import { guestAccessOfAll, guestAccessOfAny, withGuestAccess } from './guest-access';
 import { isRequestWide, markRequestWide, recordAlternatives } from './rule-scope';
 
 /** A graphql-shield rule or logic rule (the package exports the type only from a path its exports map hides). */
@@ -52,7 +53,7 @@ export function allOf(...rules: ShieldRule[]): ShieldRule {
           (product, alternatives) => product.flatMap((left) => alternatives.map((right) => [...new Set([...left, ...right])])),
           [[]],
         );
-  const combined = requiring({ signedIn: parts.some((part) => part.signedIn), scopes }, and(...rules));
+  const combined = withGuestAccess(guestAccessOfAll(rules), requiring({ signedIn: parts.some((part) => part.signedIn), scopes }, and(...rules)));
   return rules.every(isRequestWide) ? markRequestWide(combined) : combined;
 }
 
@@ -60,7 +61,7 @@ export function allOf(...rules: ShieldRule[]): ShieldRule {
 export function anyOf(...rules: ShieldRule[]): ShieldRule {
   const parts = rules.map(tokenRequirementOf);
   const scopes = parts.some((part) => part.scopes === null) ? null : parts.flatMap((part) => part.scopes ?? []);
-  const combined = requiring({ signedIn: parts.every((part) => part.signedIn), scopes }, or(...rules));
+  const combined = withGuestAccess(guestAccessOfAny(rules), requiring({ signedIn: parts.every((part) => part.signedIn), scopes }, or(...rules)));
   recordAlternatives(combined, rules);
   return combined;
 }

@@ -37,27 +37,29 @@ export interface MySessionsServiceOptions {
 export class MySessionsService {
   constructor(private readonly options: MySessionsServiceOptions) {}
 
-  /** The role is the access token's: the one this session was granted at its last refresh. */
-  async describe(sessionId: string, role: string): Promise<SessionInfo> {
-    const session = await this.options.prisma.session.findUniqueOrThrow({ where: { id: sessionId }, include: { account: true } });
-    return this.toInfo(session, role, true);
+  /** The bearer's session, with the role and rights the viewer holds now (read with the session on this request). */
+  async describe(viewer: { sessionId: string; role: string; access: readonly Permission[] }): Promise<SessionInfo> {
+    const session = await this.options.prisma.session.findUniqueOrThrow({ where: { id: viewer.sessionId }, include: { account: true } });
+    return this.toInfo(session, viewer.role, viewer.access, true);
   }
 
   /** The user's live sessions, newest first; roles as they stand now. */
   async listLive(userId: string, currentSessionId: string): Promise<SessionInfo[]> {
     const now = this.options.clock.now();
-    const [sessions, memberships] = await Promise.all([
+    const [sessions, memberships, user] = await Promise.all([
       this.options.prisma.session.findMany({
         where: { userId, revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
         include: { account: true },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
       this.options.prisma.membership.findMany({ where: { userId } }),
+      this.options.prisma.user.findUniqueOrThrow({ where: { id: userId } }),
     ]);
     const roleIn = new Map(memberships.map((membership) => [membership.accountId, membership.roleName]));
-    return sessions
-      .filter((session) => roleIn.has(session.accountId))
-      .map((session) => this.toInfo(session, roleIn.get(session.accountId) ?? '', session.id === currentSessionId));
+    return sessions.flatMap((session) => {
+      const role = roleIn.get(session.accountId);
+      return role === undefined ? [] : [this.toInfo(session, role, this.options.roles.permissionsOfMember(role, user), session.id === currentSessionId)];
+    });
   }
 
   /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */
@@ -74,12 +76,12 @@ export class MySessionsService {
     }, TRANSACTION_OPTIONS);
   }
 
-  private toInfo(session: Session & { account: Account }, role: string, current: boolean): SessionInfo {
+  private toInfo(session: Session & { account: Account }, role: string, access: readonly Permission[], current: boolean): SessionInfo {
     return {
       id: session.id,
       account: session.account,
       role,
-      access: this.options.roles.permissionsOf(role),
+      access,
       expiresAt: session.idleExpiresAt < session.absoluteExpiresAt ? session.idleExpiresAt : session.absoluteExpiresAt,
       idleExpiresAt: session.idleExpiresAt,
       absoluteExpiresAt: session.absoluteExpiresAt,

@@ -31,7 +31,8 @@ export class SessionGrantIssuer {
   constructor(private readonly options: SessionGrantIssuerOptions) {}
 
   issue(session: SessionWithAccount, role: string, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
-    const permissions = this.options.roles.permissionsOf(role);
+    // The same rights Gatehouse's own checks give this member (none before verification), so the scope a router trusts is never wider.
+    const permissions = this.options.roles.permissionsOfMember(role, session.user);
     const access = this.options.accessTokens.issue(
       { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, permissions, clientId: session.clientId },
       issuedAt,

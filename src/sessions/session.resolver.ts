@@ -14,7 +14,7 @@ export class SessionResolver {
   @Query(() => SessionInfoType, { nullable: true, description: "The bearer's session; null when anonymous." })
   currentSession(@Ctx() context: GraphQLContext): Promise<SessionInfo | null> {
     const { viewer } = context;
-    return viewer ? context.services.mySessions.describe(viewer.sessionId, viewer.role) : Promise.resolve(null);
+    return viewer ? context.services.mySessions.describe(viewer) : Promise.resolve(null);
   }
 
   @Query(() => [SessionInfoType], { description: 'Your live sessions, on every client.' })
@@ -48,11 +48,13 @@ export class SessionResolver {
   })
   logout(@Arg('input', () => LogoutInput, { nullable: true }) input: LogoutInput | null, @Ctx() context: GraphQLContext): Promise<boolean> {
     const refreshToken = input?.refreshToken == null ? null : parseInput(tokenField, input.refreshToken, 'refreshToken');
+    const clientId = input?.clientId == null ? null : parseInput(clientIdField, input.clientId, 'clientId');
     // Without a live bearer, the refresh token is the proof of possession; with neither there is nothing to end.
     if (!context.viewer && refreshToken === null) throw context.tokenError ?? unauthenticated(ErrorReason.INVALID_TOKEN);
     return context.services.sessions.logout({
       bearer: context.viewer,
       refreshToken,
+      clientId,
       allSessions: input?.allSessions === true,
       request: context.request,
     });

@@ -16,8 +16,20 @@ export class UserResolver {
     return user.emailVerifiedAt !== null;
   }
 
-  @FieldResolver(() => [MembershipType], { description: 'Visible to the user themself and to admins of an account they share.' })
-  memberships(@Root() user: User, @Ctx() context: GraphQLContext): Promise<Membership[]> {
-    return context.services.memberships.membershipsOfUser(user.id);
+  @FieldResolver(() => [MembershipType], {
+    description: "All of them to the user themself; to an admin of an account they share, only that account's membership.",
+  })
+  async memberships(@Root() user: User, @Ctx() context: GraphQLContext): Promise<Membership[]> {
+    const { viewer } = context;
+    if (viewer?.userId === user.id || context.provenUserIds.has(user.id)) {
+      const own = await context.services.memberships.membershipsOfUser(user.id);
+      // Each names an account the user is in: the rules on those accounts' fields need ask nothing more.
+      context.loaders.memberships.remember(own);
+      return own;
+    }
+    // The rule let an admin of a shared account this far: which other tenants a person belongs to is not theirs to learn.
+    if (!viewer) return [];
+    const shared = await context.loaders.memberships.load({ userId: user.id, accountId: viewer.accountId });
+    return shared ? [shared] : [];
   }
 }

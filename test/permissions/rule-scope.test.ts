@@ -1,17 +1,18 @@
 import { allow } from 'graphql-shield';
 import { permissionMap } from '../../src/permissions/permissions';
-import { hasNoRefusedToken, isAdminOfSharedAccount, isAuthenticated, isSelf, isVerified } from '../../src/permissions/rules';
+import { hasNoRefusedToken, isAdminOfSharedAccount, isAuthenticated, isMemberOfAccount, isOwnMembership, isSelf, isVerified } from '../../src/permissions/rules';
 import { isRequestWide, itemGrantsOf, requestWideGrants } from '../../src/permissions/rule-scope';
 
 describe('which rules are decided once per request', () => {
   it('counts the rules that read only the request as request-wide, and none that read the parent', () => {
     expect([allow, isAuthenticated, isVerified, hasNoRefusedToken].every(isRequestWide)).toBe(true);
-    expect([isSelf, isAdminOfSharedAccount].some(isRequestWide)).toBe(false);
+    expect([isSelf, isAdminOfSharedAccount, isOwnMembership, isMemberOfAccount].some(isRequestWide)).toBe(false);
   });
 
   it('lets a request-wide alternative grant a list item field, and leaves per-item rules to each item', () => {
-    expect(requestWideGrants(permissionMap.User.id)).toEqual([isAuthenticated]);
-    expect(requestWideGrants(permissionMap.Membership.role)).toEqual([isAuthenticated]);
+    expect(requestWideGrants(permissionMap.User.id)).toEqual([isVerified]);
+    expect(requestWideGrants(permissionMap.Membership.role)).toEqual([isVerified]);
+    expect(requestWideGrants(permissionMap.Account.name)).toEqual([isVerified]);
     expect(requestWideGrants(permissionMap.User.email)).toEqual([]);
     expect(requestWideGrants(permissionMap.Account.members)).toEqual([]);
   });
@@ -19,7 +20,8 @@ describe('which rules are decided once per request', () => {
   it('gives the per-item rules of list item fields a synchronous grant to try before shield', () => {
     expect(itemGrantsOf(permissionMap.User.email)).toHaveLength(2);
     expect(itemGrantsOf(permissionMap.User.id)).toHaveLength(1);
-    expect(itemGrantsOf(permissionMap.Membership.role)).toEqual([]);
+    expect(itemGrantsOf(permissionMap.Membership.role)).toHaveLength(1);
+    expect(itemGrantsOf(permissionMap.Account.name)).toHaveLength(1);
     expect(itemGrantsOf(permissionMap.Account.members)).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { findRefreshToken } from '../../src/sessions/refresh-rotation.sql';
-import { findSessionWithUser } from '../../src/sessions/session-with-user.sql';
+import { findBearerSession } from '../../src/sessions/bearer-session.sql';
 import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -37,25 +37,36 @@ it('reads a session and its user exactly as Prisma does, every nullable column f
     data: { clientId: 'web', revokedAt: new Date('2026-12-31T12:00:00.001Z'), revokedReason: 'LOGOUT', userAgent: 'Agent/1.0', ip: '203.0.113.9' },
   });
 
-  const direct = await findSessionWithUser(server.app.database.direct, sessionId);
+  const direct = await findBearerSession(server.app.database.direct, sessionId);
   const viaPrisma = await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } });
 
-  expect(direct).toEqual(viaPrisma);
-  expect(direct?.revokedAt?.toISOString()).toBe('2026-12-31T12:00:00.001Z');
-  expect(direct?.user.totpLastStep).toBe(59_000_123);
+  expect(direct?.session).toEqual(viaPrisma);
+  expect(direct?.session.revokedAt?.toISOString()).toBe('2026-12-31T12:00:00.001Z');
+  expect(direct?.session.user.totpLastStep).toBe(59_000_123);
 });
 
 it('reads the nulls of a fresh session and user as Prisma does', async () => {
   const user = await signUp(server);
   const sessionId = sessionIdOf(user.accessToken);
 
-  expect(await findSessionWithUser(server.app.database.direct, sessionId)).toEqual(
+  expect((await findBearerSession(server.app.database.direct, sessionId))?.session).toEqual(
     await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } }),
   );
 });
 
+it("reads the member's role in the session's account as it is now, and none once they are no longer a member", async () => {
+  const user = await signUp(server);
+  const sessionId = sessionIdOf(user.accessToken);
+  const membership = { userId_accountId: { userId: user.userId, accountId: user.accountId } };
+  await server.prisma.membership.update({ where: membership, data: { roleName: 'guest' } });
+  expect((await findBearerSession(server.app.database.direct, sessionId))?.roleName).toBe('guest');
+
+  await server.prisma.membership.delete({ where: membership });
+  expect((await findBearerSession(server.app.database.direct, sessionId))?.roleName).toBeNull();
+});
+
 it('finds nothing for a session id that does not exist', async () => {
-  expect(await findSessionWithUser(server.app.database.direct, '01890000-0000-7000-8000-000000000000')).toBeNull();
+  expect(await findBearerSession(server.app.database.direct, '01890000-0000-7000-8000-000000000000')).toBeNull();
 });
 
 it("reads a refresh token with its session, user, account and the member's role as Prisma does", async () => {
