@@ -89,10 +89,15 @@ const environmentSchema = z.object({
   LOGIN_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
   LOGIN_IP_MAX_FAILURES: integer(100, 1, 1_000_000),
   LOGIN_IP_WINDOW_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
+  LOGIN_IP_MAX_SUCCESSES: integer(300, 1, 1_000_000),
+  MAX_SESSIONS_PER_USER: integer(50, 1, 10_000),
   SIGN_UP_IP_MAX: integer(20, 1, 1_000_000),
   SIGN_UP_IP_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
   EMAIL_SEND_MAX: integer(5, 1, 1_000),
   EMAIL_SEND_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
+  INVITATION_TTL_SECONDS: integer(7 * DAY_SECONDS, 60, 90 * DAY_SECONDS),
+  INVITATION_SEND_MAX: integer(50, 1, 100_000),
+  INVITATION_SEND_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
   TWO_FACTOR_MAX_FAILURES: integer(5, 1, 1_000),
   TWO_FACTOR_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
 });
@@ -147,10 +152,13 @@ export interface Config {
     readonly idleTtlSeconds: number;
     readonly absoluteTtlSeconds: number;
     readonly refreshReuseGraceSeconds: number;
+    /** Live sessions a user may hold; a login beyond it ends their oldest. */
+    readonly maxPerUser: number;
   };
   readonly publicUrl: string;
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   readonly emailTokens: { readonly verificationTtlSeconds: number; readonly passwordResetTtlSeconds: number };
+  readonly invitations: { readonly ttlSeconds: number };
   readonly twoFactor: {
     /** AES-256-GCM key for TOTP secrets at rest. */
     readonly encryptionKey: Buffer;
@@ -169,10 +177,13 @@ export interface Config {
     readonly loginLockSeconds: number;
     readonly loginIpMaxFailures: number;
     readonly loginIpWindowSeconds: number;
+    readonly loginIpMaxSuccesses: number;
     readonly signUpIpMax: number;
     readonly signUpIpWindowSeconds: number;
     readonly emailSendMax: number;
     readonly emailSendWindowSeconds: number;
+    readonly invitationSendMax: number;
+    readonly invitationSendWindowSeconds: number;
     readonly twoFactorMaxFailures: number;
     readonly twoFactorLockSeconds: number;
   };
@@ -230,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       verificationTtlSeconds: values.EMAIL_VERIFICATION_TTL_SECONDS,
       passwordResetTtlSeconds: values.PASSWORD_RESET_TTL_SECONDS,
     }),
+    invitations: Object.freeze({ ttlSeconds: values.INVITATION_TTL_SECONDS }),
     twoFactor: Object.freeze({
       encryptionKey: resolveTotpKey(values.TOTP_ENCRYPTION_KEY, jwtSecret),
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
@@ -246,10 +258,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginLockSeconds: values.LOGIN_LOCK_SECONDS,
       loginIpMaxFailures: values.LOGIN_IP_MAX_FAILURES,
       loginIpWindowSeconds: values.LOGIN_IP_WINDOW_SECONDS,
+      loginIpMaxSuccesses: values.LOGIN_IP_MAX_SUCCESSES,
       signUpIpMax: values.SIGN_UP_IP_MAX,
       signUpIpWindowSeconds: values.SIGN_UP_IP_WINDOW_SECONDS,
       emailSendMax: values.EMAIL_SEND_MAX,
       emailSendWindowSeconds: values.EMAIL_SEND_WINDOW_SECONDS,
+      invitationSendMax: values.INVITATION_SEND_MAX,
+      invitationSendWindowSeconds: values.INVITATION_SEND_WINDOW_SECONDS,
       twoFactorMaxFailures: values.TWO_FACTOR_MAX_FAILURES,
       twoFactorLockSeconds: values.TWO_FACTOR_LOCK_SECONDS,
     }),
@@ -267,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleTtlSeconds: values.SESSION_IDLE_TTL_SECONDS,
       absoluteTtlSeconds: values.SESSION_ABSOLUTE_TTL_SECONDS,
       refreshReuseGraceSeconds: values.REFRESH_REUSE_GRACE_SECONDS,
+      maxPerUser: values.MAX_SESSIONS_PER_USER,
     }),
     passwords: Object.freeze({
       minLength: values.PASSWORD_MIN_LENGTH,

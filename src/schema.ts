@@ -8,7 +8,9 @@ import { MembershipResolver } from './accounts/membership.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { buildGatehouseSubgraph } from './federation/subgraph-schema';
+import { InvitationResolver } from './invitations/invitation.resolver';
 import { PasswordResolver } from './passwords/password.resolver';
+import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
 import { createPermissions } from './permissions/permissions';
 import { SessionResolver } from './sessions/session.resolver';
 import { TwoFactorResolver } from './two-factor/two-factor.resolver';
@@ -24,6 +26,7 @@ const resolvers = [
   PasswordResolver,
   AccountResolver,
   MembershipResolver,
+  InvitationResolver,
   AuditResolver,
 ] as const;
 
@@ -43,7 +46,10 @@ export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
   return buildGatehouseSubgraph(await buildTypeGraphqlSchema());
 }
 
-/** The executable schema: the built schema with graphql-shield's permission layer applied. */
+/**
+ * The executable schema: the built schema with the auth layer applied. The viewer is brought up to
+ * date before each mutation's rules run (the first middleware is the outermost), then graphql-shield decides.
+ */
 export async function createSchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildGatehouseSchema(), createPermissions());
+  return applyMiddleware(await buildGatehouseSchema(), readViewerBeforeEachMutation, createPermissions());
 }

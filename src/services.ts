@@ -16,6 +16,7 @@ import { OutboxMailer } from './email/outbox-mailer';
 import { SmtpMailer } from './email/smtp-mailer';
 import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
+import { PasswordConfirmation } from './passwords/password-confirmation';
 import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordService } from './passwords/password.service';
 import { MySessionsService } from './sessions/my-sessions.service';
@@ -29,6 +30,7 @@ import { SecondFactorCodes } from './two-factor/second-factor-codes';
 import { SecretBox } from './two-factor/secret-box';
 import { TwoFactorRequirementService } from './two-factor/two-factor-requirement.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
+import { InvitationService } from './invitations/invitation.service';
 import { EmailVerificationService } from './users/email-verification.service';
 
 /** The services resolvers call, wired once by createServices. */
@@ -42,6 +44,7 @@ export interface Services {
   readonly refreshTokens: RefreshTokenService;
   readonly mySessions: MySessionsService;
   readonly memberships: MembershipService;
+  readonly invitations: InvitationService;
   readonly roles: RoleCatalog;
   readonly emailVerification: EmailVerificationService;
   readonly passwords: PasswordService;
@@ -107,10 +110,12 @@ export async function createServices(
     clock,
     audit,
     absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
+    maxSessionsPerUser: config.sessions.maxPerUser,
   });
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
   const emailTokens = new EmailTokens(prisma, clock);
   const passwordPolicy = { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength };
+  const passwordConfirmation = new PasswordConfirmation({ hasher, limits: abuse.limits.login, audit, maxLength: passwordPolicy.maxLength * 2 });
   const emailVerification = new EmailVerificationService({
     prisma,
     tokens: emailTokens,
@@ -129,6 +134,7 @@ export async function createServices(
     clock,
     codes: new SecondFactorCodes({ clock, secretBox: new SecretBox(config.twoFactor.encryptionKey), recoveryCodeKey: keys.recoveryCode }),
     requirements: twoFactorRequirements,
+    passwordConfirmation,
     attempts: abuse.limits.twoFactor,
     challengeTtlSeconds: config.twoFactor.challengeTtlSeconds,
     issuer: 'Gatehouse',
@@ -155,7 +161,7 @@ export async function createServices(
       policy: passwordPolicy,
       tokens: emailTokens,
       mailer,
-      sessions,
+      confirmation: passwordConfirmation,
       audit,
       clock,
       logger,
@@ -167,6 +173,18 @@ export async function createServices(
     login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
+    invitations: new InvitationService({
+      prisma,
+      roles,
+      sessions,
+      mailer,
+      audit,
+      clock,
+      logger,
+      limits: abuse.limits.invitations,
+      publicUrl: config.publicUrl,
+      ttlSeconds: config.invitations.ttlSeconds,
+    }),
     twoFactor,
     twoFactorRequirements,
   };

@@ -3,11 +3,14 @@
  * createApp). Every refusal is the AppError from rateLimited(): UNAUTHENTICATED, reason RATE_LIMITED,
  * `retryAfter` seconds. Counts live in memory, or in Redis when REDIS_URL is set (shared by instances).
  *
- *   login        LoginService.login: check(identifier, ip) before the password is looked at,
- *                fail(identifier) when it is wrong (→ { isLocked }), reset(identifier, ip) when right.
+ *   login        every check of a password (LoginService.login, PasswordConfirmation): check(key, ip)
+ *                before the password is looked at, fail(key) when it is wrong (→ { isLocked }),
+ *                reset(key, ip) when right; succeeded(ip) once a login opens a session.
  *   signUp       consume(ip) before a sign-up does any hashing.
  *   emailSend    consume(email, ip) before sending a password-reset or verification mail, for every
  *                requested address whether or not a user has it (else the refusal tells which exist).
+ *   invitations  consume(accountId, ip, email) before an invitation is written or mailed: per account,
+ *                per IP, and the address's own mail budget (emailSend's per-address count).
  *   twoFactor    check(userId) before a code is compared (it counts the attempt), then
  *                fail(userId) after a wrong code (→ { isLocked }: record LOCKED_OUT when true) or
  *                reset(userId) after a right one. Refused attempts throw before any work.
@@ -29,6 +32,7 @@ export interface AbuseLimits {
   readonly login: LoginThrottle;
   readonly signUp: { consume(ip: string | null): Promise<void> };
   readonly emailSend: { consume(email: string, ip: string | null): Promise<void> };
+  readonly invitations: { consume(accountId: string, ip: string | null, email: string): Promise<void> };
   readonly twoFactor: {
     check(userId: string): Promise<void>;
     fail(userId: string): Promise<FailureOutcome>;
@@ -60,6 +64,7 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
       loginBackoff(failures, loginBackoffOptions),
     ),
     new Quota(store.create({ name: 'login-ip', points: limits.loginIpMaxFailures, durationSeconds: limits.loginIpWindowSeconds })),
+    new Quota(store.create({ name: 'login-ip-success', points: limits.loginIpMaxSuccesses, durationSeconds: limits.loginIpWindowSeconds })),
   );
 
   const signUpPerIp = new Quota(store.create({ name: 'sign-up-ip', points: limits.signUpIpMax, durationSeconds: limits.signUpIpWindowSeconds }));
@@ -67,6 +72,10 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
   const emailSendWindow = { points: limits.emailSendMax, durationSeconds: limits.emailSendWindowSeconds };
   const emailSendPerEmail = new Quota(store.create({ name: 'email-send-email', ...emailSendWindow }));
   const emailSendPerIp = new Quota(store.create({ name: 'email-send-ip', ...emailSendWindow }));
+
+  const invitationWindow = { points: limits.invitationSendMax, durationSeconds: limits.invitationSendWindowSeconds };
+  const invitationsPerAccount = new Quota(store.create({ name: 'invitation-account', ...invitationWindow }));
+  const invitationsPerIp = new Quota(store.create({ name: 'invitation-ip', ...invitationWindow }));
 
   const twoFactor = failureLock(store, 'two-factor', limits.twoFactorMaxFailures, limits.twoFactorLockSeconds, (failures) =>
     failures >= limits.twoFactorMaxFailures ? { blockSeconds: limits.twoFactorLockSeconds, isLock: true } : { blockSeconds: 0, isLock: false },
@@ -84,6 +93,15 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
         // One budget per inbox whatever the mail, so nobody can mail-bomb an address through this service.
         consume: async (email, ip) => {
           if (ip) await emailSendPerIp.consume(ip);
+          await emailSendPerEmail.consume(normalizeEmail(email));
+        },
+      },
+      invitations: {
+        // The IP first: a client refused there spends nothing of the account's budget. The address's budget is
+        // the one every other mail spends: invitations cannot mail-bomb an inbox either.
+        consume: async (accountId, ip, email) => {
+          if (ip) await invitationsPerIp.consume(ip);
+          await invitationsPerAccount.consume(accountId);
           await emailSendPerEmail.consume(normalizeEmail(email));
         },
       },

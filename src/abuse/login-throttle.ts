@@ -18,37 +18,55 @@ export function loginBackoff(failures: number, options: LoginBackoffOptions): Bl
 }
 
 /**
- * Password login limits: consecutive failures per account identifier (back-off, then lock) and
- * failures per client IP (a fixed window). `identifier` is what was typed, normalized, whether or not
- * a user has it: a lock then says nothing about which accounts exist.
+ * The key a password attempt is counted under: the user once the identifier names one, so every way
+ * of naming them (email, username) and every check of their password (login, change password, turning
+ * on 2FA) shares one budget; else what was typed, so an unknown identifier is counted (and locks) alike.
+ */
+export const passwordAttemptKey = (userId: string | null, typedIdentifier: string): string =>
+  userId === null ? typedIdentifier : `user:${userId}`;
+
+/**
+ * Password limits, for logins and for every other check of a password (change password, turning on
+ * 2FA): consecutive failures per key (back-off, then lock), failures per client IP, and, generously,
+ * successful logins per client IP (fixed windows). The key is the user (`user:<id>`) once the typed
+ * identifier names one, so a user's email and username share one budget; otherwise the identifier
+ * itself, so an unknown one locks exactly like a known one and a lock says nothing of which exist.
  */
 export class LoginThrottle {
   constructor(
     private readonly accounts: FailureLock,
     private readonly ips: Quota,
+    private readonly successfulIps: Quota,
   ) {}
 
   /** Before the password is looked at: counts the attempt, or refuses it (RATE_LIMITED). */
-  async check(identifier: string, ip: string | null): Promise<void> {
+  async check(key: string, ip: string | null): Promise<void> {
     // A refused attempt still counts against its IP: hammering a locked account is failing to log in.
     if (ip) await this.ips.consume(ip);
-    await this.accounts.check(identifier);
+    // Each success opens a session: one IP opening them without end is farming sessions, not logging in.
+    if (ip) await this.successfulIps.assertAvailable(ip);
+    await this.accounts.check(key);
   }
 
   /** The password was wrong (or the user unknown). */
-  fail(identifier: string): Promise<FailureOutcome> {
-    return this.accounts.fail(identifier);
+  fail(key: string): Promise<FailureOutcome> {
+    return this.accounts.fail(key);
   }
 
-  /** The password was right: the account starts afresh, and the attempt is not held against the IP. */
-  async reset(identifier: string, ip: string | null): Promise<void> {
-    await this.accounts.reset(identifier);
+  /** The password was right: the key starts afresh, and the attempt is not held against the IP's failures. */
+  async reset(key: string, ip: string | null): Promise<void> {
+    await this.accounts.reset(key);
     if (ip) await this.ips.refund(ip);
   }
 
+  /** A login succeeded and opened (or will open) a session: counted against the IP's successes. */
+  async succeeded(ip: string | null): Promise<void> {
+    if (ip) await this.successfulIps.count(ip);
+  }
+
   /** The attempt ended before the password was compared (the server was busy): it was no guess. */
-  async release(identifier: string, ip: string | null): Promise<void> {
-    await this.accounts.release(identifier);
+  async release(key: string, ip: string | null): Promise<void> {
+    await this.accounts.release(key);
     if (ip) await this.ips.refund(ip);
   }
 }

@@ -12,6 +12,17 @@ export class Quota {
     if (used.consumedPoints > this.limiter.points) throw rateLimited(used.msBeforeNext);
   }
 
+  /** Refuses (RATE_LIMITED) while the window's points are spent, without counting a use. */
+  async assertAvailable(key: string): Promise<void> {
+    const used = await this.limiter.get(key);
+    if (used !== null && used.consumedPoints >= this.limiter.points) throw rateLimited(used.msBeforeNext);
+  }
+
+  /** Counts one use that already happened: the next assertAvailable sees it. */
+  async count(key: string): Promise<void> {
+    await this.limiter.penalty(key);
+  }
+
   /** Gives back one use, for a use that turned out not to count (a login that succeeded). */
   async refund(key: string): Promise<void> {
     await this.limiter.reward(key);

@@ -4,18 +4,13 @@ import type { Account, Membership, User } from '../generated/prisma/client';
 import { requireViewer } from '../permissions/viewer';
 import { UserType } from '../users/user.type';
 import { AccountType } from './account.type';
-import { AddMemberInput, RemoveMemberInput, SetMemberRoleInput } from './membership.inputs';
+import { RemoveMemberInput, SetMemberRoleInput } from './membership.inputs';
 import { MembershipType } from './membership.type';
 
 type MembershipRecord = Membership & { user?: User; account?: Account };
 
 @Resolver(() => MembershipType)
 export class MembershipResolver {
-  @Mutation(() => MembershipType, { description: 'Adds an existing user, by email. Needs members:c in that account.' })
-  addMember(@Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() context: GraphQLContext): Promise<MembershipRecord> {
-    return context.services.memberships.addMember(requireViewer(context), input, context.request);
-  }
-
   @Mutation(() => MembershipType, {
     description: 'Needs members:u. Nobody can raise a role above their own, and the last owner cannot be demoted.',
   })

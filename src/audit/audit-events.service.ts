@@ -42,14 +42,33 @@ export class AuditEventsService {
   }
 }
 
-const encodeCursor = (event: AuthEvent): string =>
-  Buffer.from(JSON.stringify([event.createdAt.toISOString(), event.id])).toString('base64url');
+interface CursorPosition {
+  readonly createdAt: Date;
+  readonly id: string;
+}
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+const encodeCursor = (position: CursorPosition): string =>
+  Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString('base64url');
+
+/** Years an audit row can have; the ISO format allows year 0000, which PostgreSQL's timestamp refuses. */
+const CURSOR_YEARS = { first: 2000, last: 9999 } as const;
+
+/**
+ * A cursor is only ever one this connection wrote, so anything that does not encode back to exactly the
+ * text presented (another year, extra precision, padding, a hand-made date) is refused as input here,
+ * before it can reach the database as a value it cannot hold.
+ */
+function decodeCursor(cursor: string): CursorPosition {
+  const refused = () => badUserInput('after', 'Not a cursor from this connection.');
+  let position: CursorPosition;
   try {
     const [createdAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { createdAt: new Date(createdAt), id };
+    position = { createdAt: new Date(createdAt), id };
+    if (encodeCursor(position) !== cursor) throw refused();
   } catch {
-    throw badUserInput('after', 'Not a cursor from this connection.');
+    throw refused();
   }
+  const year = position.createdAt.getUTCFullYear();
+  if (year < CURSOR_YEARS.first || year > CURSOR_YEARS.last) throw refused();
+  return position;
 }

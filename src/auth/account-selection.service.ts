@@ -59,7 +59,8 @@ export class AccountSelectionService {
     return this.describeChoice(token.token, expiresAt, user, memberships);
   }
 
-  async selectAccount(input: { selectionToken: string; accountId: string }): Promise<LoginOutcome> {
+  /** `request` is the selecting request's: the session is recorded as opened where its tokens go. */
+  async selectAccount(input: { selectionToken: string; accountId: string }, request: RequestMetadata): Promise<LoginOutcome> {
     const fields = parseInput(selectAccountSchema, input);
     const selection = await this.findPendingSelection(fields.selectionToken);
     const memberships = await this.membershipsOf(selection.userId);
@@ -74,7 +75,6 @@ export class AccountSelectionService {
       });
       if (consumed.count === 0) throw invalidSelectionToken();
       const user = await transaction.user.findUniqueOrThrow({ where: { id: selection.userId } });
-      const request = { ip: selection.ip, userAgent: selection.userAgent };
       // A selection issued on the password alone (2FA was turned on after it) still owes the second factor.
       if (await this.options.twoFactor.isSecondFactorOutstanding(transaction, user, selection.id)) {
         return this.options.twoFactor.startChallenge(transaction, { userId: user.id, accountId: chosen.accountId, clientId: selection.clientId, request });

@@ -26,7 +26,7 @@ export class AuthResolver {
     description: 'Completes a login that returned AccountSelectionRequired: AuthPayload, or TwoFactorRequired when the second factor is still owed.',
   })
   async selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
-    const outcome = await context.services.accountSelection.selectAccount(input);
+    const outcome = await context.services.accountSelection.selectAccount(input, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 

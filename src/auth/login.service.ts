@@ -1,4 +1,5 @@
 import type { AbuseLimits } from '../abuse/abuse-limits';
+import { passwordAttemptKey } from '../abuse/login-throttle';
 import { isRateLimited } from '../abuse/rate-limited-error';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
@@ -66,8 +67,7 @@ export class LoginService {
       ? await findUserWithMemberships(this.options.directSql, 'email', fields.email)
       : await findUserWithMemberships(this.options.directSql, 'usernameKey', usernameKey(fields.username ?? ''));
     const user = found?.user ?? null;
-    // Keyed by what was typed, whether or not a user has it: a lock must not tell which accounts exist.
-    const attemptKey = fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`;
+    const attemptKey = passwordAttemptKey(user?.id ?? null, fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`);
     const attempt = { userId: user?.id ?? null, clientId: fields.clientId ?? null, ...request };
     // Before any argon2 work: a locked or backed-off login costs nothing.
     await this.checkLoginLimits(attemptKey, attempt);
@@ -91,6 +91,7 @@ export class LoginService {
       throw invalidCredentials();
     }
     await this.options.limits.login.reset(attemptKey, request.ip);
+    await this.options.limits.login.succeeded(request.ip);
 
     return this.continueLogin(found, fields.accountId ?? null, fields.clientId ?? null, request, null);
   }
@@ -101,13 +102,16 @@ export class LoginService {
     const found = await findUserWithMemberships(this.options.directSql, 'id', passed.userId);
     // Deleted while the challenge was open: nobody left to log in.
     if (!found) throw invalidCredentials();
-    return this.continueLogin(found, passed.accountId, passed.clientId, passed.request, passed.id);
+    // The session is recorded as opened where the second factor was given: that device holds the tokens.
+    return this.continueLogin(found, passed.accountId, passed.clientId, request, passed.id);
   }
 
   /**
    * After the password: into the named or only account, or the account choice. With 2FA on, the
-   * second factor comes first, so the account list is never shown to someone who has only the
-   * password; `passedChallengeId` is the challenge it was given for.
+   * second factor comes first, before anything about the user's accounts is decided or shown: the
+   * account list, and even whether they belong to the account named, is for someone who has both
+   * factors (a named account is checked once the challenge is passed). `passedChallengeId` is the
+   * challenge the second factor was given for.
    */
   private async continueLogin(
     { user, memberships }: UserWithMemberships,
@@ -116,6 +120,11 @@ export class LoginService {
     request: RequestMetadata,
     passedChallengeId: string | null,
   ): Promise<LoginOutcome> {
+    if (user.totpEnabledAt !== null && passedChallengeId === null) {
+      // The account named, unchecked; or the only one, so a membership added meanwhile does not turn this login into a choice.
+      const intended = accountId ?? (memberships.length === 1 ? memberships[0]!.accountId : null);
+      return this.options.twoFactor.startChallenge(this.options.prisma, { userId: user.id, accountId: intended, clientId, request });
+    }
     if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
     const chosen = accountId
       ? memberships.find((membership) => membership.accountId === accountId)
@@ -123,9 +132,6 @@ export class LoginService {
         ? memberships[0]
         : undefined;
     if (accountId && !chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
-    if (user.totpEnabledAt !== null && passedChallengeId === null) {
-      return this.options.twoFactor.startChallenge(this.options.prisma, { userId: user.id, accountId: chosen?.accountId ?? null, clientId, request });
-    }
     if (chosen) return this.startSession(user, chosen, clientId, request);
     // The selection takes the passed challenge's id: that is how selectAccount knows the second factor was given.
     return this.options.accountSelection.offerChoice(user, memberships, clientId, request, passedChallengeId ?? undefined);

@@ -1,4 +1,5 @@
 import { addSeconds } from '../clock';
+import { TRANSACTION_OPTIONS } from '../database';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { EmailToken, Prisma, PrismaClient } from '../generated/prisma/client';
@@ -20,14 +21,21 @@ export class EmailTokens {
     private readonly clock: Clock,
   ) {}
 
-  /** Issues a token and spends every earlier one of the same purpose: only the newest link works. */
-  async issue(purpose: EmailTokenPurpose, userId: string, email: string, ttlSeconds: number, database: Database = this.prisma): Promise<string> {
-    const now = this.clock.now();
+  /**
+   * Issues a token and spends every earlier one of the same purpose: only the newest link works, even
+   * when two requests ask at once. Both steps run in one transaction under the user's row lock, so the
+   * second request waits for the first and then spends its link.
+   */
+  async issue(purpose: EmailTokenPurpose, userId: string, email: string, ttlSeconds: number): Promise<string> {
     const token = createOpaqueToken(purpose.prefix);
-    await database.emailToken.updateMany({ where: { userId, purpose: purpose.name, consumedAt: null }, data: { consumedAt: now } });
-    await database.emailToken.create({
-      data: { id: token.id, userId, purpose: purpose.name, email, secretHash: hashSecret(token.secret), createdAt: now, expiresAt: addSeconds(now, ttlSeconds) },
-    });
+    await this.prisma.$transaction(async (transaction) => {
+      await transaction.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
+      const now = this.clock.now();
+      await transaction.emailToken.updateMany({ where: { userId, purpose: purpose.name, consumedAt: null }, data: { consumedAt: now } });
+      await transaction.emailToken.create({
+        data: { id: token.id, userId, purpose: purpose.name, email, secretHash: hashSecret(token.secret), createdAt: now, expiresAt: addSeconds(now, ttlSeconds) },
+      });
+    }, TRANSACTION_OPTIONS);
     return token.token;
   }
 

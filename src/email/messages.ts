@@ -32,5 +32,15 @@ export function passwordResetMessage(to: string, link: string, validMinutes: num
   );
 }
 
+export function invitationMessage(to: string, invitation: { accountName: string; role: string; invitedBy: string }, link: string, validDays: number): MailMessage {
+  return linkMessage(
+    to,
+    `You are invited to ${invitation.accountName}`,
+    `${invitation.invitedBy} invited you to join ${invitation.accountName} as ${invitation.role}. To accept, sign in with this email address (sign up first if you have no account) and open this link:`,
+    link,
+    `The invitation expires in ${validDays} days. If you do not want to join, ignore this message or decline with the same link.`,
+  );
+}
+
 /** `<PUBLIC_URL>/<path>?token=…`: what the React example and any app handle. */
 export const linkTo = (publicUrl: string, path: string, token: string): string => `${publicUrl}/${path}?token=${encodeURIComponent(token)}`;

@@ -17,8 +17,11 @@ export const AUTH_MUTATIONS: ReadonlySet<string> = new Set([
   'changePassword',
   'resendVerification',
   'verifyEmail',
+  'enableTotp',
   'confirmTotp',
   'disableTotp',
+  'acceptInvitation',
+  'declineInvitation',
 ]);
 
 /** Refuses, at validation, a mutation with more than `maxPerOperation` credential-checking root fields. */

@@ -6,13 +6,14 @@ import { EmailTokenPurpose } from '../email/email-tokens';
 import type { EmailTokens } from '../email/email-tokens';
 import type { Mailer } from '../email/mailer';
 import { linkTo, passwordResetMessage } from '../email/messages';
-import { badUserInput, invalidCredentials } from '../errors';
+import { badUserInput } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { emailField, parseInput, tokenField } from '../input-validation';
 import type { Logger } from '../logger';
+import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
-import type { SessionService } from '../sessions/session.service';
+import type { PasswordConfirmation } from './password-confirmation';
 import type { PasswordHasher } from './password-hasher';
 import { checkPasswordPolicy, normalizePassword } from './password-policy';
 import type { PasswordPolicyOptions } from './password-policy';
@@ -24,7 +25,7 @@ export interface PasswordServiceOptions {
   readonly policy: PasswordPolicyOptions;
   readonly tokens: EmailTokens;
   readonly mailer: Mailer;
-  readonly sessions: SessionService;
+  readonly confirmation: PasswordConfirmation;
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -56,9 +57,13 @@ export class PasswordService {
     return true;
   }
 
-  /** Sets the new password, burns the link and ends every session of the user, in one transaction. */
+  /**
+   * Sets the new password, burns the link and ends every session of the user and every proof still
+   * outstanding (credential-change.ts), in one transaction. A second factor stays on: the mailbox alone
+   * must not be enough to take an account whose owner turned it on (recovery codes are for a lost phone).
+   */
   async resetPassword(presentedToken: string, newPassword: string, request: RequestMetadata): Promise<true> {
-    const { prisma, tokens, sessions, audit } = this.options;
+    const { prisma, tokens, audit, clock } = this.options;
     const token = await tokens.check(EmailTokenPurpose.RESET_PASSWORD, parseInput(tokenField, presentedToken, 'token'));
     const user = await prisma.user.findUniqueOrThrow({ where: { id: token.userId } });
     // Checked before the link is spent: a refused password can be corrected with the same link.
@@ -66,32 +71,32 @@ export class PasswordService {
     await prisma.$transaction(async (transaction) => {
       await tokens.spend(token, transaction);
       await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
-      await sessions.revokeWhere(transaction, { userId: user.id }, RevocationReason.PASSWORD_RESET);
+      await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_RESET, keptSessionId: null });
       await audit.record({ type: AuthEventType.PASSWORD_RESET, userId: user.id, ...request }, transaction);
     }, TRANSACTION_OPTIONS);
     return true;
   }
 
-  /** Needs the current password (a fresh check, not just a session); ends the user's other sessions. */
+  /**
+   * Needs the current password (a fresh check, limited like a login); ends the user's other sessions and
+   * every proof still outstanding (credential-change.ts).
+   */
   async changePassword(
     viewer: { userId: string; sessionId: string },
     currentPassword: string,
     newPassword: string,
     request: RequestMetadata,
   ): Promise<true> {
-    const { prisma, hasher, sessions, audit } = this.options;
+    const { prisma, confirmation, audit, clock } = this.options;
     const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
-    if (currentPassword.length > this.options.policy.maxLength * 2 || !(await hasher.verify(user.passwordHash, normalizePassword(currentPassword)))) {
-      await audit.record({ type: AuthEventType.LOGIN_FAILED, reason: 'WRONG_CURRENT_PASSWORD', userId: user.id, sessionId: viewer.sessionId, ...request });
-      throw invalidCredentials();
-    }
+    await confirmation.confirm(user, currentPassword, { sessionId: viewer.sessionId, purpose: 'CHANGE_PASSWORD' }, request);
     if (normalizePassword(newPassword) === normalizePassword(currentPassword)) {
       throw badUserInput('newPassword', 'The new password must differ from the current one.');
     }
     const passwordHash = await this.hashAcceptable(newPassword, user, 'newPassword');
     await prisma.$transaction(async (transaction) => {
       await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
-      await sessions.revokeWhere(transaction, { userId: user.id, id: { not: viewer.sessionId } }, RevocationReason.PASSWORD_CHANGED);
+      await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_CHANGED, keptSessionId: viewer.sessionId });
       await audit.record({ type: AuthEventType.PASSWORD_CHANGED, userId: user.id, sessionId: viewer.sessionId, ...request }, transaction);
     }, TRANSACTION_OPTIONS);
     return true;

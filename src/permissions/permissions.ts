@@ -7,12 +7,17 @@ import {
   hasNoRefusedToken,
   isAdminOfSharedAccount,
   isAuthenticated,
+  isMemberOfAccount,
   isOwnerOfArgumentAccount,
+  isOwnMembership,
   isSelf,
   isVerified,
 } from './rules';
 import { decideRequestWideRulesOnce } from './request-decisions';
 import { allOf, anyOf } from './token-requirement';
+
+// One rule object for both names: shield refuses two rules of the same name.
+const mayInvite = allOf(isVerified, canInInputAccount('invitations', 'c'));
 
 /**
  * Who may read or call what: every field of every type is listed (a test fails on any that is not),
@@ -48,7 +53,12 @@ export const permissionMap = {
     disableTotp: isVerified,
     setTwoFactorRequirement: allOf(isVerified, isOwnerOfArgumentAccount),
     switchAccount: isVerified,
-    addMember: allOf(isVerified, canInInputAccount('members', 'c')),
+    inviteMember: mayInvite,
+    addMember: mayInvite,
+    // The token proves the invitation; the service checks the viewer verified the very address it was sent to.
+    acceptInvitation: isVerified,
+    // The link is the proof, as for verifyEmail: turning an invitation down needs no session.
+    declineInvitation: allow,
     setMemberRole: allOf(isVerified, canInInputAccount('members', 'u')),
     removeMember: allOf(isVerified, canInInputAccount('members', 'd')),
     // The link is the proof: it may be opened on a device with no session.
@@ -61,27 +71,32 @@ export const permissionMap = {
     changePassword: isVerified,
     revokeSession: isVerified,
   },
+  // Guests (email not verified) see their own user, memberships and session's account, and nothing of
+  // anyone else's, whichever path leads there (test/permissions/guest-surface.test.ts walks them all).
   User: {
-    id: anyOf(isAuthenticated, isSelf),
+    id: anyOf(isVerified, isSelf),
     email: anyOf(isSelf, isAdminOfSharedAccount),
-    username: anyOf(isAuthenticated, isSelf),
-    emailVerified: anyOf(isAuthenticated, isSelf),
-    createdAt: anyOf(isAuthenticated, isSelf),
+    username: anyOf(isVerified, isSelf),
+    emailVerified: anyOf(isVerified, isSelf),
+    createdAt: anyOf(isVerified, isSelf),
+    // An admin gets only the membership in the account they share (see UserResolver.memberships).
     memberships: anyOf(isSelf, isAdminOfSharedAccount),
   },
   Account: {
-    id: isAuthenticated,
-    name: isAuthenticated,
-    createdAt: isAuthenticated,
-    requireTwoFactor: isAuthenticated,
-    members: canInParentAccount('members', 'r'),
+    id: anyOf(isVerified, isMemberOfAccount),
+    name: anyOf(isVerified, isMemberOfAccount),
+    createdAt: anyOf(isVerified, isMemberOfAccount),
+    requireTwoFactor: anyOf(isVerified, isMemberOfAccount),
+    members: allOf(isVerified, canInParentAccount('members', 'r')),
   },
   Membership: {
-    user: isAuthenticated,
-    account: isAuthenticated,
-    role: isAuthenticated,
-    createdAt: isAuthenticated,
+    user: anyOf(isVerified, isOwnMembership),
+    account: anyOf(isVerified, isOwnMembership),
+    role: anyOf(isVerified, isOwnMembership),
+    createdAt: anyOf(isVerified, isOwnMembership),
   },
+  // Returned only to the member who just invited (inviteMember, addMember), who holds invitations:c.
+  Invitation: { id: allow, email: allow, role: allow, status: allow, expiresAt: allow, createdAt: allow, account: allow },
   // Returned only to whoever just proved their credentials (or holds the selection token).
   AuthPayload: {
     tokenType: allow,

@@ -33,6 +33,11 @@ class LostRotationRace extends Error {}
 
 export const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The refresh token is invalid.');
 
+/** A token bound to a client is useless to anyone who lifts it without also being that client. */
+function assertClient(session: Session, clientId: string | null): void {
+  if (session.clientId !== clientId) throw unauthenticated(ErrorReason.CLIENT_MISMATCH, 'This refresh token belongs to another client.');
+}
+
 /** Refresh tokens: rotation with reuse detection, and finding the session a token belongs to. */
 export class RefreshTokenService {
   constructor(private readonly options: RefreshTokenServiceOptions) {}
@@ -49,10 +54,7 @@ export class RefreshTokenService {
     if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
     const { token: record, session } = found;
     const now = this.options.clock.now();
-    // A token bound to a client is useless to anyone who lifts it without also being that client.
-    if (session.clientId !== clientId) {
-      throw unauthenticated(ErrorReason.CLIENT_MISMATCH, 'This refresh token belongs to another client.');
-    }
+    assertClient(session, clientId);
     assertSessionLive(session, now);
     if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
 
@@ -69,12 +71,23 @@ export class RefreshTokenService {
     }
   }
 
-  /** The session a refresh token belongs to, whatever its rotation state; null when the token is not genuine. */
-  async findSession(presentedToken: string): Promise<Session | null> {
+  /**
+   * The session a refresh token may end (logout): only a genuine token of that client, for a live
+   * session, current or rotated within the grace window, vouches for it. A rotated token outside the
+   * window is a reuse, handled as refresh handles one (the session ends, the event is recorded): a
+   * token lifted from a dead or rotated session must not be able to log its owner out everywhere.
+   */
+  async sessionToEnd(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<Session> {
     const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
-    if (!presented) return null;
-    const record = await this.options.prisma.refreshToken.findUnique({ where: { id: presented.id }, include: { session: true } });
-    return record && secretMatches(presented.secret, record.secretHash) ? record.session : null;
+    if (!presented) throw invalidRefreshToken();
+    const found = await findRefreshToken(this.options.directSql, presented.id);
+    if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
+    const { token: record, session } = found;
+    const now = this.options.clock.now();
+    assertClient(session, clientId);
+    assertSessionLive(session, now);
+    if (record.rotatedAt && !(await this.graceSuccessor(record, presented.secret, now))) await this.refuseReuse(session, request);
+    return session;
   }
 
   private async rotate(
@@ -119,25 +132,34 @@ export class RefreshTokenService {
     now: Date,
     request: RequestMetadata,
   ): Promise<SessionGrant> {
+    const successor = await this.graceSuccessor(record, presentedSecret, now);
+    if (!successor) return this.refuseReuse(session, request);
+    const role = await this.currentRole(session, now);
+    const current = await this.options.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
+    assertSessionLive(current, now);
+    const successorToken = createOpaqueToken(TokenPrefix.refresh, successor.token.id, successor.secret).token;
+    return this.options.grants.issue({ ...session, ...current }, role, successor.token.id, successorToken, successor.token.createdAt);
+  }
+
+  /**
+   * The successor of a rotated token presented again within the grace window (racing tabs, a retried
+   * request), with its secret, while that successor is itself unused; null otherwise: then it is a reuse.
+   */
+  private async graceSuccessor(record: RefreshToken, presentedSecret: string, now: Date): Promise<{ token: RefreshToken; secret: string } | null> {
     const graceMilliseconds = this.options.refreshReuseGraceSeconds * 1000;
     // Zero means no grace at all: a racing request that read the clock before the winner did, or an
     // instance whose clock runs behind, sees a negative age, and that must not count as "just rotated".
     const isWithinGrace =
       graceMilliseconds > 0 && record.rotatedAt !== null && now.getTime() - record.rotatedAt.getTime() <= graceMilliseconds;
-    const successor = isWithinGrace && record.replacedById
-      ? await this.options.prisma.refreshToken.findUnique({ where: { id: record.replacedById } })
-      : null;
-    if (successor && successor.rotatedAt === null) {
-      const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successor.id, presentedSecret);
-      if (secretMatches(successorSecret, successor.secretHash)) {
-        const role = await this.currentRole(session, now);
-        const current = await this.options.prisma.session.findUniqueOrThrow({ where: { id: session.id } });
-        assertSessionLive(current, now);
-        const successorToken = createOpaqueToken(TokenPrefix.refresh, successor.id, successorSecret).token;
-        return this.options.grants.issue({ ...session, ...current }, role, successor.id, successorToken, successor.createdAt);
-      }
-    }
-    // The revocation and its audit event commit together: a reuse is never ended without a record, nor recorded without ending.
+    if (!isWithinGrace || !record.replacedById) return null;
+    const successor = await this.options.prisma.refreshToken.findUnique({ where: { id: record.replacedById } });
+    if (!successor || successor.rotatedAt !== null) return null;
+    const secret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successor.id, presentedSecret);
+    return secretMatches(secret, successor.secretHash) ? { token: successor, secret } : null;
+  }
+
+  /** A rotated token presented again: the session ends, and the revocation and its audit event commit together. */
+  private async refuseReuse(session: Session, request: RequestMetadata): Promise<never> {
     await this.options.prisma.$transaction(async (transaction) => {
       await revokeSessions(transaction, { id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED, this.options.clock.now());
       await this.options.audit.record(

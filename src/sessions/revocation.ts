@@ -9,6 +9,9 @@ export const RevocationReason = {
   MEMBERSHIP_REMOVED: 'MEMBERSHIP_REMOVED',
   PASSWORD_RESET: 'PASSWORD_RESET',
   PASSWORD_CHANGED: 'PASSWORD_CHANGED',
+  TWO_FACTOR_CHANGED: 'TWO_FACTOR_CHANGED',
+  /** A login went past MAX_SESSIONS_PER_USER: the user's oldest live session made room. */
+  SESSION_LIMIT: 'SESSION_LIMIT',
   REVOKED_BY_USER: 'REVOKED_BY_USER',
 } as const;
 export type RevocationReason = (typeof RevocationReason)[keyof typeof RevocationReason];

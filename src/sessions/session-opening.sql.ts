@@ -3,6 +3,7 @@ import type { DirectSql } from '../direct-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { AuthEvent, Session, User } from '../generated/prisma/client';
 import { ModelColumns } from '../model-columns';
+import { RevocationReason } from './revocation';
 
 // A session's opening in one plain-SQL statement (direct-sql.ts says why): on its own it is atomic
 // without a transaction (a login), and inside a caller's transaction it commits with the rest (sign-up,
@@ -12,7 +13,9 @@ const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalar
 const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 
 // The membership's update comes first and gates the rest: a member removed since their memberships were
-// read gets no session (the row lock also makes a concurrent removal wait for this statement).
+// read gets no session (the row lock also makes a concurrent removal wait for this statement). Past
+// $13 live sessions the user's oldest end (revokedReason SESSION_LIMIT): the new one is not visible to
+// the statement's own snapshot, so the newest $13 - 1 stay beside it.
 const OPEN_SESSION = `WITH used AS (
     UPDATE "Membership" SET "lastUsedAt" = $7::timestamp(3)
     WHERE "userId" = $2::uuid AND "accountId" = $3::uuid RETURNING "userId"
@@ -26,8 +29,16 @@ const OPEN_SESSION = `WITH used AS (
   ), entered AS (
     UPDATE "User" SET "lastAccountId" = $3::uuid, "lastLoginAt" = CASE WHEN $12::boolean THEN $7::timestamp(3) ELSE "lastLoginAt" END
     WHERE "id" = $2::uuid AND EXISTS (SELECT 1 FROM opened) RETURNING *
+  ), capped AS (
+    UPDATE "Session" SET "revokedAt" = $7::timestamp(3), "revokedReason" = '${RevocationReason.SESSION_LIMIT}'
+    WHERE "id" IN (
+      SELECT "id" FROM "Session"
+      WHERE "userId" = $2::uuid AND "revokedAt" IS NULL AND "idleExpiresAt" > $7::timestamp(3) AND "absoluteExpiresAt" > $7::timestamp(3)
+      ORDER BY "createdAt" DESC, "id" DESC
+      OFFSET $13::int - 1
+    ) AND EXISTS (SELECT 1 FROM opened)
   ), event AS (
-    ${insertAuthEvent(13, 'opened')}
+    ${insertAuthEvent(14, 'opened')}
   )
   SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')} FROM opened s CROSS JOIN entered u`;
 
@@ -46,6 +57,8 @@ export interface SessionOpening {
   readonly refreshSecretHash: string;
   /** Records lastLoginAt (a login), or only lastAccountId (a switch). */
   readonly isLogin: boolean;
+  /** The most live sessions the user may hold, this one included. */
+  readonly maxSessionsPerUser: number;
   /** Written with the session, exactly as AuditLog.rowFor built it (its sessionId is the new session's). */
   readonly event: AuthEvent;
 }
@@ -66,6 +79,7 @@ export async function openSession(sql: DirectSql, opening: SessionOpening): Prom
     opening.refreshTokenId,
     opening.refreshSecretHash,
     opening.isLogin,
+    opening.maxSessionsPerUser,
     ...authEventParameters(event),
   ]);
   return row ? { session: sessionColumns.read(row), user: userColumns.read(row) } : null;

@@ -9,17 +9,15 @@ import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { Account, Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import type { AccessTokenClaims } from '../tokens/access-tokens';
 import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
 import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy';
-import { invalidRefreshToken } from './refresh-token.service';
 import type { RefreshTokenService } from './refresh-token.service';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer } from './session-grant';
-import { assertSessionLive } from './session-liveness';
+import { assertSessionLive, sessionRevoked } from './session-liveness';
 import { openSession } from './session-opening.sql';
-import { findSessionWithUser } from './session-with-user.sql';
-import type { SessionWithUser } from './session-with-user.sql';
+import { findBearerSession } from './bearer-session.sql';
+import type { BearerSession } from './bearer-session.sql';
 import { TRANSACTION_OPTIONS } from '../database';
 
 export interface SessionStart {
@@ -38,6 +36,8 @@ export interface LogoutRequest {
   /** The session behind a valid access token, if one was presented. */
   readonly bearer: { readonly sessionId: string; readonly userId: string; readonly accountId: string } | null;
   readonly refreshToken: string | null;
+  /** The client the refresh token must belong to, as refresh checks it. */
+  readonly clientId: string | null;
   readonly allSessions: boolean;
   readonly request: RequestMetadata;
 }
@@ -51,9 +51,21 @@ export interface SessionServiceOptions {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly absoluteTtlSeconds: number;
+  /** MAX_SESSIONS_PER_USER: opening one more ends the user's oldest. */
+  readonly maxSessionsPerUser: number;
 }
 
 type Transaction = Prisma.TransactionClient;
+
+/** The session an access token names: its id, and the user and account it must belong to. */
+export interface SessionClaim {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly accountId: string;
+}
+
+/** A live session with its user, and the member's role in its account as it stands now. */
+export type LiveSession = BearerSession & { readonly roleName: string };
 
 /**
  * A session's lifecycle: start, switch, logout and revocation, and the liveness check behind every
@@ -94,6 +106,7 @@ export class SessionService {
       refreshTokenId: refresh.id,
       refreshSecretHash: hashSecret(refresh.secret),
       isLogin: start.isLogin,
+      maxSessionsPerUser: this.options.maxSessionsPerUser,
       event: this.options.audit.rowFor(event),
     });
     if (!opened) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
@@ -111,7 +124,10 @@ export class SessionService {
     });
     if (!membership) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
     return prisma.$transaction(async (transaction) => {
-      await this.revokeWhere(transaction, { id: sessionId }, RevocationReason.SWITCHED_ACCOUNT);
+      // Only a session that is still live may hand over to a new one: one that a logout (of this request or
+      // a concurrent one) ended first is no parent. The revocation's row count decides, under its row lock.
+      const ended = await this.revokeWhere(transaction, { id: sessionId }, RevocationReason.SWITCHED_ACCOUNT);
+      if (ended === 0) throw sessionRevoked();
       return this.start(
         {
           user: current.user,
@@ -128,22 +144,26 @@ export class SessionService {
   }
 
   /**
-   * The session behind an access token, with its user (`me` then costs no query), or UNAUTHENTICATED
-   * when it was revoked or has expired. One flat statement on every authenticated request, in plain SQL
-   * (direct-sql.ts says why); the account is a column of the session and is not loaded here.
+   * The session behind an access token, with its user (`me` then costs no query) and the member's
+   * current role, or UNAUTHENTICATED when it was revoked, has expired, or its user is no longer a member
+   * of its account. One flat statement on every authenticated request, in plain SQL (direct-sql.ts says
+   * why); the account is a column of the session and is not loaded here.
    */
-  async findLive(claims: AccessTokenClaims): Promise<SessionWithUser> {
-    const session = await findSessionWithUser(this.options.directSql, claims.sid);
-    if (!session || session.userId !== claims.sub || session.accountId !== claims.acc) {
+  async findLive(claimed: SessionClaim): Promise<LiveSession> {
+    const found = await findBearerSession(this.options.directSql, claimed.sessionId);
+    if (!found || found.session.userId !== claimed.userId || found.session.accountId !== claimed.accountId) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
-    assertSessionLive(session, this.options.clock.now());
-    return session;
+    assertSessionLive(found.session, this.options.clock.now());
+    // Removing a member ends their sessions there; a live session without a membership is refused all the same.
+    if (found.roleName === null) throw unauthenticated(ErrorReason.NOT_A_MEMBER, 'You are no longer a member of this account.');
+    return { session: found.session, roleName: found.roleName };
   }
 
   /**
-   * Ends the bearer's session and/or the refresh token's (either proves possession), or with
-   * allSessions every session of the user(s) they belong to. One UPDATE: nothing is half done.
+   * Ends the bearer's session and/or the refresh token's (either proves possession of a live session:
+   * see RefreshTokenService.sessionToEnd), or with allSessions every session of the user(s) they belong
+   * to. One UPDATE: nothing is half done.
    */
   async logout(request: LogoutRequest): Promise<boolean> {
     const { bearer } = request;
@@ -151,9 +171,7 @@ export class SessionService {
       ? [{ id: bearer.sessionId, userId: bearer.userId, accountId: bearer.accountId }]
       : [];
     if (request.refreshToken !== null) {
-      const session = await this.options.refreshTokens.findSession(request.refreshToken);
-      if (!session) throw invalidRefreshToken();
-      sessions.push(session);
+      sessions.push(await this.options.refreshTokens.sessionToEnd(request.refreshToken, request.clientId, request.request));
     }
     const where: Prisma.SessionWhereInput = request.allSessions
       ? { userId: { in: sessions.map((session) => session.userId) } }

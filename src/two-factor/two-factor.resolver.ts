@@ -10,17 +10,19 @@ import { RecoveryCodesType, TotpSetupType } from './two-factor.types';
 
 @Resolver()
 export class TwoFactorResolver {
-  @Mutation(() => TotpSetupType, { description: 'Starts turning on TOTP: a new secret, pending until confirmTotp.' })
-  enableTotp(@Ctx() context: GraphQLContext): Promise<TotpSetup> {
-    return context.services.twoFactor.beginSetup(requireViewer(context));
+  @Mutation(() => TotpSetupType, {
+    description: 'Starts turning on TOTP: a new secret, pending until confirmTotp. Needs the current password.',
+  })
+  enableTotp(@Arg('currentPassword', () => String) currentPassword: string, @Ctx() context: GraphQLContext): Promise<TotpSetup> {
+    return context.services.twoFactor.beginSetup(requireViewer(context), currentPassword, context.request);
   }
 
-  @Mutation(() => RecoveryCodesType, { description: 'Turns TOTP on with a code from the app; returns recovery codes, shown this once.' })
+  @Mutation(() => RecoveryCodesType, { description: 'Turns TOTP on with a code from the app; returns recovery codes, shown this once. Ends your other sessions.' })
   async confirmTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<RecoveryCodesType> {
     return { codes: await context.services.twoFactor.confirmSetup(requireViewer(context), code, context.request) };
   }
 
-  @Mutation(() => Boolean, { description: 'Turns TOTP off, given a current code or a recovery code.' })
+  @Mutation(() => Boolean, { description: 'Turns TOTP off, given a current code or a recovery code. Ends your other sessions.' })
   disableTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<boolean> {
     return context.services.twoFactor.disable(requireViewer(context), code, context.request);
   }

@@ -8,6 +8,9 @@ import type { Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { AbuseLimits } from '../abuse/abuse-limits';
 import type { RequestMetadata } from '../http/request-metadata';
 import { parseInput, tokenField } from '../input-validation';
+import type { PasswordConfirmation } from '../passwords/password-confirmation';
+import { endWhatOldCredentialsProved } from '../sessions/credential-change';
+import { RevocationReason } from '../sessions/revocation';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { RejectedCode } from './second-factor-codes';
 import type { SecondFactorCodes } from './second-factor-codes';
@@ -41,8 +44,6 @@ export interface PassedChallenge {
   readonly userId: string;
   readonly accountId: string | null;
   readonly clientId: string | null;
-  /** Where the password step came from: the session is recorded as started there, like selectAccount's. */
-  readonly request: RequestMetadata;
 }
 
 /** Who is acting on their own second factor: a signed-in user, or (at login) a user with no session yet. */
@@ -51,12 +52,20 @@ export interface TwoFactorActor {
   readonly sessionId: string | null;
 }
 
+/** A signed-in user changing their own second factor. */
+export interface SignedInActor {
+  readonly userId: string;
+  readonly sessionId: string;
+}
+
 export interface TwoFactorServiceOptions {
   readonly prisma: PrismaClient;
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly codes: SecondFactorCodes;
   readonly requirements: TwoFactorRequirementService;
+  /** Turning 2FA on needs the current password: a stolen access token must not bind the account to someone else's phone. */
+  readonly passwordConfirmation: PasswordConfirmation;
   /** Guessing codes is limited per user: a few wrong ones, then a lock (see abuse/abuse-limits.ts). */
   readonly attempts: AbuseLimits['twoFactor'];
   readonly challengeTtlSeconds: number;
@@ -72,10 +81,14 @@ const codeField = z.string().max(64, 'too long');
 export class TwoFactorService {
   constructor(private readonly options: TwoFactorServiceOptions) {}
 
-  /** A new secret, pending until confirmTotp proves the authenticator app has it. */
-  async beginSetup(actor: TwoFactorActor): Promise<TotpSetup> {
+  /**
+   * A new secret, pending until confirmTotp proves the authenticator app has it. Needs the current
+   * password in the same request: whoever can start enrolment decides which phone the account trusts.
+   */
+  async beginSetup(actor: SignedInActor, currentPassword: string, request: RequestMetadata): Promise<TotpSetup> {
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     if (user.totpEnabledAt !== null) throw alreadyEnabled();
+    await this.options.passwordConfirmation.confirm(user, currentPassword, { sessionId: actor.sessionId, purpose: 'ENABLE_TWO_FACTOR' }, request);
     const secret = generateTotpSecret();
     const { count } = await this.options.prisma.user.updateMany({
       where: { id: user.id, totpEnabledAt: null },
@@ -85,8 +98,12 @@ export class TwoFactorService {
     return { secret, otpauthUrl: totpUrl(secret, this.options.issuer, user.email) };
   }
 
-  /** Turns 2FA on with the pending secret; returns fresh recovery codes, shown this once. */
-  async confirmSetup(actor: TwoFactorActor, code: string, request: RequestMetadata): Promise<string[]> {
+  /**
+   * Turns 2FA on with the pending secret; returns fresh recovery codes, shown this once. The user's other
+   * sessions and every outstanding proof end with it (credential-change.ts): whoever signed in with the
+   * password alone must now give the second factor too.
+   */
+  async confirmSetup(actor: SignedInActor, code: string, request: RequestMetadata): Promise<string[]> {
     const presented = parseInput(codeField, code, 'code');
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     if (user.totpEnabledAt !== null) throw alreadyEnabled();
@@ -113,13 +130,17 @@ export class TwoFactorService {
       }
       await transaction.recoveryCode.deleteMany({ where: { userId: user.id } });
       await transaction.recoveryCode.createMany({ data: recovery.rows });
+      await endWhatOldCredentialsProved(transaction, { userId: user.id, now, reason: RevocationReason.TWO_FACTOR_CHANGED, keptSessionId: actor.sessionId });
       await this.options.audit.record({ type: AuthEventType.TWO_FACTOR_ENABLED, ...actorOf(actor), ...request }, transaction);
     }, TRANSACTION_OPTIONS);
     return recovery.codes;
   }
 
-  /** Turns 2FA off, given a current code or a recovery code; the recovery codes go with it. */
-  async disable(actor: TwoFactorActor, code: string, request: RequestMetadata): Promise<boolean> {
+  /**
+   * Turns 2FA off, given a current code or a recovery code (the fresh proof); the recovery codes go with
+   * it, and so do the user's other sessions and every outstanding proof (credential-change.ts).
+   */
+  async disable(actor: SignedInActor, code: string, request: RequestMetadata): Promise<boolean> {
     const presented = parseInput(codeField, code, 'code');
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     if (user.totpSecret === null) throw badUserInput('code', 'Two-factor authentication is not on.', ErrorReason.TWO_FACTOR_NOT_ENABLED);
@@ -133,6 +154,12 @@ export class TwoFactorService {
         data: { totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null },
       });
       await transaction.recoveryCode.deleteMany({ where: { userId: user.id } });
+      await endWhatOldCredentialsProved(transaction, {
+        userId: user.id,
+        now: this.options.clock.now(),
+        reason: RevocationReason.TWO_FACTOR_CHANGED,
+        keptSessionId: actor.sessionId,
+      });
       await this.options.audit.record({ type: AuthEventType.TWO_FACTOR_DISABLED, ...actorOf(actor), ...request }, transaction);
     });
     return true;
@@ -194,7 +221,6 @@ export class TwoFactorService {
       userId: user.id,
       accountId: challenge.accountId,
       clientId: challenge.clientId,
-      request: { ip: challenge.ip, userAgent: challenge.userAgent },
     };
   }
 

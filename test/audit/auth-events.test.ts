@@ -1,4 +1,5 @@
 import {
+  ACCEPT_INVITATION,
   decodeJwtPayload,
   extensionsOf,
   LOGIN,
@@ -24,7 +25,7 @@ const AUTH_EVENTS = `query Events($accountId: ID!, $first: Int, $after: String) 
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const ADD_MEMBER = `mutation Add($input: AddMemberInput!) { addMember(input: $input) { role } }`;
+const INVITE = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { id } }`;
 const SET_ROLE = `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
 
 const USER_AGENT = 'AuditBrowser/3.0 (X11; Linux x86_64)';
@@ -74,7 +75,7 @@ function succeeded<T extends GraphQLResponse>(response: T): T {
 /**
  * Everything an owner's account goes through, each step a second after the last so the log's order
  * is the steps' order: sign-up (verified, then refreshed) from a browser, a wrong password, a login,
- * a refresh, a logout, a colleague added as member and made admin. Returns the secrets it used.
+ * a refresh, a logout, a colleague invited as member (who accepts) and made admin. Returns the secrets it used.
  */
 async function ownerWithHistory() {
   const email = uniqueEmail('owner');
@@ -107,9 +108,12 @@ async function ownerWithHistory() {
   server.clock.advance(1);
   succeeded(await server.graphql(LOGOUT, {}, { token: refreshed.accessToken, ...fromBrowser }));
   server.clock.advance(1);
-  succeeded(
-    await server.graphql(ADD_MEMBER, { input: { accountId: owner.accountId, email: colleague.email, role: 'member' } }, { token: owner.accessToken, ...fromBrowser }),
-  );
+  const invitationId: string = succeeded(
+    await server.graphql(INVITE, { input: { accountId: owner.accountId, email: colleague.email, role: 'member' } }, { token: owner.accessToken, ...fromBrowser }),
+  ).data!.inviteMember.id;
+  server.clock.advance(1);
+  const invitationToken = await mailedToken(server, colleague.email, 'accept-invitation');
+  const accepted = succeeded(await server.graphql(ACCEPT_INVITATION, { token: invitationToken }, { token: colleague.accessToken })).data!.acceptInvitation;
   server.clock.advance(1);
   succeeded(
     await server.graphql(SET_ROLE, { input: { accountId: owner.accountId, userId: colleague.userId, role: 'admin' } }, { token: owner.accessToken, ...fromBrowser }),
@@ -130,8 +134,11 @@ async function ownerWithHistory() {
     refreshed.refreshToken,
     colleague.accessToken,
     colleague.refreshToken,
+    invitationToken,
+    accepted.accessToken,
+    accepted.refreshToken,
   ];
-  return { owner, colleague, loginSessionId: sessionIdOf(login.accessToken), secrets };
+  return { owner, colleague, invitationId, loginSessionId: sessionIdOf(login.accessToken), secrets };
 }
 
 describe('authEvents', () => {
@@ -142,7 +149,9 @@ describe('authEvents', () => {
 
     expect(page.edges.map((edge) => edge.node.type)).toEqual([
       'MEMBER_ROLE_CHANGED',
+      'INVITATION_ACCEPTED',
       'MEMBER_ADDED',
+      'INVITATION_SENT',
       'LOGOUT',
       'TOKEN_REFRESHED',
       'LOGIN_SUCCEEDED',
@@ -164,7 +173,7 @@ describe('authEvents', () => {
     expect(login).toMatchObject({ userId: owner.userId, accountId: owner.accountId, sessionId: loginSessionId, clientId: CLIENT_ID, userAgent: USER_AGENT });
     expect(login.ip).toMatch(LOOPBACK);
     expect(Number.isNaN(Date.parse(login.createdAt))).toBe(false);
-    for (const type of ['SIGN_UP', 'TOKEN_REFRESHED', 'MEMBER_ADDED', 'MEMBER_ROLE_CHANGED']) {
+    for (const type of ['SIGN_UP', 'TOKEN_REFRESHED', 'INVITATION_SENT', 'MEMBER_ROLE_CHANGED']) {
       const event = page.edges.find((edge) => edge.node.type === type)?.node;
       expect(event).toMatchObject({ type, userId: owner.userId, accountId: owner.accountId, userAgent: USER_AGENT });
       expect(event?.ip).toMatch(LOOPBACK);
@@ -191,17 +200,18 @@ describe('authEvents', () => {
     expect(failures[0]!.createdAt).toBeInstanceOf(Date);
   });
 
-  it('records the member changes with the role given and the user they concern', async () => {
-    const { owner, colleague } = await ownerWithHistory();
+  it('records the member changes with the role given and the users they concern', async () => {
+    const { owner, colleague, invitationId } = await ownerWithHistory();
 
     const changes = await server.prisma.authEvent.findMany({
-      where: { accountId: owner.accountId, type: { in: ['MEMBER_ADDED', 'MEMBER_ROLE_CHANGED'] } },
+      where: { accountId: owner.accountId, type: { in: ['INVITATION_SENT', 'MEMBER_ADDED', 'MEMBER_ROLE_CHANGED'] } },
       orderBy: { createdAt: 'asc' },
     });
 
-    expect(changes.map((event) => [event.type, event.details])).toEqual([
-      ['MEMBER_ADDED', { targetUserId: colleague.userId, role: 'member' }],
-      ['MEMBER_ROLE_CHANGED', { targetUserId: colleague.userId, from: 'member', to: 'admin' }],
+    expect(changes.map((event) => [event.type, event.userId, event.details])).toEqual([
+      ['INVITATION_SENT', owner.userId, { invitationId, email: colleague.email, role: 'member' }],
+      ['MEMBER_ADDED', colleague.userId, { role: 'member', invitationId, invitedByUserId: owner.userId }],
+      ['MEMBER_ROLE_CHANGED', owner.userId, { targetUserId: colleague.userId, from: 'member', to: 'admin' }],
     ]);
   });
 
@@ -240,6 +250,10 @@ describe('authEvents', () => {
     ['not a cursor at all', 'not-a-cursor'],
     ['well-formed JSON of the wrong shape', Buffer.from(JSON.stringify({ createdAt: 'yesterday' })).toString('base64url')],
     ['a cursor with a bad date', Buffer.from(JSON.stringify(['yesterday', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
+    // Valid ISO 8601 that PostgreSQL's timestamp cannot hold (it has no year 0): was a 22008 database error.
+    ['a cursor in year 0', Buffer.from(JSON.stringify(['0000-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
+    ['a cursor in year 9999 and beyond what was written', Buffer.from(JSON.stringify(['9999-12-31T23:59:59.999Z', '00000000-0000-4000-8000-000000000000', 'extra'])).toString('base64url')],
+    ['a cursor this connection did not write (no milliseconds)', Buffer.from(JSON.stringify(['2026-01-01T00:00:00Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url')],
   ])('refuses a bad cursor (%s) with BAD_USER_INPUT on after', async (_case, after) => {
     const owner = await signUp(server);
 

@@ -23,15 +23,20 @@ async function startLogin(user: SignedUpUser): Promise<string> {
 const selectAccount = (selectionToken: string, accountId: string) =>
   server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId } });
 
+/** The user's sessions (in one account, if given), live or not: a test compares before and after. */
+const sessionCount = (userId: string, accountId?: string) => server.prisma.session.count({ where: { userId, ...(accountId ? { accountId } : {}) } });
+
 describe('login with several accounts', () => {
   it('asks a user in two accounts to choose, listing both with their roles and the last one used', async () => {
     const { owner, member } = await memberOfTwoAccounts(server, 'admin');
+    const sessionsBefore = await sessionCount(member.userId);
 
     const response = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
 
     expect(response.errors).toBeUndefined();
     const choice = response.data!.login;
-    expect(choice).toMatchObject({ __typename: 'AccountSelectionRequired', lastAccountId: member.accountId });
+    // Accepting the invitation entered the shared account: it is the one last used.
+    expect(choice).toMatchObject({ __typename: 'AccountSelectionRequired', lastAccountId: owner.accountId });
     expect(choice.selectionToken).toMatch(/^ghs_/);
     expect(choice.accounts).toHaveLength(2);
     expect(choice.accounts).toEqual(
@@ -40,16 +45,16 @@ describe('login with several accounts', () => {
         { id: owner.accountId, name: 'Shared Workshop', role: 'admin' },
       ]),
     );
-    expect(await server.prisma.session.count({ where: { userId: member.userId } })).toBe(1);
+    expect(await sessionCount(member.userId)).toBe(sessionsBefore);
   });
 
   it('reports the account most recently logged into as lastAccountId', async () => {
-    const { owner, member } = await memberOfTwoAccounts(server);
-    await server.graphql(LOGIN, { input: { email: member.email, password: member.password, accountId: owner.accountId } });
+    const { member } = await memberOfTwoAccounts(server);
+    await server.graphql(LOGIN, { input: { email: member.email, password: member.password, accountId: member.accountId } });
 
     const response = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
 
-    expect(response.data!.login).toMatchObject({ __typename: 'AccountSelectionRequired', lastAccountId: owner.accountId });
+    expect(response.data!.login).toMatchObject({ __typename: 'AccountSelectionRequired', lastAccountId: member.accountId });
   });
 
   it('lists the accounts of a pending selection again through loginAccounts', async () => {
@@ -59,7 +64,7 @@ describe('login with several accounts', () => {
     const response = await server.graphql(LOGIN_ACCOUNTS, { selectionToken });
 
     expect(response.errors).toBeUndefined();
-    expect(response.data!.loginAccounts.lastAccountId).toBe(member.accountId);
+    expect(response.data!.loginAccounts.lastAccountId).toBe(owner.accountId);
     expect(response.data!.loginAccounts.accounts).toEqual(
       expect.arrayContaining([
         { id: member.accountId, name: 'Own Studio', role: 'owner' },
@@ -71,6 +76,7 @@ describe('login with several accounts', () => {
   it('completes the login into the chosen account with the role held there', async () => {
     const { owner, member } = await memberOfTwoAccounts(server, 'guest');
     const selectionToken = await startLogin(member);
+    const sessionsBefore = await sessionCount(member.userId, owner.accountId);
 
     const response = await selectAccount(selectionToken, owner.accountId);
 
@@ -78,29 +84,31 @@ describe('login with several accounts', () => {
     expect(response.data!.selectAccount).toMatchObject({ role: 'guest', user: { id: member.userId }, account: { id: owner.accountId } });
     const me = await server.graphql(ME, {}, { token: response.data!.selectAccount.accessToken });
     expect(me.data!.me).toEqual({ id: member.userId, email: member.email });
-    expect(await server.prisma.session.count({ where: { userId: member.userId, accountId: owner.accountId } })).toBe(1);
+    expect(await sessionCount(member.userId, owner.accountId)).toBe(sessionsBefore + 1);
   });
 
   it('spends the selection token: a second selectAccount with it is UNAUTHENTICATED', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const selectionToken = await startLogin(member);
+    const sessionsBefore = await sessionCount(member.userId);
     await selectAccount(selectionToken, owner.accountId);
 
     const again = await selectAccount(selectionToken, member.accountId);
 
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(await server.prisma.session.count({ where: { userId: member.userId } })).toBe(2);
+    expect(await sessionCount(member.userId)).toBe(sessionsBefore + 1);
   });
 
   it('lets only one of two concurrent selectAccount calls with the same token through', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const selectionToken = await startLogin(member);
+    const sessionsBefore = await sessionCount(member.userId);
 
     const results = await Promise.all([selectAccount(selectionToken, owner.accountId), selectAccount(selectionToken, member.accountId)]);
 
     const codes = results.map((result) => result.errors?.[0]?.extensions?.code ?? 'OK').sort();
     expect(codes).toEqual(['OK', 'UNAUTHENTICATED']);
-    expect(await server.prisma.session.count({ where: { userId: member.userId } })).toBe(2);
+    expect(await sessionCount(member.userId)).toBe(sessionsBefore + 1);
   });
 
   it('refuses an account the user is not in with FORBIDDEN NOT_A_MEMBER without spending the token', async () => {
@@ -119,6 +127,7 @@ describe('login with several accounts', () => {
   it('refuses an expired selection token with TOKEN_EXPIRED', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const selectionToken = await startLogin(member);
+    const sessionsBefore = await sessionCount(member.userId, owner.accountId);
     server.clock.advance(server.config.tokens.selectionTokenTtlSeconds + 1);
 
     const listed = await server.graphql(LOGIN_ACCOUNTS, { selectionToken });
@@ -126,7 +135,7 @@ describe('login with several accounts', () => {
 
     expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
     expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
-    expect(await server.prisma.session.count({ where: { userId: member.userId, accountId: owner.accountId } })).toBe(0);
+    expect(await sessionCount(member.userId, owner.accountId)).toBe(sessionsBefore);
   });
 
   it.each([
@@ -135,13 +144,14 @@ describe('login with several accounts', () => {
     ["a refresh token's id and secret under the selection prefix", (user: SignedUpUser) => user.refreshToken.replace(/^ghr_/, 'ghs_')],
   ])('refuses %s as a selection token', async (_case, tokenOf) => {
     const { owner, member } = await memberOfTwoAccounts(server);
+    const sessionsBefore = await sessionCount(member.userId, owner.accountId);
 
     const listed = await server.graphql(LOGIN_ACCOUNTS, { selectionToken: tokenOf(member) });
     const selected = await selectAccount(tokenOf(member), owner.accountId);
 
     expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(await server.prisma.session.count({ where: { userId: member.userId, accountId: owner.accountId } })).toBe(0);
+    expect(await sessionCount(member.userId, owner.accountId)).toBe(sessionsBefore);
   });
 });
 

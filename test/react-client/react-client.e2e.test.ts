@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot } from '../support/browser';
-import { LOGOUT, mailedToken, outboxMessagesTo, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { ACCEPT_INVITATION, INVITE_MEMBER, loginFrom, LOGOUT, mailedToken, outboxMessagesTo, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -37,14 +37,19 @@ async function mailedLink(server: TestServer, to: string, kind: string): Promise
   return link;
 }
 
-/** `member` joins `owner`'s account, so they have two accounts and login asks which one. */
-async function addToAccountOf(server: TestServer, owner: SignedUpUser, memberEmail: string): Promise<void> {
-  const response = await server.graphql(
-    'mutation Add($input: AddMemberInput!) { addMember(input: $input) { role } }',
-    { input: { accountId: owner.accountId, email: memberEmail, role: 'member' } },
-    { token: owner.accessToken },
-  );
-  expect(response.errors).toBeUndefined();
+/**
+ * `member` joins `owner`'s account, so they have two accounts and login asks which one: `owner` invites
+ * them, and they accept from another device (through the API), which then signs out everywhere (the
+ * page is signed out at this point of the journey, and its end checks no session is left).
+ */
+async function addToAccountOf(server: TestServer, owner: SignedUpUser, member: { email: string; password: string }): Promise<void> {
+  const invited = await server.graphql(INVITE_MEMBER, { input: { accountId: owner.accountId, email: member.email, role: 'member' } }, { token: owner.accessToken });
+  expect(invited.errors).toBeUndefined();
+  const elsewhere = await loginFrom(server, member);
+  const accepted = await server.graphql(ACCEPT_INVITATION, { token: await mailedToken(server, member.email, 'accept-invitation') }, { token: elsewhere.accessToken });
+  expect(accepted.errors).toBeUndefined();
+  const signedOut = await server.graphql(LOGOUT, { input: { allSessions: true } }, { token: accepted.data!.acceptInvitation.accessToken });
+  expect(signedOut.errors).toBeUndefined();
 }
 
 const operationsNamed = (exchanges: readonly GraphQLExchange[], name: string) => exchanges.filter((exchange) => exchange.operationName === name);
@@ -165,7 +170,7 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
 
       // A second account: login now asks which one (AccountSelectionRequired → selectAccount).
       const owner = await signUp(api, { accountName: 'Shared Workshop' });
-      await addToAccountOf(api, owner, email);
+      await addToAccountOf(api, owner, { email, password });
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Log in' }).click();

@@ -25,11 +25,11 @@ async function expectEnded(tokens: { accessToken: string; refreshToken: string }
 }
 
 /** Asserts that a session still answers `me` and still refreshes (which spends its refresh token). */
-async function expectLive(tokens: { accessToken: string; refreshToken: string }, userId: string): Promise<void> {
+async function expectLive(tokens: { accessToken: string; refreshToken: string }, userId: string, clientId?: string): Promise<void> {
   const viewer = await me(tokens.accessToken);
   expect(viewer.errors).toBeUndefined();
   expect(viewer.data!.me).toEqual({ id: userId });
-  expect((await presentRefreshToken(server, tokens.refreshToken)).errors).toBeUndefined();
+  expect((await presentRefreshToken(server, tokens.refreshToken, clientId)).errors).toBeUndefined();
 }
 
 describe('logout', () => {
@@ -170,5 +170,55 @@ describe('logout', () => {
     const again = await logout(undefined, user.accessToken);
 
     expect(extensionsOf(again)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+  });
+});
+
+describe('logout with a refresh token: only a live, current one of the right client', () => {
+  it('refuses a rotated token from an ended, client-bound session, leaving the fresh sessions alone', async () => {
+    const victim = await signUp(server, { clientId: 'web' });
+    const stale = victim.refreshToken;
+    const rotated = await presentRefreshToken(server, stale, 'web');
+    await logout({ refreshToken: rotated.data!.refreshToken.refreshToken, clientId: 'web' });
+    const fresh = await loginTo(server, victim, victim.accountId, 'web');
+
+    const attempts = await Promise.all([
+      logout({ refreshToken: stale, clientId: 'web', allSessions: true }),
+      logout({ refreshToken: stale, allSessions: true }),
+    ]);
+
+    for (const attempt of attempts) expect(extensionsOf(attempt)?.code).toBe('UNAUTHENTICATED');
+    await expectLive(fresh, victim.userId, 'web');
+  });
+
+  it("refuses another client's token (CLIENT_MISMATCH) and ends nothing", async () => {
+    const user = await signUp(server, { clientId: 'mobile' });
+
+    const response = await logout({ refreshToken: user.refreshToken, clientId: 'web', allSessions: true });
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'CLIENT_MISMATCH' });
+    await expectLive(user, user.userId, 'mobile');
+  });
+
+  it('treats a rotated token outside the grace window as reuse: that session ends, and no other', async () => {
+    const user = await signUp(server);
+    const other = await loginTo(server, user, user.accountId);
+    const rotated = await presentRefreshToken(server, user.refreshToken);
+    server.clock.advance(server.config.sessions.refreshReuseGraceSeconds + 1);
+
+    const response = await logout({ refreshToken: user.refreshToken, allSessions: true });
+
+    expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_TOKEN_REUSED' });
+    expect(extensionsOf(await me(rotated.data!.refreshToken.accessToken))).toMatchObject({ reason: 'SESSION_REVOKED' });
+    await expectLive(other, user.userId);
+  });
+
+  it('accepts a token rotated within the grace window (a refresh and a logout racing from two tabs)', async () => {
+    const user = await signUp(server);
+    await presentRefreshToken(server, user.refreshToken);
+
+    const response = await logout({ refreshToken: user.refreshToken });
+
+    expect(response.data).toEqual({ logout: true });
+    expect((await sessionRow(user.accessToken)).revokedReason).toBe('LOGOUT');
   });
 });

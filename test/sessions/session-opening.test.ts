@@ -34,6 +34,7 @@ function openingFor(user: SignedUpUser, now: Date): SessionOpening {
     refreshTokenId: randomUUID(),
     refreshSecretHash: 'hash-of-secret',
     isLogin: true,
+    maxSessionsPerUser: 50,
     event: {
       id: uuidv7(),
       type: AuthEventType.LOGIN_SUCCEEDED,

@@ -84,14 +84,20 @@ export async function mailedToken(server: TestServer, to: string, path: string):
   throw new Error(`no ${path} mail to ${to} in the outbox`);
 }
 
-/** Adds `member` to `owner`'s current account with `role`, as the owner. */
+export const INVITE_MEMBER = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { id email role status expiresAt createdAt account { id } } }`;
+export const ACCEPT_INVITATION = `mutation Accept($token: String!) { acceptInvitation(token: $token) { ${AUTH_PAYLOAD_FIELDS} } }`;
+
+/**
+ * Makes `member` a member of `owner`'s current account with `role` the way people do it: the owner
+ * invites their address, and `member` (verified, signed in) accepts with the link from the outbox.
+ * `member`'s own session stays as it was.
+ */
 export async function addMember(server: TestServer, owner: SignedUpUser, member: SignedUpUser, role: string): Promise<void> {
-  const response = await server.graphql(
-    `mutation Add($input: AddMemberInput!) { addMember(input: $input) { role } }`,
-    { input: { accountId: owner.accountId, email: member.email, role } },
-    { token: owner.accessToken },
-  );
-  if (response.errors) throw new Error(`addMember failed: ${JSON.stringify(response.errors)}`);
+  const invited = await server.graphql(INVITE_MEMBER, { input: { accountId: owner.accountId, email: member.email, role } }, { token: owner.accessToken });
+  if (invited.errors) throw new Error(`inviteMember failed: ${JSON.stringify(invited.errors)}`);
+  const token = await mailedToken(server, member.email, 'accept-invitation');
+  const accepted = await server.graphql(ACCEPT_INVITATION, { token }, { token: member.accessToken });
+  if (accepted.errors) throw new Error(`acceptInvitation failed: ${JSON.stringify(accepted.errors)}`);
 }
 
 /** Logs in straight into one account, skipping the selection step. */
@@ -134,7 +140,7 @@ export const outboxMessagesTo = (server: TestServer, to: string) =>
   server.prisma.outboxMessage.findMany({ where: { to }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 
 /** Logs a one-account user in by email from a given client and user agent; throws on anything but an AuthPayload. */
-export async function loginFrom(server: TestServer, user: SignedUpUser, from: { clientId?: string; userAgent?: string } = {}) {
+export async function loginFrom(server: TestServer, user: Pick<SignedUpUser, 'email' | 'password'>, from: { clientId?: string; userAgent?: string } = {}) {
   const response = await server.graphql(
     LOGIN,
     { input: { email: user.email, password: user.password, clientId: from.clientId } },

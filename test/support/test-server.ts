@@ -45,8 +45,10 @@ const TEST_ENVIRONMENT = {
   // tests. A test about a limit sets it (and picks client IPs with X-Forwarded-For). EMAIL_SEND_MAX is
   // also the per-address limit: a test of that sets it too.
   LOGIN_IP_MAX_FAILURES: '100000',
+  LOGIN_IP_MAX_SUCCESSES: '100000',
   SIGN_UP_IP_MAX: '100000',
   EMAIL_SEND_MAX: '1000',
+  INVITATION_SEND_MAX: '100000',
 };
 
 export interface TestServerOptions {

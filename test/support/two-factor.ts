@@ -18,7 +18,7 @@ export const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { se
 export const VERIFY_TWO_FACTOR = `mutation Verify($challengeToken: String!, $code: String!) {
   verifyTwoFactor(challengeToken: $challengeToken, code: $code) { ${LOGIN_RESULT_FIELDS} }
 }`;
-export const ENABLE_TOTP = `mutation Enable { enableTotp { secret otpauthUrl } }`;
+export const ENABLE_TOTP = `mutation Enable($currentPassword: String!) { enableTotp(currentPassword: $currentPassword) { secret otpauthUrl } }`;
 export const CONFIRM_TOTP = `mutation Confirm($code: String!) { confirmTotp(code: $code) { codes } }`;
 export const DISABLE_TOTP = `mutation Disable($code: String!) { disableTotp(code: $code) }`;
 export const SET_TWO_FACTOR_REQUIREMENT = `mutation Require($accountId: ID!, $required: Boolean!) {
@@ -49,9 +49,9 @@ export interface TwoFactorUser {
   readonly recoveryCodes: string[];
 }
 
-/** Turns 2FA on for the user (enableTotp, then confirmTotp with a current code), as a person with an authenticator app would. */
+/** Turns 2FA on for the user (enableTotp with their password, then confirmTotp with a current code), as a person with an authenticator app would. */
 export async function turnOnTwoFactor(server: TestServer, user: SignedUpUser): Promise<TwoFactorUser> {
-  const setup = await server.graphql(ENABLE_TOTP, {}, { token: user.accessToken });
+  const setup = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
   if (setup.errors) throw new Error(`enableTotp failed: ${JSON.stringify(setup.errors)}`);
   const secret: string = setup.data!.enableTotp.secret;
   const confirmed = await server.graphql(CONFIRM_TOTP, { code: await totpCode(server, secret) }, { token: user.accessToken });

@@ -26,7 +26,7 @@ describe('turning TOTP on', () => {
   it('answers a base32 secret and an otpauth URL for it, and keeps the secret pending, encrypted', async () => {
     const user = await signUp(server);
 
-    const response = await server.graphql(ENABLE_TOTP, {}, { token: user.accessToken });
+    const response = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
 
     expect(response.errors).toBeUndefined();
     const { secret, otpauthUrl } = response.data!.enableTotp;
@@ -43,7 +43,7 @@ describe('turning TOTP on', () => {
 
   it('turns it on with a current code, returning ten distinct recovery codes kept only as keyed hashes', async () => {
     const user = await signUp(server);
-    const setup = await server.graphql(ENABLE_TOTP, {}, { token: user.accessToken });
+    const setup = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
     const secret: string = setup.data!.enableTotp.secret;
 
     const response = await server.graphql(CONFIRM_TOTP, { code: await totpCode(server, secret) }, { token: user.accessToken });
@@ -71,7 +71,7 @@ describe('turning TOTP on', () => {
 
   it('refuses a wrong code with BAD_USER_INPUT INVALID_TWO_FACTOR_CODE and leaves 2FA off', async () => {
     const user = await signUp(server);
-    const setup = await server.graphql(ENABLE_TOTP, {}, { token: user.accessToken });
+    const setup = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
 
     const response = await server.graphql(
       CONFIRM_TOTP,
@@ -83,6 +83,16 @@ describe('turning TOTP on', () => {
     expect((await userRow(user.userId)).totpEnabledAt).toBeNull();
     expect(await server.prisma.recoveryCode.count({ where: { userId: user.userId } })).toBe(0);
     expect(await eventsOf(user.userId, 'TWO_FACTOR_FAILED')).toHaveLength(1);
+  });
+
+  it('needs the current password: a stolen access token alone cannot bind the account to another phone', async () => {
+    const user = await signUp(server);
+
+    const response = await server.graphql(ENABLE_TOTP, { currentPassword: 'Gh-not-the-password-1' }, { token: user.accessToken });
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
+    expect(await userRow(user.userId)).toMatchObject({ totpPendingSecret: null, totpSecret: null, totpEnabledAt: null });
+    expect(await server.prisma.authEvent.count({ where: { userId: user.userId, type: 'LOGIN_FAILED', reason: 'WRONG_CURRENT_PASSWORD' } })).toBe(1);
   });
 
   it('refuses confirmTotp before enableTotp with BAD_USER_INPUT TWO_FACTOR_NOT_ENABLED', async () => {
@@ -98,7 +108,7 @@ describe('turning TOTP on', () => {
     await turnOnTwoFactor(server, user);
     const before = await userRow(user.userId);
 
-    const response = await server.graphql(ENABLE_TOTP, {}, { token: user.accessToken });
+    const response = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TWO_FACTOR_ALREADY_ENABLED' });
     const after = await userRow(user.userId);
@@ -107,7 +117,7 @@ describe('turning TOTP on', () => {
   });
 
   it.each([
-    ['enableTotp', ENABLE_TOTP, {}],
+    ['enableTotp', ENABLE_TOTP, { currentPassword: 'Gh-some-password-1' }],
     ['confirmTotp', CONFIRM_TOTP, { code: '123456' }],
     ['disableTotp', DISABLE_TOTP, { code: '123456' }],
   ])('refuses %s without a signed-in user', async (_name, document, variables) => {

@@ -275,19 +275,19 @@ describe('two-factor login with several accounts', () => {
     expect(response.data!.verifyTwoFactor).toMatchObject({ __typename: 'AuthPayload', role: 'member', account: { id: owner.accountId } });
   });
 
-  it('asks at selectAccount when the selection was issued before 2FA was turned on, then completes into the chosen account', async () => {
+  it('voids a selection issued before 2FA was turned on: the login starts again, and asks for the second factor', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const login = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
     const selectionToken: string = login.data!.login.selectionToken;
     const { secret } = await turnOnTwoFactor(server, member);
+    const sessionsBefore = await sessionCount(member.userId);
 
     const selected = await server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId: owner.accountId } });
 
-    expect(selected.errors).toBeUndefined();
-    expect(selected.data!.selectAccount.__typename).toBe('TwoFactorRequired');
-    const again = await server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId: owner.accountId } });
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
-    const passed = await verifyTwoFactor(server, selected.data!.selectAccount.challengeToken, await nextTotpCode(server, secret));
+    expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect(await sessionCount(member.userId)).toBe(sessionsBefore);
+    const challengeToken = await startTwoFactorLogin(server, member, owner.accountId);
+    const passed = await verifyTwoFactor(server, challengeToken, await nextTotpCode(server, secret));
     expect(passed.data!.verifyTwoFactor).toMatchObject({ __typename: 'AuthPayload', account: { id: owner.accountId } });
   });
 
@@ -301,5 +301,43 @@ describe('two-factor login with several accounts', () => {
     const response = await verifyTwoFactor(server, challengeToken, await nextTotpCode(server, secret));
 
     expect(response.data!.verifyTwoFactor).toMatchObject({ __typename: 'AuthPayload', account: { id: user.accountId } });
+  });
+});
+
+describe('what the password alone tells', () => {
+  it('answers a login into an account the user is not in exactly like one they are in, until the second factor', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server);
+    const stranger = await signUp(server);
+    const { secret } = await turnOnTwoFactor(server, member);
+
+    const intoTheirs = await logInWithPassword(server, member, owner.accountId);
+    const intoAnother = await logInWithPassword(server, member, stranger.accountId);
+
+    expect(intoTheirs.data!.login.__typename).toBe('TwoFactorRequired');
+    expect(intoAnother.errors).toBeUndefined();
+    expect(intoAnother.data!.login.__typename).toBe('TwoFactorRequired');
+    const passed = await verifyTwoFactor(server, intoAnother.data!.login.challengeToken, await nextTotpCode(server, secret));
+    expect(passed.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_A_MEMBER' });
+  });
+});
+
+describe('the session a second factor opens', () => {
+  it('records the address and user agent of the request that gave the code, where its tokens go', async () => {
+    const user = await signUp(server);
+    const { secret } = await turnOnTwoFactor(server, user);
+    const challenge = await server.graphql(
+      `mutation($input: LoginInput!) { login(input: $input) { ... on TwoFactorRequired { challengeToken } } }`,
+      { input: { email: user.email, password: user.password } },
+      { headers: { 'x-forwarded-for': '198.51.100.201', 'user-agent': 'PasswordStep/1.0' } },
+    );
+
+    const passed = await server.graphql(
+      `mutation($challengeToken: String!, $code: String!) { verifyTwoFactor(challengeToken: $challengeToken, code: $code) { ... on AuthPayload { accessToken } } }`,
+      { challengeToken: challenge.data!.login.challengeToken, code: await nextTotpCode(server, secret) },
+      { headers: { 'x-forwarded-for': '198.51.100.202', 'user-agent': 'CodeStep/2.0' } },
+    );
+
+    const sessionId = JSON.parse(Buffer.from(passed.data!.verifyTwoFactor.accessToken.split('.')[1], 'base64url').toString()).sid;
+    expect(await server.prisma.session.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ ip: '198.51.100.202', userAgent: 'CodeStep/2.0' });
   });
 });

@@ -1,5 +1,4 @@
 import {
-  addMember,
   decodeJwtPayload,
   extensionsOf,
   LOGIN,
@@ -119,7 +118,8 @@ describe('sign-up and email verification', () => {
   it('raises only the account their own sign-up created, not a guest place in someone else’s account', async () => {
     const owner = await signUp(server);
     const newcomer = await signUp(server, { unverified: true });
-    await addMember(server, owner, newcomer, 'guest');
+    // Only a verified address can accept an invitation now; a guest place like this one could be left from before.
+    await server.prisma.membership.create({ data: { userId: newcomer.userId, accountId: owner.accountId, roleName: 'guest' } });
 
     await verify(await mailedToken(server, newcomer.email, 'verify-email'));
 
@@ -218,6 +218,25 @@ describe('resendVerification', () => {
     expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
     expect((await verify(second)).errors).toBeUndefined();
     expect((await userRow(user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves exactly one live link when two resends race', async () => {
+    const user = await signUp(server, { unverified: true });
+
+    const responses = await Promise.all(Array.from({ length: 10 }, () => server.graphql(RESEND, {}, { token: user.accessToken })));
+
+    expect(responses.every((response) => response.data?.resendVerification === true)).toBe(true);
+    expect(await server.prisma.emailToken.count({ where: { userId: user.userId, purpose: 'VERIFY_EMAIL', consumedAt: null } })).toBe(1);
+  });
+
+  it('leaves exactly one live link when links are issued at the very same moment', async () => {
+    const user = await signUp(server, { unverified: true });
+    const { emailVerification } = server.app.services;
+
+    // Started together, so every issue reaches the database before any has finished: the interleaving HTTP only sometimes gets.
+    await Promise.all(Array.from({ length: 5 }, () => emailVerification.send({ id: user.userId, email: user.email }, { ip: null, userAgent: null })));
+
+    expect(await server.prisma.emailToken.count({ where: { userId: user.userId, purpose: 'VERIFY_EMAIL', consumedAt: null } })).toBe(1);
   });
 
   it('refuses a user whose email is already verified with BAD_USER_INPUT ALREADY_VERIFIED and mails nothing', async () => {
