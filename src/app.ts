@@ -22,6 +22,7 @@ import { handleHttpErrors } from './http/http-errors';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
+import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { applyMigrations } from './migrations';
@@ -131,6 +132,11 @@ async function serve(
   });
   await apollo.start();
 
+  if (!config.introspectionEnabled && config.gatewaySecret === null) {
+    logger.info('GATEWAY_SECRET is not set: _service { sdl } is refused to everyone; compose the supergraph from schema.graphql');
+  }
+  const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
+
   app.use(createHealthRouter(database));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
@@ -143,8 +149,8 @@ async function serve(
     express.json({ limit: config.graphqlBodyLimit }),
     expressMiddleware(apollo, {
       context: withoutAuthLayer
-        ? createInjectedIdentityContextBuilder({ services, prisma, viewer: withoutAuthLayer.viewer })
-        : createContextBuilder({ accessTokens, services, prisma }),
+        ? createInjectedIdentityContextBuilder({ services, prisma, subgraphSchemaAccess, viewer: withoutAuthLayer.viewer })
+        : createContextBuilder({ accessTokens, services, prisma, subgraphSchemaAccess }),
     }),
   );
   app.use(handleHttpErrors(logger));
