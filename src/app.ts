@@ -22,6 +22,7 @@ import { handleHttpErrors } from './http/http-errors';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
+import { createSecurityHeaders } from './http/security-headers';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -137,6 +138,8 @@ async function serve(
   }
   const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
 
+  // First of all: every response, errors and health checks included, carries them.
+  app.use(createSecurityHeaders());
   app.use(createHealthRouter(database));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
