@@ -128,6 +128,9 @@ async function serve(
     parseOptions: requestLimits.parseOptions,
     // A JSON array of operations would multiply every per-request limit (auth mutations, cost): one operation per request.
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries would let any anonymous caller write documents into a cache every
+    // request shares, to save a few hundred bytes per operation: off (README, "Persisted queries").
+    persistedQueries: false,
     // main.ts owns shutdown (drain, close the database, exit 0); Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
   });
