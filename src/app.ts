@@ -22,6 +22,8 @@ import { handleHttpErrors } from './http/http-errors';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
+import { createSecurityHeaders } from './http/security-headers';
+import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { applyMigrations } from './migrations';
@@ -126,11 +128,21 @@ async function serve(
     parseOptions: requestLimits.parseOptions,
     // A JSON array of operations would multiply every per-request limit (auth mutations, cost): one operation per request.
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries would let any anonymous caller write documents into a cache every
+    // request shares, to save a few hundred bytes per operation: off (README, "Persisted queries").
+    persistedQueries: false,
     // main.ts owns shutdown (drain, close the database, exit 0); Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
   });
   await apollo.start();
 
+  if (!config.introspectionEnabled && config.gatewaySecret === null) {
+    logger.info('GATEWAY_SECRET is not set: _service { sdl } is refused to everyone; compose the supergraph from schema.graphql');
+  }
+  const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
+
+  // First of all: every response, errors and health checks included, carries them.
+  app.use(createSecurityHeaders());
   app.use(createHealthRouter(database));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
@@ -143,8 +155,8 @@ async function serve(
     express.json({ limit: config.graphqlBodyLimit }),
     expressMiddleware(apollo, {
       context: withoutAuthLayer
-        ? createInjectedIdentityContextBuilder({ services, prisma, viewer: withoutAuthLayer.viewer })
-        : createContextBuilder({ accessTokens, services, prisma }),
+        ? createInjectedIdentityContextBuilder({ services, prisma, subgraphSchemaAccess, viewer: withoutAuthLayer.viewer })
+        : createContextBuilder({ accessTokens, services, prisma, subgraphSchemaAccess }),
     }),
   );
   app.use(handleHttpErrors(logger));

@@ -75,6 +75,7 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_ALIASES: integer(15, 1, 1_000),
   MAX_AUTH_MUTATIONS_PER_REQUEST: integer(1, 1, 20),
   PLAYGROUND_ENABLED: optionalText.pipe(z.stringbool({ error: 'must be true or false' }).optional()),
+  GATEWAY_SECRET: optionalText,
   PUBLIC_URL: optionalText.pipe(z.url('must be an absolute URL').optional()),
   SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().trim().min(3).default('Gatehouse <no-reply@localhost>'),
@@ -136,6 +137,11 @@ export interface Config {
   readonly playgroundEnabled: boolean;
   /** Off in production unless the playground is on: Playground cannot work without the schema. */
   readonly introspectionEnabled: boolean;
+  /**
+   * What a federation gateway presents (X-Gateway-Secret) to read the subgraph SDL while introspection is
+   * off; null: nobody reads it then (see http/subgraph-schema-access.ts).
+   */
+  readonly gatewaySecret: string | null;
   readonly tokens: {
     readonly secret: Buffer;
     /** RS256/ES256 key that signs access tokens instead of the HS256 key derived from `secret`. */
@@ -235,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: resolveCorsOrigins(values.CORS_ORIGINS, isProduction),
     playgroundEnabled,
     introspectionEnabled: !isProduction || playgroundEnabled,
+    gatewaySecret: resolveGatewaySecret(values.GATEWAY_SECRET),
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     mail: Object.freeze({ smtpUrl: values.SMTP_URL ?? null, from: values.MAIL_FROM }),
     emailTokens: Object.freeze({
@@ -396,11 +403,27 @@ function databaseConfig(values: Environment, dataDir: string): DatabaseConfig {
   };
 }
 
+/** Length alone lets "aaaa…" through; a real random secret (even hex) has many distinct bytes. */
+const isRandomLooking = (secret: Buffer): boolean => secret.length >= MIN_SECRET_BYTES && new Set(secret).size >= 8;
+
+/**
+ * The gateway's shared secret travels in a header, so it must be header-safe text (printable ASCII, no
+ * spaces: what `openssl rand -base64 48` prints), and as hard to guess as the JWT secret.
+ */
+function resolveGatewaySecret(configured: string | undefined): string | null {
+  if (configured === undefined) return null;
+  if (!/^[\x21-\x7e]+$/.test(configured) || !isRandomLooking(Buffer.from(configured, 'utf8'))) {
+    throw new ConfigError(
+      `Invalid configuration:\n  GATEWAY_SECRET: must be at least ${MIN_SECRET_BYTES} random printable ASCII characters, no spaces (try: openssl rand -base64 48)`,
+    );
+  }
+  return configured;
+}
+
 function resolveJwtSecret(configured: string | undefined, isProduction: boolean, dataDir: string): Buffer {
   if (configured !== undefined) {
     const secret = Buffer.from(configured, 'utf8');
-    // Length alone lets "aaaa…" through; a real random secret (even hex) has many distinct bytes.
-    if (secret.length < MIN_SECRET_BYTES || new Set(secret).size < 8) {
+    if (!isRandomLooking(secret)) {
       throw new ConfigError(
         `Invalid configuration:\n  JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes of random data (try: openssl rand -base64 48)`,
       );

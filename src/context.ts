@@ -8,6 +8,7 @@ import type { AppError } from './errors';
 import type { PrismaClient } from './generated/prisma/client';
 import { readRequestMetadata } from './http/request-metadata';
 import type { RequestMetadata } from './http/request-metadata';
+import type { SubgraphSchemaAccess } from './http/subgraph-schema-access';
 import type { Services } from './services';
 import type { LiveSession } from './sessions/session.service';
 import type { AccessTokens } from './tokens/access-tokens';
@@ -47,6 +48,8 @@ export interface GraphQLContext {
    */
   readonly provenUserIds: Set<string>;
   readonly request: RequestMetadata;
+  /** The request may read the subgraph SDL (`_service`): see http/subgraph-schema-access.ts. */
+  readonly canReadSubgraphSchema: boolean;
   readonly services: Services;
   readonly loaders: DataLoaders;
 }
@@ -55,6 +58,7 @@ export interface ContextBuilderOptions {
   readonly accessTokens: AccessTokens;
   readonly services: Services;
   readonly prisma: PrismaClient;
+  readonly subgraphSchemaAccess: SubgraphSchemaAccess;
 }
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
@@ -110,11 +114,19 @@ export function viewerOf({ session, roleName }: LiveSession, roles: RoleCatalog)
  * token is read, every request is `viewer`. The rest of the context is built as above, so the two
  * apps differ by exactly the layer being measured.
  */
-export function createInjectedIdentityContextBuilder(options: { readonly services: Services; readonly prisma: PrismaClient; readonly viewer: Viewer }) {
+export function createInjectedIdentityContextBuilder(options: RequestContextOptions & { readonly viewer: Viewer }) {
   return async ({ req }: { req: Request }): Promise<GraphQLContext> => ({ ...requestContext(req, options), viewer: options.viewer, tokenError: null });
 }
 
+type RequestContextOptions = Pick<ContextBuilderOptions, 'services' | 'prisma' | 'subgraphSchemaAccess'>;
+
 /** Everything of a request's context but who the caller is. */
-function requestContext(req: Request, options: { readonly services: Services; readonly prisma: PrismaClient }): Omit<GraphQLContext, 'viewer' | 'tokenError'> {
-  return { request: readRequestMetadata(req), services: options.services, loaders: createDataLoaders(options.prisma), provenUserIds: new Set<string>() };
+function requestContext(req: Request, options: RequestContextOptions): Omit<GraphQLContext, 'viewer' | 'tokenError'> {
+  return {
+    request: readRequestMetadata(req),
+    canReadSubgraphSchema: options.subgraphSchemaAccess(req),
+    services: options.services,
+    loaders: createDataLoaders(options.prisma),
+    provenUserIds: new Set<string>(),
+  };
 }

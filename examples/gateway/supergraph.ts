@@ -6,6 +6,8 @@ export interface Subgraph {
   readonly name: string;
   /** The subgraph's GraphQL endpoint, e.g. http://gatehouse:4000/graphql. */
   readonly url: string;
+  /** Sent with this subgraph's `_service { sdl }` request only: Gatehouse's X-Gateway-Secret, for one. */
+  readonly introspectionHeaders?: Readonly<Record<string, string>>;
 }
 
 /** `name=url,name=url` (GATEWAY_SUBGRAPHS) → subgraphs. */
@@ -32,8 +34,8 @@ export interface CompositionOptions {
  */
 export async function composeSupergraph(subgraphs: readonly Subgraph[], options: CompositionOptions = {}): Promise<string> {
   const definitions = await Promise.all(
-    subgraphs.map(async ({ name, url }) => {
-      const typeDefs = parse(await fetchSubgraphSdl(url));
+    subgraphs.map(async ({ name, url, introspectionHeaders }) => {
+      const typeDefs = parse(await fetchSubgraphSdl(url, introspectionHeaders));
       return { name, url, typeDefs: options.withoutAuthorizationDirectives ? withoutAuthorizationDirectives(typeDefs) : typeDefs };
     }),
   );
@@ -42,10 +44,10 @@ export async function composeSupergraph(subgraphs: readonly Subgraph[], options:
   return result.supergraphSdl;
 }
 
-async function fetchSubgraphSdl(url: string): Promise<string> {
+async function fetchSubgraphSdl(url: string, headers: Readonly<Record<string, string>> = {}): Promise<string> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({ query: '{ _service { sdl } }' }),
   });
   const body = (await response.json()) as { data?: { _service?: { sdl?: string } }; errors?: { message: string }[] };

@@ -81,7 +81,8 @@ export function createPlaygroundAssetRouter(assets: PlaygroundAssets): Router {
         // Versioned URLs never change content: let browsers and proxies keep them.
         maxAge: ONE_YEAR_MILLISECONDS,
         immutable: true,
-        headers: { 'content-type': asset.contentType, 'x-content-type-options': 'nosniff' },
+        // nosniff, like every response's, comes from security-headers.ts.
+        headers: { 'content-type': asset.contentType },
       },
       (error) => {
         // A client that went away mid-download is not a server fault; anything before the headers is.

@@ -50,9 +50,9 @@ export function createPlaygroundLandingPage(assets: PlaygroundAssets, endpoint: 
       },
     },
     setPageHeaders: (_request, response, next) => {
-      // Apollo gives a landing page no headers of its own; on a GET's JSON answer these change nothing.
+      // Apollo gives a landing page no headers of its own; on a GET's JSON answer this changes nothing.
+      // It replaces the API's own policy (security-headers.ts), which would let the page run nothing.
       response.setHeader('content-security-policy', contentSecurityPolicy);
-      response.setHeader('x-content-type-options', 'nosniff');
       next();
     },
   };

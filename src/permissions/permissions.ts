@@ -4,6 +4,7 @@ import {
   canInArgumentAccount,
   canInInputAccount,
   canInParentAccount,
+  canReadSubgraphSchema,
   hasNoRefusedToken,
   isAdminOfSharedAccount,
   isAuthenticated,
@@ -35,8 +36,9 @@ export const permissionMap = {
     // Federation: the gateway asks for entities by key; each entity field keeps its own rule (and
     // Account references resolve only for members: see federation/entity-references.ts).
     _entities: allow,
-    _service: allow,
+    _service: canReadSubgraphSchema,
   },
+  // Reachable only through _service, whose rule decides.
   _Service: { sdl: allow },
   Mutation: {
     signUp: allow,

@@ -67,6 +67,19 @@ export const hasNoRefusedToken = requiring(
 );
 
 /**
+ * The subgraph SDL is for the gateway composing the supergraph: with introspection off, only a request
+ * carrying the gateway secret reads it (http/subgraph-schema-access.ts). A router never sees that
+ * secret, so it has nothing to check: no token requirement. Not request-wide: those are all decided
+ * for every request, and this one guards a single field few requests ask for.
+ */
+export const canReadSubgraphSchema = requiring(
+  NO_REQUIREMENT,
+  rule({ cache: 'contextual' })((_parent, _args, context: GraphQLContext) =>
+    context.canReadSubgraphSchema ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'The subgraph schema is for the federation gateway only.'),
+  ),
+);
+
+/**
  * The parent User is the viewer, or a user this request proved to be (see GraphQLContext.provenUserIds).
  * Needs no token: an email link proves the user without one.
  */

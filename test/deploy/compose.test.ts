@@ -198,6 +198,14 @@ describe('docker-compose.yml', () => {
       expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
     });
 
+    it("give the gateway the GATEWAY_SECRET Gatehouse expects: in production Gatehouse shows its SDL to nobody else", () => {
+      const [, gateway] = exampleServices.find(([, service]) => buildTarget(service) === 'example-gateway')!;
+      const secret = gatehouseConfig().gatewaySecret;
+      expect(secret).not.toBeNull();
+      expect(environmentOf(gateway).GATEWAY_SECRET).toBe(secret);
+      expect(interpolate(rawEnvironment(gateway).GATEWAY_SECRET!, {}).required).toEqual(['GATEWAY_SECRET']);
+    });
+
     it('check /healthz on the port each listens on, and fail when it does not answer 200', async () => {
       const statuses = [200, 503];
       for (const status of statuses) {

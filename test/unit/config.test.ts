@@ -62,6 +62,11 @@ describe('loadConfig', () => {
     ['SESSION_IDLE_TTL_SECONDS', { SESSION_IDLE_TTL_SECONDS: '7200', SESSION_ABSOLUTE_TTL_SECONDS: '3600' }],
     ['PLAYGROUND_ENABLED', { PLAYGROUND_ENABLED: 'maybe' }],
     ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '0' }],
+    ['GATEWAY_SECRET', { GATEWAY_SECRET: 'too-short' }],
+    ['GATEWAY_SECRET', { GATEWAY_SECRET: 'b'.repeat(48) }],
+    // It travels in a header: a space or a non-ASCII character would not arrive as written.
+    ['GATEWAY_SECRET', { GATEWAY_SECRET: 'k3J9 wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5' }],
+    ['GATEWAY_SECRET', { GATEWAY_SECRET: 'k3J9é-wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5' }],
   ])('names %s when its value is invalid', (variable, environment) => {
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(variable);
@@ -84,6 +89,11 @@ describe('loadConfig', () => {
     expect(pick(loadConfig({ DATA_DIR: freshDataDir(), PLAYGROUND_ENABLED: 'false' }))).toEqual({ playgroundEnabled: false, introspectionEnabled: true });
     expect(pick(loadConfig(production))).toEqual({ playgroundEnabled: false, introspectionEnabled: false });
     expect(pick(loadConfig({ ...production, PLAYGROUND_ENABLED: 'true' }))).toEqual({ playgroundEnabled: true, introspectionEnabled: true });
+  });
+
+  it('keeps GATEWAY_SECRET as given, and none by default', () => {
+    expect(loadConfig({ DATA_DIR: freshDataDir() }).gatewaySecret).toBeNull();
+    expect(loadConfig({ DATA_DIR: freshDataDir(), GATEWAY_SECRET: `${STRONG_SECRET}+/=` }).gatewaySecret).toBe(`${STRONG_SECRET}+/=`);
   });
 
   it('has every variable it reads listed in .env.example', () => {
