@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badUserInput, ErrorReason } from './errors';
+import { confusableSkeleton } from './username-confusables';
 
 /**
  * Parses input with a zod schema; the first problem becomes BAD_USER_INPUT naming its field (for a
@@ -46,6 +47,9 @@ export const usernameField = z
   );
 
 export const usernameKey = (username: string): string => username.toLowerCase();
+
+/** What makes a username unique: look-alikes in any case share it ("Scope", "ѕсоре" in Cyrillic). */
+export const usernameSkeleton = (username: string): string => confusableSkeleton(usernameKey(username));
 
 export const displayNameField = z
   .string()
