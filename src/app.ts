@@ -31,6 +31,7 @@ import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
 import type { AccessTokens } from './tokens/access-tokens';
+import { backfillUsernameSkeletons } from './users/username-skeleton-backfill';
 
 export interface AppDependencies {
   readonly clock?: Clock;
@@ -69,6 +70,7 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
   try {
     const applied = await applyMigrations(database.sql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+    await backfillUsernameSkeletons(database.sql, logger);
     return await assemble(config, clock, logger, database, dependencies.withoutAuthLayer);
   } catch (error) {
     await database.close().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badUserInput, ErrorReason } from './errors';
+import { confusableSkeleton, isHighlyRestrictive } from './username-confusables';
 
 /**
  * Parses input with a zod schema; the first problem becomes BAD_USER_INPUT naming its field (for a
@@ -45,7 +46,19 @@ export const usernameField = z
       .regex(/^[\p{L}\p{N}_.-]+$/u, 'letters, digits, ".", "_" and "-" only'),
   );
 
+/**
+ * A username a new user may take: one script (README, "Usernames"). Login keeps usernameField, so a user
+ * whose name predates the rule still logs in with it.
+ */
+export const newUsernameField = usernameField.refine(
+  isHighlyRestrictive,
+  'letters of one script only (Latin may be written with Han and kana, Han and Bopomofo, or Han and Hangul)',
+);
+
 export const usernameKey = (username: string): string => username.toLowerCase();
+
+/** What makes a username unique: look-alikes in any case share it ("Scope", "ѕсоре" in Cyrillic). */
+export const usernameSkeleton = (username: string): string => confusableSkeleton(usernameKey(username));
 
 export const displayNameField = z
   .string()

@@ -7,7 +7,7 @@ import { badUserInput, ErrorReason } from '../errors';
 import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { clientIdField, displayNameField, emailField, parseInput, usernameField, usernameKey } from '../input-validation';
+import { clientIdField, displayNameField, emailField, newUsernameField, parseInput, usernameKey, usernameSkeleton } from '../input-validation';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import type { EmailVerificationService } from '../users/email-verification.service';
 import { checkPasswordPolicy } from '../passwords/password-policy';
@@ -28,7 +28,7 @@ export interface SignUpServiceOptions {
 
 const signUpSchema = z.object({
   email: emailField,
-  username: usernameField.nullish(),
+  username: newUsernameField.nullish(),
   accountName: displayNameField.nullish(),
   clientId: clientIdField.nullish(),
 });
@@ -58,6 +58,7 @@ export class SignUpService {
             email: fields.email,
             username: fields.username ?? null,
             usernameKey: fields.username ? usernameKey(fields.username) : null,
+            usernameSkeleton: fields.username ? usernameSkeleton(fields.username) : null,
             passwordHash,
             createdAt: this.options.clock.now(),
           },
@@ -97,7 +98,8 @@ export class SignUpService {
 function takenIdentifierError(error: unknown) {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return null;
   const target = JSON.stringify(error.meta ?? {});
-  return target.includes('usernameKey')
+  // A look-alike of a taken username is taken: telling it apart would only help the impersonator.
+  return /usernameKey|usernameSkeleton/.test(target)
     ? badUserInput('username', 'That username is taken.', ErrorReason.USERNAME_TAKEN)
     : badUserInput('email', 'An account with that email already exists.', ErrorReason.EMAIL_TAKEN);
 }

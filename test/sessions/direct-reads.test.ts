@@ -24,6 +24,7 @@ it('reads a session and its user exactly as Prisma does, every nullable column f
     data: {
       username: 'Ada',
       usernameKey: 'ada',
+      usernameSkeleton: 'ada',
       emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'),
       lastLoginAt: new Date('2026-06-30T23:59:59.999Z'),
       totpSecret: 'sealed-secret',

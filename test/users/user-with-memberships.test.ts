@@ -30,7 +30,7 @@ it('reads a user and their memberships as Prisma does, most recently used first 
   await server.prisma.membership.create({ data: { userId: member.userId, accountId: third.accountId, roleName: 'admin' } });
   await server.prisma.user.update({
     where: { id: member.userId },
-    data: { username: 'Grace', usernameKey: 'grace', emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'), totpLastStep: 42 },
+    data: { username: 'Grace', usernameKey: 'grace', usernameSkeleton: 'grace', emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'), totpLastStep: 42 },
   });
   // Own Studio used last; the shared account used earlier; the third never used.
   await server.prisma.membership.update({
