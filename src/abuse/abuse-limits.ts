@@ -5,7 +5,7 @@
  *
  *   login        LoginService.login: check(identifier, ip) before the password is looked at,
  *                fail(identifier) when it is wrong (→ { isLocked }), reset(identifier, ip) when right.
- *   signUp       consume(ip) before a sign-up does any hashing.
+ *   signUp       consume(ip) before a sign-up checks its password or hashes it: policy refusals count.
  *   emailSend    consume(email, ip) before sending a password-reset or verification mail, for every
  *                requested address whether or not a user has it (else the refusal tells which exist).
  *   twoFactor    check(userId) before a code is compared (it counts the attempt), then

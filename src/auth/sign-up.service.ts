@@ -45,9 +45,11 @@ export class SignUpService {
   ): Promise<SessionGrant> {
     const fields = parseInput(signUpSchema, input);
     const userInputs = [fields.email, fields.email.split('@')[0] ?? '', fields.username ?? ''].filter(Boolean);
-    const password = checkPasswordPolicy(input.password, this.options.passwordPolicy, userInputs);
-    // Per client IP, before any hashing: sign-up is where accounts are farmed and taken emails probed.
+    // Per client IP, before the password policy and any hashing: sign-up is where accounts are farmed and
+    // taken emails probed, and the strength estimate is CPU an anonymous client could otherwise spend in a
+    // loop of refused passwords. A refused password therefore counts like any other attempt.
     await this.options.limits.signUp.consume(request.ip);
+    const password = checkPasswordPolicy(input.password, this.options.passwordPolicy, userInputs);
     // Hash before looking for a taken email: both answers then cost the same time.
     const passwordHash = await this.options.hasher.hash(password);
     let grant: SessionGrant;
