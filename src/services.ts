@@ -17,6 +17,8 @@ import { SmtpMailer } from './email/smtp-mailer';
 import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
 import { PasswordHasher } from './passwords/password-hasher';
+import { PasswordPolicy } from './passwords/password-policy';
+import { PasswordStrengthEstimator } from './passwords/password-strength';
 import { PasswordService } from './passwords/password.service';
 import { MySessionsService } from './sessions/my-sessions.service';
 import { RefreshTokenService } from './sessions/refresh-token.service';
@@ -57,7 +59,7 @@ export interface ServiceDependencies {
   readonly directSql: DirectSql;
 }
 
-/** Builds every service from configuration: plain objects, no container. close() releases Redis. */
+/** Builds every service from configuration: plain objects, no container. close() releases Redis and the password-strength thread. */
 export async function createServices(
   config: Config,
   { clock, logger, prisma, directSql }: ServiceDependencies,
@@ -110,7 +112,9 @@ export async function createServices(
   });
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
   const emailTokens = new EmailTokens(prisma, clock);
-  const passwordPolicy = { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength };
+  const passwordLengths = { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength };
+  const passwordStrength = new PasswordStrengthEstimator();
+  const passwordPolicy = new PasswordPolicy(passwordLengths, passwordStrength);
   const emailVerification = new EmailVerificationService({
     prisma,
     tokens: emailTokens,
@@ -164,12 +168,18 @@ export async function createServices(
       mailLimit: abuse.limits.emailSend,
     }),
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
-    login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
+    login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy: passwordLengths, audit, limits: abuse.limits, twoFactor, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     twoFactor,
     twoFactorRequirements,
   };
 
-  return { services, accessTokens, close: () => abuse.close() };
+  return {
+    services,
+    accessTokens,
+    close: async () => {
+      await Promise.all([abuse.close(), passwordStrength.close()]);
+    },
+  };
 }
