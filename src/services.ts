@@ -112,9 +112,9 @@ export async function createServices(
   });
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
   const emailTokens = new EmailTokens(prisma, clock);
-  const passwordLengths = { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength };
   const passwordStrength = new PasswordStrengthEstimator();
-  const passwordPolicy = new PasswordPolicy(passwordLengths, passwordStrength);
+  // Login reads only its lengths (a PasswordPolicy is also PasswordPolicyOptions); sign-up and password changes run its checks.
+  const passwordPolicy = new PasswordPolicy({ minLength: config.passwords.minLength, maxLength: config.passwords.maxLength }, passwordStrength);
   const emailVerification = new EmailVerificationService({
     prisma,
     tokens: emailTokens,
@@ -168,7 +168,7 @@ export async function createServices(
       mailLimit: abuse.limits.emailSend,
     }),
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
-    login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy: passwordLengths, audit, limits: abuse.limits, twoFactor, accountSelection }),
+    login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     twoFactor,
