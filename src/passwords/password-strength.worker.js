@@ -4,6 +4,7 @@
  * 40–130 ms never hold the event loop. Plain CommonJS on purpose: a worker thread is a bare Node thread,
  * which cannot load TypeScript (jest's transform does not reach it), so this file requires npm packages only.
  */
+const { setPriority } = require('node:os');
 const { threadId } = require('node:worker_threads');
 const { ZxcvbnFactory } = require('@zxcvbn-ts/core');
 const commonLanguage = require('@zxcvbn-ts/language-common');
@@ -16,6 +17,14 @@ const englishLanguage = require('@zxcvbn-ts/language-en');
  */
 const STRENGTH_CHECK_LENGTH = 64;
 const L33T_SUBSTITUTIONS = 4;
+
+/**
+ * Below the event loop's priority (nice 0 → 10): when the cores are contended, requests waiting on the
+ * event loop go first and password checks wait, so a loop of sign-ups slows sign-ups, not everyone else.
+ * Linux only, where a thread has a nice value of its own; elsewhere setpriority would lower the whole process.
+ */
+const NICENESS = 10;
+if (process.platform === 'linux') setPriority(NICENESS);
 
 // Built once per thread, as piscina starts it: loading the dictionaries (49k common passwords, 100k+ words) takes ~250 ms.
 const estimator = new ZxcvbnFactory({
