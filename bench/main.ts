@@ -15,6 +15,7 @@ import { measureEnumerationParity, measureLogin } from './scenarios/login';
 import { measureMemberList } from './scenarios/member-list';
 import { measureRefresh } from './scenarios/refresh';
 import type { BenchContext } from './scenarios/scenario';
+import { measureSignUpLoad } from './scenarios/sign-up';
 import { measureStartUp } from './scenarios/start-up';
 import type { StartUpRun } from './scenarios/start-up';
 import { measureTokenPath, TOKEN_PATH_CONNECTIONS } from './scenarios/token-path';
@@ -47,12 +48,13 @@ function parseOptions(argv: readonly string[]): Options {
 /**
  * The server process's environment: production mode and production argon2 parameters (any ARGON2_* or
  * PASSWORD_HASH_* of the caller's is dropped), in-memory rate limits. The bench's own traffic all comes
- * from 127.0.0.1, so the per-IP failed-login limit is raised (unknown-email logins all fail); every
- * other limit stays at its default, and no request of the bench reaches it (see scenarios/login.ts).
+ * from 127.0.0.1, so the per-IP failed-login limit is raised (unknown-email logins all fail), and so is
+ * the per-IP sign-up limit (scenarios/sign-up.ts measures what sign-ups cost, not how soon they are
+ * refused); every other limit stays at its default, and no request of the bench reaches it.
  */
 function serverEnvironment(databaseUrl: string): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(ARGON2_|PASSWORD_HASH_|REDIS_|LOGIN_|DATABASE_)/.test(name)),
+    Object.entries(process.env).filter(([name]) => !/^(ARGON2_|PASSWORD_HASH_|REDIS_|LOGIN_|SIGN_UP_|DATABASE_)/.test(name)),
   );
   return {
     ...inherited,
@@ -61,6 +63,7 @@ function serverEnvironment(databaseUrl: string): NodeJS.ProcessEnv {
     JWT_SECRET: randomBytes(48).toString('base64'),
     DATABASE_URL: databaseUrl,
     LOGIN_IP_MAX_FAILURES: '1000000',
+    SIGN_UP_IP_MAX: '1000000',
     BENCH_SERVER_LOG: path.join(__dirname, 'server.log'),
     BENCH_MEMBERS: String(MEMBERS),
     BENCH_LOGIN_USERS: String(LOGIN_CONNECTIONS),
@@ -73,7 +76,8 @@ async function runRound(context: BenchContext, accessTokens: readonly string[]):
   const enumeration = await measureEnumerationParity(context);
   const refresh = await measureRefresh(context);
   const memberList = await measureMemberList(context, accessTokens, MEMBERS);
-  return { tokenPath, login, enumeration, refresh, memberList };
+  const signUp = await measureSignUpLoad(context, accessTokens);
+  return { tokenPath, login, enumeration, refresh, memberList, signUp };
 }
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -122,7 +126,8 @@ async function main(): Promise<void> {
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadAverage(),
     totalSeconds: Math.round((performance.now() - startedAt) / 1000),
-    rateLimits: 'in memory; LOGIN_IP_MAX_FAILURES raised to 1,000,000 (its maximum) (all bench traffic is 127.0.0.1); unknown emails never repeat, so no per-account back-off applies',
+    rateLimits:
+      'in memory; LOGIN_IP_MAX_FAILURES and SIGN_UP_IP_MAX raised to 1,000,000 (their maximum) (all bench traffic is 127.0.0.1); unknown emails never repeat, so no per-account back-off applies',
   };
   const { argon2 } = environment;
   console.log(

@@ -78,4 +78,8 @@ export const invalidCredentials = (): AppError =>
 export const forbidden = (reason: ErrorReason, message = 'Not allowed.'): AppError =>
   new AppError(ErrorCode.FORBIDDEN, message, { reason });
 
+/** Work shed because a bounded queue is full: refused at once rather than left waiting without end. */
+export const serverBusy = (): AppError =>
+  new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The server is busy; try again shortly.', { reason: ErrorReason.SERVER_BUSY, retryAfter: 1 });
+
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

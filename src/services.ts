@@ -18,6 +18,8 @@ import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
 import { PasswordConfirmation } from './passwords/password-confirmation';
 import { PasswordHasher } from './passwords/password-hasher';
+import { PasswordPolicy } from './passwords/password-policy';
+import { PasswordStrengthEstimator } from './passwords/password-strength';
 import { PasswordService } from './passwords/password.service';
 import { MySessionsService } from './sessions/my-sessions.service';
 import { RefreshTokenService } from './sessions/refresh-token.service';
@@ -60,7 +62,7 @@ export interface ServiceDependencies {
   readonly directSql: DirectSql;
 }
 
-/** Builds every service from configuration: plain objects, no container. close() releases Redis. */
+/** Builds every service from configuration: plain objects, no container. close() releases Redis and the password-strength thread. */
 export async function createServices(
   config: Config,
   { clock, logger, prisma, directSql }: ServiceDependencies,
@@ -114,7 +116,9 @@ export async function createServices(
   });
   const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
   const emailTokens = new EmailTokens(prisma, clock);
-  const passwordPolicy = { minLength: config.passwords.minLength, maxLength: config.passwords.maxLength };
+  const passwordStrength = new PasswordStrengthEstimator();
+  // Login reads only its lengths (a PasswordPolicy is also PasswordPolicyOptions); sign-up and password changes run its checks.
+  const passwordPolicy = new PasswordPolicy({ minLength: config.passwords.minLength, maxLength: config.passwords.maxLength }, passwordStrength);
   const passwordConfirmation = new PasswordConfirmation({ hasher, limits: abuse.limits.login, audit, maxLength: passwordPolicy.maxLength * 2 });
   const emailVerification = new EmailVerificationService({
     prisma,
@@ -189,5 +193,11 @@ export async function createServices(
     twoFactorRequirements,
   };
 
-  return { services, accessTokens, close: () => abuse.close() };
+  return {
+    services,
+    accessTokens,
+    close: async () => {
+      await Promise.all([abuse.close(), passwordStrength.close()]);
+    },
+  };
 }

@@ -15,8 +15,8 @@ export interface FigureResult {
   readonly failureSamples: readonly string[];
   readonly met: boolean;
   readonly peakRssMiB: number;
-  /** Median absolute figure of each run behind the ratio (per second; p99 in ms for latency runs). */
-  readonly sides: Readonly<Record<string, { perSecond: number; p99Ms: number | null }>>;
+  /** Median absolute figure of each run behind the ratio (per second; p50 and p99 in ms for latency runs). */
+  readonly sides: Readonly<Record<string, { perSecond: number; p50Ms: number | null; p99Ms: number | null }>>;
 }
 
 export interface Summary {
@@ -36,12 +36,14 @@ export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly
     const ratio = spreadOf(ratios);
     const sides = Object.fromEntries(
       Object.keys(runs[0]).map((name) => {
-        const p99s = runs.map((byName) => byName[name].latencyP99Ms);
+        const medianLatency = (latencies: readonly (number | null)[]) =>
+          latencies.every((value) => value !== null) ? spreadOf(latencies as number[]).median : null;
         return [
           name,
           {
             perSecond: spreadOf(runs.map((byName) => byName[name].perSecond)).median,
-            p99Ms: p99s.every((value) => value !== null) ? spreadOf(p99s as number[]).median : null,
+            p50Ms: medianLatency(runs.map((byName) => byName[name].latencyP50Ms)),
+            p99Ms: medianLatency(runs.map((byName) => byName[name].latencyP99Ms)),
           },
         ];
       }),
@@ -82,8 +84,13 @@ export function formatTable(summary: Summary): string {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const figure of summary.figures) {
+    const latencySides = FIGURES.find((definition) => definition.key === figure.key)?.latencySides ?? [];
     const sides = Object.entries(figure.sides)
-      .map(([name, side]) => `${name} ${side.p99Ms !== null && figure.key === 'meLatencyDuringLogins' ? `p99 ${fixed(side.p99Ms, 1)} ms` : `${fixed(side.perSecond, 0)}/s`}`)
+      .map(([name, side]) =>
+        latencySides.includes(name) && side.p50Ms !== null && side.p99Ms !== null
+          ? `${name} p50 ${fixed(side.p50Ms, 1)} ms, p99 ${fixed(side.p99Ms, 1)} ms`
+          : `${name} ${fixed(side.perSecond, 0)}/s`,
+      )
       .join(', ');
     lines.push(
       `| ${figure.title} | ${fixed(figure.ratio.median)} | ${fixed(figure.ratio.min)}–${fixed(figure.ratio.max)} | ${describeTarget(figure.target)} | ${figure.met ? 'yes' : '**no**'} | ${figure.failures} | ${fixed(figure.peakRssMiB, 0)} MiB | ${sides} |`,

@@ -1,16 +1,13 @@
-import { describeErrors, Pool, runLoad } from '../harness/load';
+import { describeErrors, Pool } from '../harness/load';
 import type { LoadRequest } from '../harness/load';
 import { BENCH_PASSWORD } from '../harness/fixtures';
+import { measureMeLatencyBeside } from './me-latency';
 import type { BenchContext, Measurement } from './scenario';
 import { fullUrl, graphqlBody, inAlternatingOrder, measureLoad, toMeasurement } from './scenario';
-import { meRequest } from './token-path';
 
 const LOGIN = `mutation Login($input: LoginInput!) {
   login(input: $input) { __typename ... on AuthPayload { accessToken refreshToken } }
 }`;
-
-/** The `me` stream that runs beside the logins: paced, so it measures latency, not a second saturating load. */
-const ME_STREAM = { connections: 2, overallRate: 50 } as const;
 
 /** Each connection logs in as its own account (a pool lends each account to one request at a time). */
 function knownLoginRequest(url: string, emails: readonly string[]): LoadRequest {
@@ -83,14 +80,8 @@ export async function measureLogin(context: BenchContext, accessTokens: readonly
       return toMeasurement({ servedPerSecond: result.perSecond, failures: 0, failureSamples: [] }, peakRssBytes);
     },
   );
-  const meIdle = await measureLoad(context, meRequest(url, accessTokens), ME_STREAM);
-  const { result, peakRssBytes } = await context.server.measurePeakRss(() =>
-    Promise.all([
-      runLoad(knownLoginRequest(url, emails), { connections: emails.length, durationSeconds: context.seconds }),
-      runLoad(meRequest(url, accessTokens), { ...ME_STREAM, durationSeconds: context.seconds }),
-    ]),
-  );
-  return { logins, verifications, meIdle, meDuringLogins: toMeasurement(result[1], peakRssBytes) };
+  const { meIdle, meBeside } = await measureMeLatencyBeside(context, accessTokens, knownLoginRequest(url, emails), emails.length);
+  return { logins, verifications, meIdle, meDuringLogins: meBeside };
 }
 
 export interface EnumerationRound {

@@ -7,6 +7,7 @@ export interface Measurement {
   readonly perSecond: number;
   readonly failures: number;
   readonly failureSamples: readonly string[];
+  readonly latencyP50Ms: number | null;
   readonly latencyP99Ms: number | null;
   readonly peakRssBytes: number;
 }
@@ -27,6 +28,7 @@ export function toMeasurement(result: Pick<LoadResult, 'servedPerSecond' | 'fail
     perSecond: result.servedPerSecond,
     failures: result.failures,
     failureSamples: result.failureSamples,
+    latencyP50Ms: result.latencyMs?.p50 ?? null,
     latencyP99Ms: result.latencyMs?.p99 ?? null,
     peakRssBytes,
   };

@@ -6,7 +6,7 @@
  *   login        every check of a password (LoginService.login, PasswordConfirmation): check(key, ip)
  *                before the password is looked at, fail(key) when it is wrong (→ { isLocked }),
  *                reset(key, ip) when right; succeeded(ip) once a login opens a session.
- *   signUp       consume(ip) before a sign-up does any hashing.
+ *   signUp       consume(ip) before a sign-up checks its password or hashes it: policy refusals count.
  *   emailSend    consume(email, ip) before sending a password-reset or verification mail, for every
  *                requested address whether or not a user has it (else the refusal tells which exist).
  *   invitations  consume(accountId, ip, email) before an invitation is written or mailed: per account,

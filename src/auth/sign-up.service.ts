@@ -10,8 +10,7 @@ import type { RequestMetadata } from '../http/request-metadata';
 import { clientIdField, displayNameField, emailField, newUsernameField, parseInput, usernameKey, usernameSkeleton } from '../input-validation';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import type { EmailVerificationService } from '../users/email-verification.service';
-import { checkPasswordPolicy } from '../passwords/password-policy';
-import type { PasswordPolicyOptions } from '../passwords/password-policy';
+import type { PasswordPolicy } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
 import { TRANSACTION_OPTIONS } from '../database';
@@ -20,7 +19,7 @@ export interface SignUpServiceOptions {
   readonly prisma: PrismaClient;
   readonly sessions: SessionService;
   readonly hasher: PasswordHasher;
-  readonly passwordPolicy: PasswordPolicyOptions;
+  readonly passwordPolicy: PasswordPolicy;
   readonly clock: Clock;
   readonly limits: AbuseLimits;
   readonly emailVerification: EmailVerificationService;
@@ -45,9 +44,11 @@ export class SignUpService {
   ): Promise<SessionGrant> {
     const fields = parseInput(signUpSchema, input);
     const userInputs = [fields.email, fields.email.split('@')[0] ?? '', fields.username ?? ''].filter(Boolean);
-    const password = checkPasswordPolicy(input.password, this.options.passwordPolicy, userInputs);
-    // Per client IP, before any hashing: sign-up is where accounts are farmed and taken emails probed.
+    // Per client IP, before the password policy and any hashing: sign-up is where accounts are farmed and
+    // taken emails probed, and the strength estimate is CPU an anonymous client could otherwise spend in a
+    // loop of refused passwords. A refused password therefore counts like any other attempt.
     await this.options.limits.signUp.consume(request.ip);
+    const password = await this.options.passwordPolicy.check(input.password, userInputs);
     // Hash before looking for a taken email: both answers then cost the same time.
     const passwordHash = await this.options.hasher.hash(password);
     let grant: SessionGrant;

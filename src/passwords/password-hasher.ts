@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 import { Sema } from 'async-sema';
-import { AppError, ErrorCode, ErrorReason } from '../errors';
+import { serverBusy } from '../errors';
 
 export interface Argon2Parameters {
   readonly memoryCost: number;
@@ -46,12 +46,7 @@ export class PasswordHasher {
   }
 
   private async withSlot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.slots.nrWaiting() >= this.options.queueLimit) {
-      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The server is busy; try again shortly.', {
-        reason: ErrorReason.SERVER_BUSY,
-        retryAfter: 1,
-      });
-    }
+    if (this.slots.nrWaiting() >= this.options.queueLimit) throw serverBusy();
     await this.slots.acquire();
     try {
       return await work();

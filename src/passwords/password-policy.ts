@@ -1,9 +1,7 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as commonLanguage from '@zxcvbn-ts/language-common';
-import * as englishLanguage from '@zxcvbn-ts/language-en';
 import { ErrorReason, badUserInput } from '../errors';
 import type { AppError } from '../errors';
 import { isWellFormedText } from '../input-validation';
+import type { PasswordStrengthEstimator } from './password-strength';
 
 export interface PasswordPolicyOptions {
   readonly minLength: number;
@@ -12,57 +10,46 @@ export interface PasswordPolicyOptions {
 
 /** zxcvbn score 3 = "safely unguessable: moderate protection from offline slow-hash scenario". */
 const MINIMUM_STRENGTH_SCORE = 3;
-/**
- * zxcvbn's matching grows quickly with length (about 300 ms for 64 random symbols with its default
- * l33t table), which would let one sign-up block the event loop. Judging the first 64 characters
- * with a smaller l33t table keeps the worst case near 50 ms; beyond 64 characters a password is
- * long enough that its prefix decides.
- */
-const STRENGTH_CHECK_LENGTH = 64;
-const L33T_SUBSTITUTIONS = 4;
-
-let estimator: ZxcvbnFactory | undefined;
-/** Built on first use: loading the dictionaries (49k common passwords, 100k+ words) takes ~150 ms. */
-function strengthEstimator(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
-    maxLength: STRENGTH_CHECK_LENGTH,
-    l33tMaxSubstitutions: L33T_SUBSTITUTIONS,
-    dictionary: { ...commonLanguage.dictionary, ...englishLanguage.dictionary },
-    graphs: commonLanguage.adjacencyGraphs,
-    translations: englishLanguage.translations,
-  });
-  return estimator;
-}
 
 /** NIST 800-63B: compare in a canonical form, so the same password typed on two keyboards hashes the same. */
 export const normalizePassword = (password: string): string => password.normalize('NFKC');
 
 /**
- * Returns the normalized password, or throws BAD_USER_INPUT naming `field`.
  * No composition rules (NIST 800-63B): length, then a check against common and guessable passwords.
- * userInputs (email, username) count as known words, so "ada.lovelace1815" is weak for ada.lovelace@….
+ * The cheap checks run first, on the event loop; only a password that passes them costs a strength
+ * estimate, and that runs on a worker thread (password-strength.ts).
  */
-export function checkPasswordPolicy(
-  password: string,
-  options: PasswordPolicyOptions,
-  userInputs: readonly string[] = [],
-  field = 'password',
-): string {
-  // Refuse absurd input before normalizing or hashing it: NFKC can expand a string up to 18-fold.
-  if (password.length > options.maxLength * 2) throw tooLong(field, options.maxLength);
-  if (!isWellFormedText(password)) throw badUserInput(field, 'The password is not well-formed text.', ErrorReason.INVALID_VALUE);
-  const normalized = normalizePassword(password);
-  const length = [...normalized].length;
-  if (length > options.maxLength) throw tooLong(field, options.maxLength);
-  if (length < options.minLength) {
-    throw badUserInput(field, `The password must be at least ${options.minLength} characters long.`, ErrorReason.WEAK_PASSWORD);
+export class PasswordPolicy implements PasswordPolicyOptions {
+  readonly minLength: number;
+  readonly maxLength: number;
+
+  constructor(options: PasswordPolicyOptions, private readonly strength: PasswordStrengthEstimator) {
+    this.minLength = options.minLength;
+    this.maxLength = options.maxLength;
   }
-  const result = strengthEstimator().check(normalized, [...userInputs]);
-  if (result.score < MINIMUM_STRENGTH_SCORE) {
-    const hint = result.feedback.warning ? ` ${result.feedback.warning}` : '';
-    throw badUserInput(field, `This password is too common or easy to guess.${hint}`, ErrorReason.WEAK_PASSWORD);
+
+  /**
+   * Resolves with the normalized password, or rejects with BAD_USER_INPUT naming `field` (or
+   * SERVICE_UNAVAILABLE when the estimates queued are at their limit).
+   * userInputs (email, username) count as known words, so "ada.lovelace1815" is weak for ada.lovelace@….
+   */
+  async check(password: string, userInputs: readonly string[] = [], field = 'password'): Promise<string> {
+    // Refuse absurd input before normalizing or hashing it: NFKC can expand a string up to 18-fold.
+    if (password.length > this.maxLength * 2) throw tooLong(field, this.maxLength);
+    if (!isWellFormedText(password)) throw badUserInput(field, 'The password is not well-formed text.', ErrorReason.INVALID_VALUE);
+    const normalized = normalizePassword(password);
+    const length = [...normalized].length;
+    if (length > this.maxLength) throw tooLong(field, this.maxLength);
+    if (length < this.minLength) {
+      throw badUserInput(field, `The password must be at least ${this.minLength} characters long.`, ErrorReason.WEAK_PASSWORD);
+    }
+    const { score, warning } = await this.strength.estimate(normalized, userInputs);
+    if (score < MINIMUM_STRENGTH_SCORE) {
+      const hint = warning ? ` ${warning}` : '';
+      throw badUserInput(field, `This password is too common or easy to guess.${hint}`, ErrorReason.WEAK_PASSWORD);
+    }
+    return normalized;
   }
-  return normalized;
 }
 
 const tooLong = (field: string, maxLength: number): AppError =>

@@ -15,14 +15,14 @@ import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
 import type { PasswordConfirmation } from './password-confirmation';
 import type { PasswordHasher } from './password-hasher';
-import { checkPasswordPolicy, normalizePassword } from './password-policy';
-import type { PasswordPolicyOptions } from './password-policy';
+import { normalizePassword } from './password-policy';
+import type { PasswordPolicy } from './password-policy';
 import { TRANSACTION_OPTIONS } from '../database';
 
 export interface PasswordServiceOptions {
   readonly prisma: PrismaClient;
   readonly hasher: PasswordHasher;
-  readonly policy: PasswordPolicyOptions;
+  readonly policy: PasswordPolicy;
   readonly tokens: EmailTokens;
   readonly mailer: Mailer;
   readonly confirmation: PasswordConfirmation;
@@ -108,8 +108,8 @@ export class PasswordService {
     await mailer.send(passwordResetMessage(user.email, linkTo(publicUrl, 'reset-password', token), Math.round(resetTtlSeconds / 60)));
   }
 
-  private hashAcceptable(password: string, user: User, field: string): Promise<string> {
+  private async hashAcceptable(password: string, user: User, field: string): Promise<string> {
     const userInputs = [user.email, user.email.split('@')[0] ?? '', user.username ?? ''].filter(Boolean);
-    return this.options.hasher.hash(checkPasswordPolicy(password, this.options.policy, userInputs, field));
+    return this.options.hasher.hash(await this.options.policy.check(password, userInputs, field));
   }
 }

@@ -11,8 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const signUpFrom = (ip: string, email = uniqueEmail()) =>
-  server.graphql(SIGN_UP, { input: { email, password: strongPassword() } }, { headers: { 'x-forwarded-for': ip } });
+const signUpFrom = (ip: string, email = uniqueEmail(), password = strongPassword()) =>
+  server.graphql(SIGN_UP, { input: { email, password } }, { headers: { 'x-forwarded-for': ip } });
 
 describe('sign-up limit per IP', () => {
   it('refuses sign-ups from an IP beyond the configured number per window, creating no user', async () => {
@@ -39,5 +39,18 @@ describe('sign-up limit per IP', () => {
 
     expect(elsewhere.errors).toBeUndefined();
     expect(elsewhere.data!.signUp.accessToken).toEqual(expect.any(String));
+  });
+
+  it('counts sign-ups the password policy refuses, so weak passwords cannot buy unlimited strength checks', async () => {
+    for (let signUp = 0; signUp < SIGN_UPS_PER_IP; signUp++) {
+      const weak = await signUpFrom('203.0.113.30', uniqueEmail(), 'passwordpassword');
+      expect(weak.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'WEAK_PASSWORD' });
+    }
+    const email = uniqueEmail('strong-after-weak');
+
+    const refused = await signUpFrom('203.0.113.30', email);
+
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
+    expect(await server.prisma.user.count({ where: { email } })).toBe(0);
   });
 });
