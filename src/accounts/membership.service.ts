@@ -12,6 +12,7 @@ import { assertMayGrant, lockActingMember } from './acting-member';
 import { BuiltInRole } from './roles';
 import type { Role, RoleCatalog } from './roles';
 import { TRANSACTION_OPTIONS } from '../database';
+import { isTwoFactorRequiredFor, twoFactorRequired } from './two-factor-policy';
 
 /** Who is acting: their user and session. Their role is read inside each change (acting-member.ts). */
 export interface Actor {
@@ -63,6 +64,10 @@ export class MembershipService {
       if (target.roleName === BuiltInRole.owner && fields.role !== BuiltInRole.owner) {
         await this.assertAnotherOwner(transaction, fields.accountId, fields.userId);
       }
+      // Said here, to the one promoting, rather than by refusing the member's every request from now on.
+      if (target.user.totpEnabledAt === null && isTwoFactorRequiredFor(target.account, fields.role)) {
+        throw twoFactorRequired('That member must turn on two-factor authentication first: this account requires it for that role.');
+      }
       const updated = await transaction.membership.update({
         where: { userId_accountId: { userId: fields.userId, accountId: fields.accountId } },
         data: { roleName: fields.role },
@@ -110,8 +115,8 @@ export class MembershipService {
   }
 
   /** The member being changed, read under the account's lock; the actor must not rank below them. */
-  private async findTarget(transaction: Prisma.TransactionClient, acting: Role, accountId: string, userId: string): Promise<Membership> {
-    const target = await transaction.membership.findUnique({ where: { userId_accountId: { userId, accountId } } });
+  private async findTarget(transaction: Prisma.TransactionClient, acting: Role, accountId: string, userId: string): Promise<Membership & { user: User; account: Account }> {
+    const target = await transaction.membership.findUnique({ where: { userId_accountId: { userId, accountId } }, include: { user: true, account: true } });
     if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'That user is not a member of this account.', { field: 'userId' });
     if (this.options.roles.rankOf(target.roleName) > acting.rank) {
       throw forbidden(ErrorReason.ROLE_TOO_HIGH, 'You cannot change a member whose role is above your own.');

@@ -5,21 +5,26 @@ import { ModelColumns } from '../model-columns';
 
 export type SessionWithUser = Session & { user: User };
 
-/** What the bearer check decides on: the session, its user, and the member's role in the session's account now. */
+/** What the bearer check decides on: the session, its user, the member's role in the session's account now, and that account's 2FA rule. */
 export interface BearerSession {
   readonly session: SessionWithUser;
   /** The membership's current role, null once the user is no longer a member of the session's account. */
   readonly roleName: string | null;
+  /** Whether the session's account requires its owners and admins to have 2FA on, as it does now. */
+  readonly accountRequiresTwoFactor: boolean;
 }
 
 const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
 const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 
-// The role is read here, on the statement every authenticated request already runs, never from the
-// access token: a demotion or removal then takes effect on the next request, on every instance.
-const SELECT_BEARER_SESSION = `SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')}, m."roleName" AS "membership.roleName"
+// The role and the account's 2FA rule are read here, on the statement every authenticated request
+// already runs, never from the access token: a demotion, a removal or a new 2FA requirement then takes
+// effect on the next request, on every instance.
+const SELECT_BEARER_SESSION = `SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')}, m."roleName" AS "membership.roleName",
+    a."requireTwoFactor" AS "account.requireTwoFactor"
   FROM "Session" s
   JOIN "User" u ON u."id" = s."userId"
+  JOIN "Account" a ON a."id" = s."accountId"
   LEFT JOIN "Membership" m ON m."userId" = s."userId" AND m."accountId" = s."accountId"
   WHERE s."id" = $1::uuid`;
 
@@ -30,5 +35,9 @@ const SELECT_BEARER_SESSION = `SELECT ${sessionColumns.select('s')}, ${userColum
 export async function findBearerSession(sql: DirectSql, sessionId: string): Promise<BearerSession | null> {
   const [row] = await sql.query<Record<string, unknown>>(SELECT_BEARER_SESSION, [sessionId]);
   if (!row) return null;
-  return { session: { ...sessionColumns.read(row), user: userColumns.read(row) }, roleName: row['membership.roleName'] as string | null };
+  return {
+    session: { ...sessionColumns.read(row), user: userColumns.read(row) },
+    roleName: row['membership.roleName'] as string | null,
+    accountRequiresTwoFactor: row['account.requireTwoFactor'] as boolean,
+  };
 }

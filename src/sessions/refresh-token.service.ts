@@ -8,7 +8,7 @@ import type { PrismaClient, RefreshToken, Session } from '../generated/prisma/cl
 import type { RequestMetadata } from '../http/request-metadata';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
-import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy';
+import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';

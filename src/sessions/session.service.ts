@@ -10,7 +10,7 @@ import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { Account, Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
-import { assertMeetsTwoFactorRequirement } from '../two-factor/two-factor-policy';
+import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import type { RefreshTokenService } from './refresh-token.service';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer } from './session-grant';
@@ -146,7 +146,7 @@ export class SessionService {
   /**
    * The session behind an access token, with its user (`me` then costs no query) and the member's
    * current role, or UNAUTHENTICATED when it was revoked, has expired, or its user is no longer a member
-   * of its account. One flat statement on every authenticated request, in plain SQL (direct-sql.ts says
+   * of its account (FORBIDDEN TWO_FACTOR_REQUIRED when the account now requires a 2FA the user lacks). One flat statement on every authenticated request, in plain SQL (direct-sql.ts says
    * why); the account is a column of the session and is not loaded here.
    */
   async findLive(claimed: SessionClaim): Promise<LiveSession> {
@@ -157,7 +157,9 @@ export class SessionService {
     assertSessionLive(found.session, this.options.clock.now());
     // Removing a member ends their sessions there; a live session without a membership is refused all the same.
     if (found.roleName === null) throw unauthenticated(ErrorReason.NOT_A_MEMBER, 'You are no longer a member of this account.');
-    return { session: found.session, roleName: found.roleName };
+    // As at login and refresh: an account that now requires 2FA of this role admits no one without it.
+    assertMeetsTwoFactorRequirement(found.session.user, { requireTwoFactor: found.accountRequiresTwoFactor }, found.roleName);
+    return { ...found, roleName: found.roleName };
   }
 
   /**

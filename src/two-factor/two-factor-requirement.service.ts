@@ -5,7 +5,7 @@ import { ErrorReason, forbidden } from '../errors';
 import type { Account, PrismaClient } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { idField, parseInput } from '../input-validation';
-import { TWO_FACTOR_ROLES, twoFactorRequired } from './two-factor-policy';
+import { TWO_FACTOR_ROLES, twoFactorRequired } from '../accounts/two-factor-policy';
 import { TRANSACTION_OPTIONS } from '../database';
 
 export interface TwoFactorRequirementServiceOptions {

@@ -15,7 +15,7 @@ import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPr
 import { RejectedCode } from './second-factor-codes';
 import type { SecondFactorCodes } from './second-factor-codes';
 import { generateTotpSecret, totpUrl } from './totp';
-import { twoFactorRequired } from './two-factor-policy';
+import { twoFactorRequired } from '../accounts/two-factor-policy';
 import type { TwoFactorRequirementService } from './two-factor-requirement.service';
 import { TRANSACTION_OPTIONS } from '../database';
 

@@ -159,6 +159,33 @@ describe('an account that requires 2FA', () => {
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'TWO_FACTOR_REQUIRED' });
   });
 
+  it('stops the access token of an admin without 2FA on the next request after the requirement, not at its expiry', async () => {
+    const { owner, member: admin } = await memberOfTwoAccounts(server, 'admin');
+    const session = await loginTo(server, admin, owner.accountId);
+    expect((await server.graphql(ACCOUNT, { id: owner.accountId }, { token: session.accessToken })).errors).toBeUndefined();
+    await requireTwoFactorIn(owner);
+
+    const response = await server.graphql(ACCOUNT, { id: owner.accountId }, { token: session.accessToken });
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'TWO_FACTOR_REQUIRED' });
+    expect((await server.graphql(`{ me { id } }`, {}, { token: admin.accessToken })).data).toEqual({ me: { id: admin.userId } });
+  });
+
+  it('refuses to promote a member without 2FA to admin there, saying so to the one promoting', async () => {
+    const { owner, member } = await memberOfTwoAccounts(server, 'member');
+    await requireTwoFactorIn(owner);
+
+    const response = await server.graphql(
+      `mutation($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`,
+      { input: { accountId: owner.accountId, userId: member.userId, role: 'admin' } },
+      { token: owner.accessToken },
+    );
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'TWO_FACTOR_REQUIRED' });
+    const membership = await server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId: member.userId, accountId: owner.accountId } } });
+    expect(membership.roleName).toBe('member');
+  });
+
   it('admits an admin with 2FA through verifyTwoFactor, and their sessions refresh', async () => {
     const { owner, member: admin } = await memberOfTwoAccounts(server, 'admin');
     await requireTwoFactorIn(owner);

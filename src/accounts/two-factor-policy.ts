@@ -1,4 +1,4 @@
-import { BuiltInRole } from '../accounts/roles';
+import { BuiltInRole } from './roles';
 import { ErrorReason, forbidden } from '../errors';
 
 /** The roles an account's 2FA requirement applies to: those who can change who gets in and what they may do. */
