@@ -31,8 +31,16 @@ export function buildGatehouseSubgraph(typeGraphqlSchema: GraphQLSchema): GraphQ
 }
 
 /**
+ * References one `_entities` request may carry. A gateway sends the distinct references of one query
+ * plan step (a page of reviews names its authors once each); without a bound, one 100 kB request of a
+ * thousand user ids made every field rule run a thousand times over (over a second of CPU).
+ */
+export const MAX_REPRESENTATIONS = 200;
+
+/**
  * `_entities` throws a plain Error for a representation of a type that is not an entity, which would
- * be masked as INTERNAL_SERVER_ERROR: a malformed request is the caller's fault, so say so.
+ * be masked as INTERNAL_SERVER_ERROR: a malformed request is the caller's fault, so say so. Too many
+ * representations are refused the same way, before any is resolved.
  */
 function checkRepresentationsFirst(subgraph: GraphQLSchema): void {
   const entities = subgraph.getQueryType()?.getFields()._entities;
@@ -40,6 +48,9 @@ function checkRepresentationsFirst(subgraph: GraphQLSchema): void {
   if (!entities || !resolve) throw new Error('buildSubgraphSchema did not add Query._entities');
   entities.resolve = (source, args: { representations?: unknown }, context, info) => {
     const representations = Array.isArray(args.representations) ? args.representations : [];
+    if (representations.length > MAX_REPRESENTATIONS) {
+      throw badUserInput('representations', `At most ${MAX_REPRESENTATIONS} representations per request.`);
+    }
     for (const representation of representations) {
       const typename = (representation as { __typename?: unknown } | null)?.__typename;
       if (typeof typename !== 'string' || !Object.hasOwn(ENTITY_KEYS, typename)) {

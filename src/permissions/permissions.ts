@@ -33,9 +33,11 @@ export const permissionMap = {
     account: isVerified,
     mySessions: isVerified,
     authEvents: allOf(isVerified, canInArgumentAccount('audit', 'r')),
-    // Federation: the gateway asks for entities by key; each entity field keeps its own rule (and
-    // Account references resolve only for members: see federation/entity-references.ts).
-    _entities: allow,
+    // Federation: the gateway asks for entities by key, forwarding the caller's token; each entity field
+    // keeps its own rule (and Account references resolve only for members: see
+    // federation/entity-references.ts). No entity field is for anonymous callers, so they are refused
+    // here, before a list of references costs a rule per field per item.
+    _entities: isAuthenticated,
     _service: canReadSubgraphSchema,
   },
   // Reachable only through _service, whose rule decides.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { MAX_REPRESENTATIONS } from '../../src/federation/subgraph-schema';
 import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';
@@ -57,10 +58,20 @@ describe('entity references (what a gateway asks Gatehouse for)', () => {
     expect(response.errors).toEqual([expect.objectContaining({ path: ['_entities', 1, 'email'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
   });
 
-  it('refuses user fields to an anonymous caller', async () => {
+  it('refuses an anonymous caller before resolving anything: no entity field is for them', async () => {
     const response = await server.graphql(USERS, { representations: [user(ada.userId)] });
-    expect(response.data!._entities).toEqual([null]);
+    expect(response.data).toBeNull();
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it(`refuses more than ${MAX_REPRESENTATIONS} representations in one request with BAD_USER_INPUT, resolving none`, async () => {
+    const representations = Array.from({ length: MAX_REPRESENTATIONS + 1 }, () => user(grace.userId));
+
+    const response = await server.graphql(USERS, { representations }, { token: ada.accessToken });
+
+    expect(response.status).toBeLessThan(500);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'representations' });
+    expect(response.data).toBeNull();
   });
 
   it('resolves an account only for its members, so account ids cannot be probed', async () => {
@@ -71,8 +82,8 @@ describe('entity references (what a gateway asks Gatehouse for)', () => {
     expect(asAda.data!._entities).toEqual([{ id: ada.accountId, name: 'Analytical Engines' }, null, null, null]);
 
     const anonymous = await server.graphql(ACCOUNTS, { representations });
-    expect(anonymous.errors).toBeUndefined();
-    expect(anonymous.data!._entities).toEqual([null, null, null, null]);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.data).toBeNull();
   });
 
   it('attaches no execution trace when a gateway asks for one (traces carry unmasked error messages)', async () => {
