@@ -48,14 +48,8 @@ export class RefreshTokenService {
    * window, where it returns the same successor pair so racing tabs and retries do not log users out.
    */
   async refresh(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
-    const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
-    if (!presented) throw invalidRefreshToken();
-    const found = await findRefreshToken(this.options.directSql, presented.id);
-    if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
+    const { presented, found, now } = await this.findForLiveSession(presentedToken, clientId);
     const { token: record, session } = found;
-    const now = this.options.clock.now();
-    assertClient(session, clientId);
-    assertSessionLive(session, now);
     if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
 
     // The membership's role as the token was read: a removed member cannot refresh back in, a new role shows at once.
@@ -78,16 +72,22 @@ export class RefreshTokenService {
    * token lifted from a dead or rotated session must not be able to log its owner out everywhere.
    */
   async sessionToEnd(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<Session> {
+    const { presented, found, now } = await this.findForLiveSession(presentedToken, clientId);
+    const { token: record, session } = found;
+    if (record.rotatedAt && !(await this.graceSuccessor(record, presented.secret, now))) await this.refuseReuse(session, request);
+    return session;
+  }
+
+  /** A genuine refresh token of this client whose session is live, whatever its rotation state; UNAUTHENTICATED otherwise. */
+  private async findForLiveSession(presentedToken: string, clientId: string | null) {
     const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
     if (!presented) throw invalidRefreshToken();
     const found = await findRefreshToken(this.options.directSql, presented.id);
     if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
-    const { token: record, session } = found;
     const now = this.options.clock.now();
-    assertClient(session, clientId);
-    assertSessionLive(session, now);
-    if (record.rotatedAt && !(await this.graceSuccessor(record, presented.secret, now))) await this.refuseReuse(session, request);
-    return session;
+    assertClient(found.session, clientId);
+    assertSessionLive(found.session, now);
+    return { presented, found, now };
   }
 
   private async rotate(
