@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { LOGIN, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { createTestDatabase } from '../support/test-database';
+import type { TestDatabase } from '../support/test-database';
 import { startTestServer } from '../support/test-server';
 import type { GraphQLResponse, TestServer } from '../support/test-server';
 
@@ -23,17 +25,19 @@ const limitsEnvironment = {
 };
 
 let redis: Redis;
+let database: TestDatabase;
 let first: TestServer;
 let second: TestServer;
+// Two instances of one deployment: one database (this suite runs on PostgreSQL) and one Redis.
 beforeAll(async () => {
   redis = new Redis(REDIS_URL);
-  [first, second] = await Promise.all([
-    startTestServer({ ...limitsEnvironment, REDIS_URL }),
-    startTestServer({ ...limitsEnvironment, REDIS_URL }),
-  ]);
+  database = await createTestDatabase();
+  first = await startTestServer({ ...limitsEnvironment, REDIS_URL }, { database });
+  second = await startTestServer({ ...limitsEnvironment, REDIS_URL }, { database });
 });
 afterAll(async () => {
   await Promise.all([first?.close(), second?.close()]);
+  await database?.drop();
   const keys = await redis.keys(`${KEY_PREFIX}*`);
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
@@ -42,12 +46,8 @@ afterAll(async () => {
 const login = (server: TestServer, input: Record<string, unknown>) => server.graphql(LOGIN, { input });
 const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
-/** The same person on two instances (each test server has a database of its own). */
-async function signUpOnBoth(): Promise<[SignedUpUser, SignedUpUser]> {
-  const email = uniqueEmail('shared');
-  const password = strongPassword();
-  return Promise.all([signUp(first, { email, password }), signUp(second, { email, password })]);
-}
+/** A user of the deployment: signed up through one instance, known to both. */
+const signUpOnce = (): Promise<SignedUpUser> => signUp(first);
 
 describe('rate limits in Redis', () => {
   it('keeps the counts in Redis, under the configured key prefix', async () => {
@@ -57,7 +57,7 @@ describe('rate limits in Redis', () => {
   });
 
   it('locks an account on one instance after failures on another', async () => {
-    const [user] = await signUpOnBoth();
+    const user = await signUpOnce();
     for (let failure = 0; failure < LOCK_AFTER; failure++) {
       expect(reasonOf(await login(first, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
     }
@@ -68,7 +68,7 @@ describe('rate limits in Redis', () => {
   });
 
   it('adds up failures made on different instances', async () => {
-    const [user] = await signUpOnBoth();
+    const user = await signUpOnce();
     await login(first, { email: user.email, password: strongPassword() });
     await login(second, { email: user.email, password: strongPassword() });
     expect(reasonOf(await login(first, { email: user.email, password: user.password }))).toBeUndefined();

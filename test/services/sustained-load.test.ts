@@ -56,9 +56,14 @@ beforeAll(async () => {
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_ITERATIONS: '1',
     // Every virtual user comes from 127.0.0.1, where production traffic would come from 64 addresses:
-    // the per-IP sign-up limit (20 an hour) would refuse the setup's 64 sign-ups. The per-account login
-    // limits stay at their defaults: legitimate logins succeed and never count against them.
+    // the per-IP sign-up limit (20 an hour) would refuse the setup's 64 sign-ups, and the per-IP limit on
+    // successful logins (300 per 15 min) the run's thousands of logins. The per-user login limits stay at
+    // their defaults: legitimate logins succeed and never count against them.
     SIGN_UP_IP_MAX: '1000',
+    LOGIN_IP_MAX_SUCCESSES: '1000000',
+    // Each virtual user logs in about once a second beside its refresh chain; at the default cap of 50
+    // live sessions its logins would end the chain's session, and the test checks every chain still refreshes.
+    MAX_SESSIONS_PER_USER: '10000',
   });
 }, 180_000);
 
