@@ -1,5 +1,6 @@
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { RefreshTokenDocument } from '../gql/graphql';
+import generatedPossibleTypes from '../gql/possible-types';
 import { TokenRefresher } from '../session/token-refresher';
 import type { TokenStore } from '../session/token-store';
 import { createAuthorizationLink } from './authorization-link';
@@ -38,7 +39,9 @@ export function createGatehouseClient(store: TokenStore, graphqlUrl: string): Ga
       createAuthorizationLink(store, refresher),
       new HttpLink({ uri: graphqlUrl }),
     ]),
-    cache: new InMemoryCache(),
+    // Which types each union (LoginResult) may be, generated from the schema: Apollo then matches
+    // `... on AuthPayload` exactly instead of guessing (and warning).
+    cache: new InMemoryCache({ possibleTypes: generatedPossibleTypes.possibleTypes }),
   });
   // Whatever ends the session (logout, a refused refresh), nothing of the last user stays in memory.
   store.subscribe(() => {
