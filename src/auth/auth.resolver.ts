@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { ChecksCredential } from '../abuse/credential-mutation';
 import type { GraphQLContext } from '../context';
 import { actAs } from '../permissions/viewer';
 import type { SessionGrant } from '../sessions/session-grant';
@@ -9,6 +10,7 @@ import { AccountSelectionRequiredType, AuthPayloadType, LoginResult } from './au
 @Resolver()
 export class AuthResolver {
   @Mutation(() => AuthPayloadType, { description: 'Creates a user, their own account (as owner) and a session.' })
+  @ChecksCredential()
   signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
     return context.services.signUp.signUp(input, context.request).then((grant) => actAs(context, grant));
   }
@@ -17,6 +19,7 @@ export class AuthResolver {
     description:
       'AuthPayload when the user has one account (or accountId names one of theirs); AccountSelectionRequired when there are several; TwoFactorRequired first when 2FA is on.',
   })
+  @ChecksCredential()
   async login(@Arg('input', () => LoginInput) input: LoginInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
     const outcome = await context.services.login.login(input, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
@@ -25,6 +28,7 @@ export class AuthResolver {
   @Mutation(() => LoginResult, {
     description: 'Completes a login that returned AccountSelectionRequired: AuthPayload, or TwoFactorRequired when the second factor is still owed.',
   })
+  @ChecksCredential()
   async selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
     const outcome = await context.services.accountSelection.selectAccount(input, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;

@@ -27,7 +27,25 @@ export function buildGatehouseSubgraph(typeGraphqlSchema: GraphQLSchema): GraphQ
   // The resolver map's type is looser than what buildSubgraphSchema declares; its shape is what it expects.
   const subgraph = buildSubgraphSchema({ typeDefs: { ...typeDefs, definitions: [...FEDERATION_LINK.definitions, ...typeDefs.definitions] }, resolvers: resolvers as never });
   checkRepresentationsFirst(subgraph);
+  keepFieldExtensions(typeGraphqlSchema, subgraph);
   return subgraph;
+}
+
+/**
+ * The subgraph is built from printed SDL, which carries no field extensions; copy the root fields'
+ * back (type-graphql's @Extensions: ChecksCredential, read by the request limits from the schema).
+ */
+function keepFieldExtensions(from: GraphQLSchema, to: GraphQLSchema): void {
+  for (const [source, target] of [
+    [from.getQueryType(), to.getQueryType()],
+    [from.getMutationType(), to.getMutationType()],
+  ] as const) {
+    const targetFields = target?.getFields() ?? {};
+    for (const [name, field] of Object.entries(source?.getFields() ?? {})) {
+      const copy = targetFields[name];
+      if (copy) copy.extensions = { ...copy.extensions, ...field.extensions };
+    }
+  }
 }
 
 /**

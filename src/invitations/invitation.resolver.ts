@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
 import { AuthPayloadType } from '../auth/auth.payloads';
 import type { GraphQLContext } from '../context';
@@ -31,11 +32,13 @@ export class InvitationResolver {
     description:
       'Joins the account an invitation is for, as the signed-in user whose verified email it was sent to, and answers a session there (your current session stays).',
   })
+  @ChecksCredential()
   acceptInvitation(@Arg('token', () => String) token: string, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
     return context.services.invitations.accept(requireViewer(context), token, context.request).then((grant) => actAs(context, grant));
   }
 
   @Mutation(() => Boolean, { description: 'Turns an invitation down. The link is the proof: no session is needed, and an expired one can still be declined.' })
+  @ChecksCredential()
   declineInvitation(@Arg('token', () => String) token: string, @Ctx() context: GraphQLContext): Promise<boolean> {
     return context.services.invitations.decline(token, context.request);
   }

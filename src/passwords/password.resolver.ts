@@ -1,15 +1,18 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { ChecksCredential } from '../abuse/credential-mutation';
 import type { GraphQLContext } from '../context';
 import { requireViewer } from '../permissions/viewer';
 
 @Resolver()
 export class PasswordResolver {
   @Mutation(() => Boolean, { description: 'Always true: mails a reset link if the address has an account.' })
+  @ChecksCredential()
   requestPasswordReset(@Arg('email', () => String) email: string, @Ctx() context: GraphQLContext): Promise<boolean> {
     return context.services.passwords.requestReset(email, context.request);
   }
 
   @Mutation(() => Boolean, { description: 'Sets a new password with a reset link; ends every session of the user.' })
+  @ChecksCredential()
   resetPassword(
     @Arg('token', () => String) token: string,
     @Arg('newPassword', () => String) newPassword: string,
@@ -19,6 +22,7 @@ export class PasswordResolver {
   }
 
   @Mutation(() => Boolean, { description: "Needs the current password; ends the user's other sessions." })
+  @ChecksCredential()
   changePassword(
     @Arg('currentPassword', () => String) currentPassword: string,
     @Arg('newPassword', () => String) newPassword: string,

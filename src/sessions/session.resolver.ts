@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { ChecksCredential } from '../abuse/credential-mutation';
 import { RefreshTokenInput, LogoutInput } from '../auth/auth.inputs';
 import { AuthPayloadType } from '../auth/auth.payloads';
 import type { GraphQLContext } from '../context';
@@ -29,6 +30,7 @@ export class SessionResolver {
   }
 
   @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
+  @ChecksCredential()
   refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
     const refreshToken = parseInput(tokenField, input.refreshToken, 'refreshToken');
     const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId, 'clientId');

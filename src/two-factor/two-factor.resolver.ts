@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
 import type { LoginOutcome } from '../auth/auth.types';
 import { LoginResult } from '../auth/auth.payloads';
@@ -13,16 +14,19 @@ export class TwoFactorResolver {
   @Mutation(() => TotpSetupType, {
     description: 'Starts turning on TOTP: a new secret, pending until confirmTotp. Needs the current password.',
   })
+  @ChecksCredential()
   enableTotp(@Arg('currentPassword', () => String) currentPassword: string, @Ctx() context: GraphQLContext): Promise<TotpSetup> {
     return context.services.twoFactor.beginSetup(requireViewer(context), currentPassword, context.request);
   }
 
   @Mutation(() => RecoveryCodesType, { description: 'Turns TOTP on with a code from the app; returns recovery codes, shown this once. Ends your other sessions.' })
+  @ChecksCredential()
   async confirmTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<RecoveryCodesType> {
     return { codes: await context.services.twoFactor.confirmSetup(requireViewer(context), code, context.request) };
   }
 
   @Mutation(() => Boolean, { description: 'Turns TOTP off, given a current code or a recovery code. Ends your other sessions.' })
+  @ChecksCredential()
   disableTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<boolean> {
     return context.services.twoFactor.disable(requireViewer(context), code, context.request);
   }
@@ -30,6 +34,7 @@ export class TwoFactorResolver {
   @Mutation(() => LoginResult, {
     description: 'Completes a login that answered TwoFactorRequired, with a TOTP or recovery code; then goes on as login would.',
   })
+  @ChecksCredential()
   async verifyTwoFactor(
     @Arg('challengeToken', () => String) challengeToken: string,
     @Arg('code', () => String) code: string,
