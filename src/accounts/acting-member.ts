@@ -1,12 +1,13 @@
 import { ErrorReason, badUserInput, forbidden } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
-import type { Operation, Role, RoleCatalog } from './roles';
+import { permits } from './roles';
+import type { GatehouseFeature, Operation, Role, RoleCatalog } from './roles';
 
 /** What an account change needs of the member making it. */
 export interface ActingMemberCheck {
   readonly userId: string;
   readonly accountId: string;
-  readonly feature: string;
+  readonly feature: GatehouseFeature;
   readonly operation: Operation;
 }
 
@@ -25,7 +26,7 @@ export async function lockActingMember(transaction: Prisma.TransactionClient, ro
   });
   const role = membership ? roles.find(membership.roleName) : undefined;
   const granted = membership && role ? roles.permissionsOfMember(role.name, membership.user) : [];
-  if (!role || !granted.some((permission) => permission.feature === check.feature && permission.access.includes(check.operation))) {
+  if (!role || !permits(granted, check.feature, check.operation)) {
     throw forbidden(ErrorReason.MISSING_PERMISSION, `Needs ${check.feature}:${check.operation}.`);
   }
   return role;

@@ -3,6 +3,16 @@ import type { PrismaClient } from '../generated/prisma/client';
 /** c, r, u, d: what a role may do to one feature. */
 export type Operation = 'c' | 'r' | 'u' | 'd';
 
+/**
+ * Gatehouse's own features, which its rules check: a typo in a rule's feature fails to compile. (A
+ * Permission's feature stays a string: roles may hold features of the apps behind Gatehouse too.)
+ */
+export type GatehouseFeature = 'account' | 'members' | 'billing' | 'audit' | 'invitations';
+
+/** Whether the permissions allow `operation` on `feature`: the one test every check of a right makes. */
+export const permits = (permissions: readonly Permission[], feature: string, operation: Operation): boolean =>
+  permissions.some((permission) => permission.feature === feature && permission.access.includes(operation));
+
 export interface Permission {
   readonly feature: string;
   /** A subset of "crud", in that order. */
@@ -65,7 +75,4 @@ export class RoleCatalog {
     return user.emailVerifiedAt === null ? [] : this.permissionsOf(roleName);
   }
 
-  can(roleName: string, feature: string, operation: Operation): boolean {
-    return this.permissionsOf(roleName).some((permission) => permission.feature === feature && permission.access.includes(operation));
-  }
 }

@@ -1,6 +1,6 @@
 import { rule } from 'graphql-shield';
-import { BuiltInRole } from '../accounts/roles';
-import type { Operation } from '../accounts/roles';
+import { BuiltInRole, permits } from '../accounts/roles';
+import type { GatehouseFeature, Operation } from '../accounts/roles';
 import type { GraphQLContext } from '../context';
 import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
 import { withGuestAccess } from './guest-access';
@@ -180,7 +180,7 @@ function isAdminOfKnownMember(parent: unknown, context: GraphQLContext): boolean
 }
 
 /** feature:operation in the parent Account, which must be the session's account. */
-export const canInParentAccount = (feature: string, operation: Operation) =>
+export const canInParentAccount = (feature: GatehouseFeature, operation: Operation) =>
   withGuestAccess(
     'verified',
     requiring(
@@ -192,7 +192,7 @@ export const canInParentAccount = (feature: string, operation: Operation) =>
   );
 
 /** feature:operation in the account named by the accountId argument, which must be the session's account. */
-export const canInArgumentAccount = (feature: string, operation: Operation) =>
+export const canInArgumentAccount = (feature: GatehouseFeature, operation: Operation) =>
   withGuestAccess(
     'verified',
     requiring(
@@ -204,7 +204,7 @@ export const canInArgumentAccount = (feature: string, operation: Operation) =>
   );
 
 /** feature:operation in the account named by the input's accountId, which must be the session's account. */
-export const canInInputAccount = (feature: string, operation: Operation) =>
+export const canInInputAccount = (feature: GatehouseFeature, operation: Operation) =>
   withGuestAccess(
     'verified',
     requiring(
@@ -238,7 +238,7 @@ const wrongAccount = () =>
   new AppError(ErrorCode.FORBIDDEN, 'Switch to that account first (switchAccount).', { reason: ErrorReason.MISSING_PERMISSION, field: 'accountId' });
 
 /** The viewer's current role (read with the session on this request) grants feature:operation in their session's account. */
-function checkAccess(context: GraphQLContext, accountId: unknown, feature: string, operation: Operation): true | AppError {
+function checkAccess(context: GraphQLContext, accountId: unknown, feature: GatehouseFeature, operation: Operation): true | AppError {
   const { viewer } = context;
   if (!viewer) return notSignedIn(context);
   if (!viewer.emailVerified) return notVerified();
@@ -246,5 +246,5 @@ function checkAccess(context: GraphQLContext, accountId: unknown, feature: strin
   return hasAccess(context, feature, operation) ? true : forbidden(ErrorReason.MISSING_PERMISSION, `Needs ${feature}:${operation}.`);
 }
 
-const hasAccess = (context: GraphQLContext, feature: string, operation: Operation): boolean =>
-  context.viewer?.access.some((permission) => permission.feature === feature && permission.access.includes(operation)) ?? false;
+const hasAccess = (context: GraphQLContext, feature: GatehouseFeature, operation: Operation): boolean =>
+  context.viewer !== null && permits(context.viewer.access, feature, operation);
