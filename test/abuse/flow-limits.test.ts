@@ -1,6 +1,6 @@
-import { signUp, uniqueEmail } from '../support/factories';
+import { extensionsOf, signUp, uniqueEmail } from '../support/factories';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 import { nextTotpCode, startTwoFactorLogin, turnOnTwoFactor, verifyTwoFactor, wrongTotpCode } from '../support/two-factor';
 
 /** The flows that send mail or check second-factor codes are limited end to end, over HTTP. */
@@ -25,7 +25,6 @@ const freshIp = () => `198.51.100.${++ipSequence}`;
 const REQUEST_RESET = `mutation Reset($email: String!) { requestPasswordReset(email: $email) }`;
 const RESEND = `mutation { resendVerification }`;
 
-const extensionsOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions;
 
 describe('requestPasswordReset', () => {
   it.each([

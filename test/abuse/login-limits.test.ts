@@ -1,4 +1,4 @@
-import { LOGIN, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { extensionsOf, LOGIN, reasonIn, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { GraphQLResponse, TestServer } from '../support/test-server';
 
@@ -26,13 +26,12 @@ const login = (target: TestServer, input: Record<string, unknown>, ip: string) =
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
-const extensionsOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions ?? {};
 
 /** Fails `count` logins on `email`, waiting out each back-off on the way, as a patient attacker would. */
 async function failLogins(target: TestServer, email: string, count: number, ip: string): Promise<void> {
   for (let failed = 0; failed < count; ) {
     const response = await login(target, { email, password: strongPassword() }, ip);
-    const { reason, retryAfter } = extensionsOf(response);
+    const { reason, retryAfter } = extensionsOf(response) ?? {};
     if (reason === 'RATE_LIMITED') {
       await sleep(retryAfter * 1000 + 50);
     } else {
@@ -54,20 +53,20 @@ describe('back-off', () => {
     const user = await signUp(backoff);
     const ip = freshIp();
     for (let failure = 1; failure <= BACKOFF_AFTER; failure++) {
-      expect(extensionsOf(await login(backoff, { email: user.email, password: strongPassword() }, ip)).reason).toBe('INVALID_CREDENTIALS');
+      expect(reasonIn(await login(backoff, { email: user.email, password: strongPassword() }, ip))).toBe('INVALID_CREDENTIALS');
     }
 
     const first = await login(backoff, { email: user.email, password: user.password }, ip);
     expect(first.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED', retryAfter: 1 });
 
     await sleep(1_050);
-    expect(extensionsOf(await login(backoff, { email: user.email, password: strongPassword() }, ip)).reason).toBe('INVALID_CREDENTIALS');
+    expect(reasonIn(await login(backoff, { email: user.email, password: strongPassword() }, ip))).toBe('INVALID_CREDENTIALS');
     const second = await login(backoff, { email: user.email, password: user.password }, ip);
     expect(extensionsOf(second)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
     // 2 exactly, unless a slow machine crosses a second boundary between the two requests.
-    expect([1, 2]).toContain(extensionsOf(second).retryAfter);
+    expect([1, 2]).toContain(extensionsOf(second)?.retryAfter);
 
-    await sleep(extensionsOf(second).retryAfter * 1000 + 50);
+    await sleep(extensionsOf(second)?.retryAfter * 1000 + 50);
     const response = await login(backoff, { email: user.email, password: user.password }, ip);
     expect(response.errors).toBeUndefined();
   });
@@ -84,8 +83,8 @@ describe('failed logins per account', () => {
     expect(response.status).toBe(200);
     expect(response.data).toBeNull();
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
-    expect(extensionsOf(response).retryAfter).toBeGreaterThan(LOCK_SECONDS - 5);
-    expect(extensionsOf(response).retryAfter).toBeLessThanOrEqual(LOCK_SECONDS);
+    expect(extensionsOf(response)?.retryAfter).toBeGreaterThan(LOCK_SECONDS - 5);
+    expect(extensionsOf(response)?.retryAfter).toBeLessThanOrEqual(LOCK_SECONDS);
   });
 
   it('records the lock once (LOCKED_OUT) and each refused attempt as LOGIN_FAILED with reason RATE_LIMITED', async () => {
@@ -130,7 +129,7 @@ describe('failed logins per account', () => {
 
     const response = await login(server, { username: username.toLowerCase(), password: user.password }, ip);
 
-    expect(extensionsOf(response).reason).toBe('RATE_LIMITED');
+    expect(extensionsOf(response)?.reason).toBe('RATE_LIMITED');
   });
 
   it('forgets earlier failures after a successful login', async () => {
@@ -151,13 +150,13 @@ describe('failed logins per account', () => {
 
     const burst = await Promise.all(Array.from({ length: 12 }, () => login(server, { email: user.email, password: strongPassword() }, ip)));
 
-    const reasons = burst.map((response) => extensionsOf(response).reason);
+    const reasons = burst.map((response) => extensionsOf(response)?.reason);
     const tried = reasons.filter((reason) => reason === 'INVALID_CREDENTIALS').length;
     expect(tried).toBeGreaterThanOrEqual(1);
     expect(tried).toBeLessThanOrEqual(LOCK_AFTER);
     expect(reasons.filter((reason) => reason === 'RATE_LIMITED')).toHaveLength(burst.length - tried);
     expect(await server.prisma.authEvent.count({ where: { type: 'LOGIN_FAILED', reason: 'WRONG_PASSWORD', userId: user.userId } })).toBe(tried);
-    expect(extensionsOf(await login(server, { email: user.email, password: user.password }, ip)).reason).toBe('RATE_LIMITED');
+    expect(reasonIn(await login(server, { email: user.email, password: user.password }, ip))).toBe('RATE_LIMITED');
   });
 });
 
@@ -195,7 +194,7 @@ describe('a short lock and the per-IP limit', () => {
     const user = await signUp(shortLocks);
     const attacker = freshIp();
     for (let failure = 0; failure < IP_MAX_FAILURES; failure++) {
-      expect(extensionsOf(await login(shortLocks, { email: uniqueEmail('sprayed'), password: strongPassword() }, attacker)).reason).toBe(
+      expect(reasonIn(await login(shortLocks, { email: uniqueEmail('sprayed'), password: strongPassword() }, attacker))).toBe(
         'INVALID_CREDENTIALS',
       );
     }
@@ -204,7 +203,7 @@ describe('a short lock and the per-IP limit', () => {
     const fromElsewhere = await login(shortLocks, { email: user.email, password: user.password }, freshIp());
 
     expect(extensionsOf(fromAttacker)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
-    expect(extensionsOf(fromAttacker).retryAfter).toBeGreaterThan(890);
+    expect(extensionsOf(fromAttacker)?.retryAfter).toBeGreaterThan(890);
     expect(fromElsewhere.errors).toBeUndefined();
   });
 

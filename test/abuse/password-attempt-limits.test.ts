@@ -1,6 +1,6 @@
-import { LOGIN, signUp, strongPassword } from '../support/factories';
+import { LOGIN, reasonIn, signUp, strongPassword } from '../support/factories';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 import { ENABLE_TOTP } from '../support/two-factor';
 
 // Every check of a password is a guess, wherever it is made: counted per user once the identifier
@@ -20,7 +20,6 @@ afterAll(() => server.close());
 
 const CHANGE_PASSWORD = `mutation Change($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }`;
 
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 const login = (input: Record<string, unknown>) => server.graphql(LOGIN, { input });
 
 describe('one budget of password guesses per user', () => {
@@ -28,22 +27,22 @@ describe('one budget of password guesses per user', () => {
     const user = await signUp(server);
     const change = (currentPassword: string) =>
       server.graphql(CHANGE_PASSWORD, { currentPassword, newPassword: strongPassword() }, { token: user.accessToken });
-    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonOf(await change(strongPassword()))).toBe('INVALID_CREDENTIALS');
+    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonIn(await change(strongPassword()))).toBe('INVALID_CREDENTIALS');
 
     const right = await change(user.password);
 
     expect(right.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
     expect((await server.prisma.authEvent.count({ where: { userId: user.userId, type: 'LOCKED_OUT' } }))).toBe(1);
-    expect(reasonOf(await login({ email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login({ email: user.email, password: user.password }))).toBe('RATE_LIMITED');
   });
 
   it('counts wrong passwords at enableTotp against the same budget', async () => {
     const user = await signUp(server);
     for (let guess = 0; guess < LOCK_AFTER; guess++) {
-      expect(reasonOf(await server.graphql(ENABLE_TOTP, { currentPassword: strongPassword() }, { token: user.accessToken }))).toBe('INVALID_CREDENTIALS');
+      expect(reasonIn(await server.graphql(ENABLE_TOTP, { currentPassword: strongPassword() }, { token: user.accessToken }))).toBe('INVALID_CREDENTIALS');
     }
 
-    expect(reasonOf(await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken }))).toBe('RATE_LIMITED');
     expect((await server.prisma.user.findUniqueOrThrow({ where: { id: user.userId } })).totpPendingSecret).toBeNull();
   });
 
@@ -54,15 +53,15 @@ describe('one budget of password guesses per user', () => {
     await login({ username, password: strongPassword() });
     await login({ email: user.email.toUpperCase(), password: strongPassword() });
 
-    expect(reasonOf(await login({ username, password: user.password }))).toBe('RATE_LIMITED');
-    expect(reasonOf(await login({ email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login({ username, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login({ email: user.email, password: user.password }))).toBe('RATE_LIMITED');
   });
 
   it('locks an email nobody has after the same number of guesses, so a lock tells nothing', async () => {
     const email = `nobody-${Date.now().toString(36)}@example.test`;
-    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonOf(await login({ email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonIn(await login({ email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
 
-    expect(reasonOf(await login({ email, password: strongPassword() }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login({ email, password: strongPassword() }))).toBe('RATE_LIMITED');
   });
 });
 

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { LOGIN, LOGOUT, ME, REFRESH, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGIN, LOGOUT, ME, reasonIn, REFRESH, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
 /**
  * Redis dies under a running instance and comes back (npm run test:services). The Redis killed here is a
@@ -78,14 +78,13 @@ afterAll(async () => {
 });
 
 const login = (input: Record<string, unknown>) => server.graphql(LOGIN, { input });
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 const logEntries = () => server.logs.map((line) => JSON.parse(line) as { level: number; msg: string });
 const redisWarnings = () => logEntries().filter((entry) => entry.level === 40 && /redis|insurance/i.test(entry.msg));
 
 /** Fails LOCK_AFTER times, then the right password must be refused as RATE_LIMITED. */
 async function expectLockAfterFailures(user: SignedUpUser): Promise<void> {
   for (let failure = 0; failure < LOCK_AFTER; failure++) {
-    expect(reasonOf(await login({ email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+    expect(reasonIn(await login({ email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
   }
   const locked = await login({ email: user.email, password: user.password });
   expect(locked.status).toBe(200);
@@ -124,7 +123,7 @@ describe('when Redis dies under a running instance and comes back', () => {
     // A locked unknown email reads like a locked real account, outage or not.
     const stranger = uniqueEmail('stranger');
     for (let failure = 0; failure < LOCK_AFTER; failure++) await login({ email: stranger, password: strongPassword() });
-    expect(reasonOf(await login({ email: stranger, password: strongPassword() }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login({ email: stranger, password: strongPassword() }))).toBe('RATE_LIMITED');
     await expectEveryOperationWorks();
     // Commands fail fast (no offline queue), so the outage costs no request a timeout.
     expect(Date.now() - started).toBeLessThan(15_000);

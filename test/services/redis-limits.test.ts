@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { LOGIN, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGIN, reasonIn, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { createTestDatabase } from '../support/test-database';
 import type { TestDatabase } from '../support/test-database';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
 /**
  * Rate limits on a real Redis (npm run test:services): counts shared by instances, and the insurance
@@ -44,7 +44,6 @@ afterAll(async () => {
 });
 
 const login = (server: TestServer, input: Record<string, unknown>) => server.graphql(LOGIN, { input });
-const reasonOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions?.reason;
 
 /** A user of the deployment: signed up through one instance, known to both. */
 const signUpOnce = (): Promise<SignedUpUser> => signUp(first);
@@ -59,7 +58,7 @@ describe('rate limits in Redis', () => {
   it('locks an account on one instance after failures on another', async () => {
     const user = await signUpOnce();
     for (let failure = 0; failure < LOCK_AFTER; failure++) {
-      expect(reasonOf(await login(first, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+      expect(reasonIn(await login(first, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
     }
 
     const response = await login(second, { email: user.email, password: user.password });
@@ -71,13 +70,13 @@ describe('rate limits in Redis', () => {
     const user = await signUpOnce();
     await login(first, { email: user.email, password: strongPassword() });
     await login(second, { email: user.email, password: strongPassword() });
-    expect(reasonOf(await login(first, { email: user.email, password: user.password }))).toBeUndefined();
+    expect(reasonIn(await login(first, { email: user.email, password: user.password }))).toBeUndefined();
 
     for (let failure = 0; failure < LOCK_AFTER - 1; failure++) await login(first, { email: user.email, password: strongPassword() });
     await login(second, { email: user.email, password: strongPassword() });
 
-    expect(reasonOf(await login(first, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
-    expect(reasonOf(await login(second, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login(first, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await login(second, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
   });
 
   it('refuses a locked login without any password hashing', async () => {
@@ -117,7 +116,7 @@ describe('when Redis is unreachable', () => {
   it('keeps limiting with the in-memory insurance limiter, and says so in a warning', async () => {
     const user = await signUp(stranded);
     for (let failure = 0; failure < LOCK_AFTER; failure++) {
-      expect(reasonOf(await login(stranded, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+      expect(reasonIn(await login(stranded, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
     }
 
     const response = await login(stranded, { email: user.email, password: user.password });

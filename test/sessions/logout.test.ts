@@ -1,11 +1,10 @@
-import { decodeJwtPayload, loginTo, LOGOUT, presentRefreshToken, signUp } from '../support/factories';
+import { decodeJwtPayload, extensionsOf, loginTo, LOGOUT, presentRefreshToken, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
 const ME_ID = `query MeId { me { id } }`;
 
 const sessionIdOf = (accessToken: string): string => decodeJwtPayload(accessToken).sid as string;
-const extensionsOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions;
 
 let server: TestServer;
 beforeAll(async () => {

@@ -1,11 +1,4 @@
-import {
-  addMember,
-  decodeJwtPayload,
-  LOGIN,
-  loginTo,
-  presentRefreshToken,
-  signUp,
-} from '../support/factories';
+import { addMember, decodeJwtPayload, extensionsOf, LOGIN, loginTo, presentRefreshToken, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { GraphQLResponse, TestServer } from '../support/test-server';
@@ -17,7 +10,6 @@ const RACERS = 8;
 const tokenIdOf = (refreshToken: string): string => refreshToken.slice('ghr_'.length).split('.')[0]!;
 const secretOf = (refreshToken: string): string => refreshToken.split('.')[1]!;
 const sessionIdOf = (accessToken: string): string => decodeJwtPayload(accessToken).sid as string;
-const extensionsOf = (response: GraphQLResponse) => response.errors?.[0]?.extensions;
 
 /** Refreshes and fails the test on any error: for steps that set up the behaviour under test. */
 async function refreshOrThrow(server: TestServer, refreshToken: string, clientId?: string) {

@@ -132,8 +132,16 @@ export function decodeJwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
+type ErrorsOf = { errors?: readonly { extensions?: Record<string, any> }[] };
+
 /** The first error's extensions (code, reason, field), or undefined when the response has no error. */
-export const extensionsOf = (response: { errors?: readonly { extensions?: Record<string, any> }[] }) => response.errors?.[0]?.extensions;
+export const extensionsOf = (response: ErrorsOf) => response.errors?.[0]?.extensions;
+
+/** The first error's `extensions.reason`, or undefined. */
+export const reasonIn = (response: ErrorsOf): string | undefined => extensionsOf(response)?.reason;
+
+/** The first error's `extensions.code`, or undefined. */
+export const codeIn = (response: ErrorsOf): string | undefined => extensionsOf(response)?.code;
 
 /** Every message the outbox holds for `to`, oldest first. */
 export const outboxMessagesTo = (server: TestServer, to: string) =>
