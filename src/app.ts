@@ -111,8 +111,9 @@ async function serve(
 
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
+  const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: withoutAuthLayer ? await buildGatehouseSchema() : await createSchema(),
+    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions),
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,

@@ -76,6 +76,7 @@ const environmentSchema = z.object({
   MAX_AUTH_MUTATIONS_PER_REQUEST: integer(1, 1, 20),
   PLAYGROUND_ENABLED: optionalText.pipe(z.stringbool({ error: 'must be true or false' }).optional()),
   GATEWAY_SECRET: optionalText,
+  FEDERATION_AUTHORIZATION_DIRECTIVES: optionalText.pipe(z.stringbool({ error: 'must be true or false' }).optional()),
   PUBLIC_URL: optionalText.pipe(z.url('must be an absolute URL').optional()),
   SMTP_URL: optionalText.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().trim().min(3).default('Gatehouse <no-reply@localhost>'),
@@ -142,6 +143,12 @@ export interface Config {
    * off; null: nobody reads it then (see http/subgraph-schema-access.ts).
    */
   readonly gatewaySecret: string | null;
+  /**
+   * Whether the subgraph SDL carries @authenticated/@requiresScopes, for a router that enforces them (Apollo
+   * Router, Hive Gateway). Off by default: composition marks them `for: SECURITY`, so a gateway that cannot
+   * enforce them (Apollo Gateway) must refuse the whole supergraph. Gatehouse's own rules apply either way.
+   */
+  readonly federationAuthorizationDirectives: boolean;
   readonly tokens: {
     readonly secret: Buffer;
     /** RS256/ES256 key that signs access tokens instead of the HS256 key derived from `secret`. */
@@ -242,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     playgroundEnabled,
     introspectionEnabled: !isProduction || playgroundEnabled,
     gatewaySecret: resolveGatewaySecret(values.GATEWAY_SECRET),
+    federationAuthorizationDirectives: values.FEDERATION_AUTHORIZATION_DIRECTIVES ?? false,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
     mail: Object.freeze({ smtpUrl: values.SMTP_URL ?? null, from: values.MAIL_FROM }),
     emailTokens: Object.freeze({

@@ -7,7 +7,8 @@ import { AccountResolver } from './accounts/account.resolver';
 import { MembershipResolver } from './accounts/membership.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
-import { buildGatehouseSubgraph } from './federation/subgraph-schema';
+import { DEFAULT_SUBGRAPH_OPTIONS, buildGatehouseSubgraph } from './federation/subgraph-schema';
+import type { SubgraphOptions } from './federation/subgraph-schema';
 import { InvitationResolver } from './invitations/invitation.resolver';
 import { PasswordResolver } from './passwords/password.resolver';
 import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
@@ -41,15 +42,18 @@ export function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The Federation 2 subgraph schema before permissions: what the committed SDL describes. */
-export async function buildGatehouseSchema(): Promise<GraphQLSchema> {
-  return buildGatehouseSubgraph(await buildTypeGraphqlSchema());
+/**
+ * The Federation 2 subgraph schema before permissions: what the committed SDL describes (with the
+ * authorization directives), or by default what a default-configured Gatehouse serves.
+ */
+export async function buildGatehouseSchema(options: SubgraphOptions = DEFAULT_SUBGRAPH_OPTIONS): Promise<GraphQLSchema> {
+  return buildGatehouseSubgraph(await buildTypeGraphqlSchema(), options);
 }
 
 /**
  * The executable schema: the built schema with the auth layer applied. The viewer is brought up to
  * date before each mutation's rules run (the first middleware is the outermost), then graphql-shield decides.
  */
-export async function createSchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildGatehouseSchema(), readViewerBeforeEachMutation, createPermissions());
+export async function createSchema(options: SubgraphOptions = DEFAULT_SUBGRAPH_OPTIONS): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildGatehouseSchema(options), readViewerBeforeEachMutation, createPermissions());
 }

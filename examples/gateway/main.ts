@@ -1,5 +1,5 @@
 import { runExample, serveGraphql } from '../shared/serve-graphql';
-import { createGateway } from './gateway';
+import { callerCredentials, createGateway } from './gateway';
 import type { GatewayContext } from './gateway';
 import { parseSubgraphList } from './supergraph';
 import type { Subgraph } from './supergraph';
@@ -17,11 +17,7 @@ runExample(async () => {
   const listed = parseSubgraphList(process.env.GATEWAY_SUBGRAPHS ?? 'gatehouse=http://localhost:4000/graphql');
   const subgraphs = withGatewaySecret(listed, process.env.GATEWAY_SECRET);
   const gateway = await composeWithRetries(() => createGateway(subgraphs));
-  const served = await serveGraphql<GatewayContext>(
-    { gateway },
-    async ({ req }) => ({ authorization: req.get('authorization') }),
-    Number(process.env.PORT ?? 4100),
-  );
+  const served = await serveGraphql<GatewayContext>({ gateway }, callerCredentials, Number(process.env.PORT ?? 4100));
   console.log(`Gateway on http://localhost:${served.port}/graphql over ${subgraphs.map((subgraph) => subgraph.name).join(', ')}`);
   return served;
 });

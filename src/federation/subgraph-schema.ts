@@ -7,25 +7,40 @@ import { permissionMap } from '../permissions/permissions';
 import { routerRequirements, withAuthorizationDirectives } from './authorization-directives';
 import { ENTITY_KEYS, referenceResolvers } from './entity-references';
 
-/** Federation 2.5 is the first version with the authorization directives; routers from then on understand all of it. */
-const FEDERATION_LINK = parse(`
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@authenticated", "@requiresScopes"])
-`);
+export interface SubgraphOptions {
+  /**
+   * Publish @authenticated/@requiresScopes (FEDERATION_AUTHORIZATION_DIRECTIVES): for a router that
+   * enforces them. Without them the SDL is what any Federation 2 gateway composes; the rules are the same.
+   */
+  readonly authorizationDirectives: boolean;
+}
+
+/** What Gatehouse serves unless configured otherwise: the SDL every gateway accepts. */
+export const DEFAULT_SUBGRAPH_OPTIONS: SubgraphOptions = { authorizationDirectives: false };
 
 /**
- * The type-graphql schema as an Apollo Federation 2 subgraph: its SDL with @key on the entities and
- * the authorization directives derived from the permission rules, executed by type-graphql's own
- * resolvers plus the entities' reference resolvers.
+ * Federation 2.5 is the first version with the authorization directives; routers from then on understand
+ * all of it. Only what the SDL uses is imported: an imported feature is a feature a gateway must support.
  */
-export function buildGatehouseSubgraph(typeGraphqlSchema: GraphQLSchema): GraphQLSchema {
-  const sdl = parse(printSchema(typeGraphqlSchema));
-  const typeDefs = withAuthorizationDirectives(withEntityKeys(sdl), routerRequirements(typeGraphqlSchema, permissionMap));
+function federationLink({ authorizationDirectives }: SubgraphOptions): DocumentNode {
+  const imports = authorizationDirectives ? ['@key', '@authenticated', '@requiresScopes'] : ['@key'];
+  return parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ${JSON.stringify(imports)})`);
+}
+
+/**
+ * The type-graphql schema as an Apollo Federation 2 subgraph: its SDL with @key on the entities and,
+ * when asked, the authorization directives derived from the permission rules, executed by type-graphql's
+ * own resolvers plus the entities' reference resolvers.
+ */
+export function buildGatehouseSubgraph(typeGraphqlSchema: GraphQLSchema, options: SubgraphOptions): GraphQLSchema {
+  const keyed = withEntityKeys(parse(printSchema(typeGraphqlSchema)));
+  const typeDefs = options.authorizationDirectives ? withAuthorizationDirectives(keyed, routerRequirements(typeGraphqlSchema, permissionMap)) : keyed;
   const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, object>;
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
   // The resolver map's type is looser than what buildSubgraphSchema declares; its shape is what it expects.
-  const subgraph = buildSubgraphSchema({ typeDefs: { ...typeDefs, definitions: [...FEDERATION_LINK.definitions, ...typeDefs.definitions] }, resolvers: resolvers as never });
+  const subgraph = buildSubgraphSchema({ typeDefs: { ...typeDefs, definitions: [...federationLink(options).definitions, ...typeDefs.definitions] }, resolvers: resolvers as never });
   checkRepresentationsFirst(subgraph);
   keepFieldExtensions(typeGraphqlSchema, subgraph);
   return subgraph;

@@ -76,8 +76,9 @@ describe('the subgraph authorization directives', () => {
   let owner: SignedUpUser;
 
   beforeAll(async () => {
-    schema = await buildGatehouseSchema();
-    server = await startTestServer();
+    // The directives are published only when asked for (FEDERATION_AUTHORIZATION_DIRECTIVES); the rules are the same either way.
+    schema = await buildGatehouseSchema({ authorizationDirectives: true });
+    server = await startTestServer({ FEDERATION_AUTHORIZATION_DIRECTIVES: 'true' });
     owner = await signUp(server);
   });
   afterAll(() => server.close());

@@ -28,7 +28,8 @@ describe('entity references (what a gateway asks Gatehouse for)', () => {
   let grace: SignedUpUser;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // schema.graphql is the contract with the authorization directives: what Gatehouse serves with them switched on.
+    server = await startTestServer({ FEDERATION_AUTHORIZATION_DIRECTIVES: 'true' });
     ada = await signUp(server, { username: 'ada', accountName: 'Analytical Engines' });
     grace = await signUp(server, { username: 'grace', accountName: 'Compilers Inc' });
   });

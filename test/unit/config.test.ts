@@ -62,6 +62,7 @@ describe('loadConfig', () => {
     ['SESSION_IDLE_TTL_SECONDS', { SESSION_IDLE_TTL_SECONDS: '7200', SESSION_ABSOLUTE_TTL_SECONDS: '3600' }],
     ['PLAYGROUND_ENABLED', { PLAYGROUND_ENABLED: 'maybe' }],
     ['DATABASE_STATEMENT_TIMEOUT_SECONDS', { DATABASE_STATEMENT_TIMEOUT_SECONDS: '0' }],
+    ['FEDERATION_AUTHORIZATION_DIRECTIVES', { FEDERATION_AUTHORIZATION_DIRECTIVES: 'yes please' }],
     ['GATEWAY_SECRET', { GATEWAY_SECRET: 'too-short' }],
     ['GATEWAY_SECRET', { GATEWAY_SECRET: 'b'.repeat(48) }],
     // It travels in a header: a space or a non-ASCII character would not arrive as written.
@@ -94,6 +95,12 @@ describe('loadConfig', () => {
   it('keeps GATEWAY_SECRET as given, and none by default', () => {
     expect(loadConfig({ DATA_DIR: freshDataDir() }).gatewaySecret).toBeNull();
     expect(loadConfig({ DATA_DIR: freshDataDir(), GATEWAY_SECRET: `${STRONG_SECRET}+/=` }).gatewaySecret).toBe(`${STRONG_SECRET}+/=`);
+  });
+
+  it('publishes the federation authorization directives only when FEDERATION_AUTHORIZATION_DIRECTIVES says so', () => {
+    expect(loadConfig({ DATA_DIR: freshDataDir() }).federationAuthorizationDirectives).toBe(false);
+    expect(loadConfig({ DATA_DIR: freshDataDir(), FEDERATION_AUTHORIZATION_DIRECTIVES: 'true' }).federationAuthorizationDirectives).toBe(true);
+    expect(loadConfig({ DATA_DIR: freshDataDir(), FEDERATION_AUTHORIZATION_DIRECTIVES: 'false' }).federationAuthorizationDirectives).toBe(false);
   });
 
   it('has every variable it reads listed in .env.example', () => {
