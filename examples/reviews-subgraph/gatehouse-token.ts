@@ -1,17 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { GATEHOUSE_ALGORITHMS } from '../shared/gatehouse-token-settings';
+import type { GatehouseTokenSettings } from '../shared/gatehouse-token-settings';
 
-/**
- * How a subgraph checks a Gatehouse access token on its own: the recipe the README shows. The token is
- * verified against Gatehouse's published keys (JWKS), so this service holds no secret of Gatehouse's.
- */
-export interface GatehouseTokenSettings {
-  /** Gatehouse's GET /.well-known/jwks.json. */
-  readonly jwksUrl: URL;
-  /** Gatehouse's JWT_ISSUER and JWT_AUDIENCE (both `gatehouse` by default). */
-  readonly issuer: string;
-  readonly audience: string;
-}
+// How a subgraph checks a Gatehouse access token on its own: the recipe the README shows. The token is
+// verified against Gatehouse's published keys (JWKS), so this service holds no secret of Gatehouse's.
 
 /** Who a verified access token says the caller is, as of when it was issued. */
 export interface VerifiedCaller {
@@ -35,7 +28,7 @@ export function createCallerVerifier({ jwksUrl, issuer, audience }: GatehouseTok
         // RFC 9068: an ID token or any other JWT signed with the same key does not pass for an access token.
         typ: 'at+jwt',
         // Only asymmetric algorithms: an HS256 "signature" made with the public key must not verify.
-        algorithms: ['RS256', 'ES256'],
+        algorithms: GATEHOUSE_ALGORITHMS,
         requiredClaims: ['sub'],
       });
       return { userId: String(payload.sub) };

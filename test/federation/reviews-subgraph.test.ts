@@ -1,9 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createCallerVerifier } from '../../examples/reviews-subgraph/gatehouse-token';
-import type { GatehouseTokenSettings } from '../../examples/reviews-subgraph/gatehouse-token';
 import { createReviewsSchema, reviewsContext } from '../../examples/reviews-subgraph/reviews-subgraph';
 import type { Review } from '../../examples/reviews-subgraph/reviews-subgraph';
+import type { GatehouseTokenSettings } from '../../examples/shared/gatehouse-token-settings';
 import { serveGraphql } from '../../examples/shared/serve-graphql';
 import type { ServedGraphql } from '../../examples/shared/serve-graphql';
 import { decodeJwtPayload } from '../support/factories';

@@ -14,10 +14,10 @@ export interface Rs256Server {
   readonly user: SignedUpUser;
 }
 
-export async function startRs256Server(): Promise<Rs256Server> {
+export async function startRs256Server(environment: Record<string, string> = {}): Promise<Rs256Server> {
   const keyPair = generateRsaKeyPair();
   const kid = await thumbprintOf(keyPair.publicKey);
-  const server = await startTestServer({ JWT_PRIVATE_KEY: keyPair.privateKey });
+  const server = await startTestServer({ ...environment, JWT_PRIVATE_KEY: keyPair.privateKey });
   return { server, keyPair, kid, user: await signUp(server) };
 }
 
