@@ -1,6 +1,25 @@
+import http from 'node:http';
 import { mailedLink, mailedToken, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+
+const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
+
+interface OutboxListing {
+  messages: { id: string; to: string; subject: string; links: string[]; createdAt: string }[];
+}
+
+/** GET with a Host header of our choosing (fetch will not send one), answered with the status only. */
+function statusWithHost(server: TestServer, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${server.url}${path}`, { headers: { host } }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      })
+      .on('error', reject);
+  });
+}
 
 /** The secret half of a mailed token: what must never reach a log outside development. */
 const secretOf = (token: string): string => token.split('.')[1]!;
@@ -21,6 +40,45 @@ describe('development mail, in development with nothing configured', () => {
     const line = server.logs.find((entry) => entry.includes(user.email) && entry.includes('outbox'));
     expect(line).toContain(link);
   });
+
+  it('lists the newest mail at GET /dev/outbox, newest first, with recipient, subject, links and time', async () => {
+    const user = await signUp(server, { unverified: true });
+    await server.graphql(REQUEST_RESET, { email: user.email });
+    const resetLink = await mailedLink(server, user.email, 'reset-password');
+    const verifyLink = await mailedLink(server, user.email, 'verify-email');
+
+    const response = await fetch(`${server.url}/dev/outbox?limit=2`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const { messages } = (await response.json()) as OutboxListing;
+    expect(messages.map(({ to, subject, links }) => ({ to, subject, links }))).toEqual([
+      { to: user.email, subject: 'Reset your password', links: [resetLink] },
+      { to: user.email, subject: 'Confirm your email address', links: [verifyLink] },
+    ]);
+    expect(Date.parse(messages[0]!.createdAt)).toBeGreaterThanOrEqual(Date.parse(messages[1]!.createdAt));
+  });
+
+  it('refuses the outbox to anyone not on this machine: a client behind a local proxy, or a page under another host name', async () => {
+    const fromElsewhere = await fetch(`${server.url}/dev/outbox`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(fromElsewhere.status).toBe(403);
+    await fromElsewhere.body?.cancel();
+    // DNS rebinding: a site's own name pointed at 127.0.0.1, so its page's requests are same-origin.
+    expect(await statusWithHost(server, '/dev/outbox', 'attacker.example:4000')).toBe(403);
+    expect(await statusWithHost(server, '/dev/outbox', `localhost:${server.config.port}`)).toBe(200);
+  });
+
+});
+
+describe('development mail, in development with part of it configured away', () => {
+  it('has no outbox to list with SMTP_URL', async () => {
+    const server = await startTestServer({ NODE_ENV: 'development', SMTP_URL: 'smtp://127.0.0.1:2525' });
+    try {
+      expect((await fetch(`${server.url}/dev/outbox`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe.each(['test', 'production'])('development mail, with NODE_ENV=%s', (environment) => {
@@ -29,6 +87,14 @@ describe.each(['test', 'production'])('development mail, with NODE_ENV=%s', (env
     server = await startTestServer({ NODE_ENV: environment });
   });
   afterAll(() => server.close());
+
+  it('answers 404 for the outbox', async () => {
+    for (const path of ['/dev/outbox']) {
+      const response = await fetch(`${server.url}${path}?token=ghv_x.y`);
+      expect(response.status).toBe(404);
+      await response.body?.cancel();
+    }
+  });
 
   it('logs an outbox message by recipient and subject only, never its link', async () => {
     const user = await signUp(server, { unverified: true });
