@@ -4,6 +4,8 @@ import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
 const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
+const LINK_PAGES = ['/verify-email', '/reset-password', '/accept-invitation'];
+const SCRIPT_PATH = '/dev/link-pages.js';
 
 interface OutboxListing {
   messages: { id: string; to: string; subject: string; links: string[]; createdAt: string }[];
@@ -68,13 +70,49 @@ describe('development mail, in development with nothing configured', () => {
     expect(await statusWithHost(server, '/dev/outbox', `localhost:${server.config.port}`)).toBe(200);
   });
 
+  it.each(LINK_PAGES)('serves a page at %s that keeps its token out of caches and Referer headers, running only its own script', async (path) => {
+    const response = await fetch(`${server.url}${path}?token=ghx_any.value`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("connect-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe-inline');
+    const html = await response.text();
+    expect(html).toContain(`<script src="${SCRIPT_PATH}" defer></script>`);
+    // The page is the same for every link: the script reads the token, the server never writes it into HTML.
+    expect(html).not.toContain('ghx_any');
+  });
+
+  it('serves the pages’ script as JavaScript', async () => {
+    const response = await fetch(`${server.url}${SCRIPT_PATH}`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toContain('verifyEmail(token: $token)');
+  });
 });
 
 describe('development mail, in development with part of it configured away', () => {
-  it('has no outbox to list with SMTP_URL', async () => {
+  it('serves no link pages when PUBLIC_URL names an app (the app has them), and still lists the outbox', async () => {
+    const server = await startTestServer({ NODE_ENV: 'development', PUBLIC_URL: 'http://localhost:5173' });
+    try {
+      for (const path of [...LINK_PAGES, SCRIPT_PATH]) expect((await fetch(`${server.url}${path}?token=ghv_x.y`)).status).toBe(404);
+      expect((await fetch(`${server.url}/dev/outbox`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('has no outbox to list with SMTP_URL, and still serves the pages the default links lead to', async () => {
     const server = await startTestServer({ NODE_ENV: 'development', SMTP_URL: 'smtp://127.0.0.1:2525' });
     try {
       expect((await fetch(`${server.url}/dev/outbox`)).status).toBe(404);
+      for (const path of LINK_PAGES) expect((await fetch(`${server.url}${path}?token=ghv_x.y`)).status).toBe(200);
     } finally {
       await server.close();
     }
@@ -88,8 +126,8 @@ describe.each(['test', 'production'])('development mail, with NODE_ENV=%s', (env
   });
   afterAll(() => server.close());
 
-  it('answers 404 for the outbox', async () => {
-    for (const path of ['/dev/outbox']) {
+  it('answers 404 for the outbox, the link pages and their script', async () => {
+    for (const path of ['/dev/outbox', ...LINK_PAGES, SCRIPT_PATH]) {
       const response = await fetch(`${server.url}${path}?token=ghv_x.y`);
       expect(response.status).toBe(404);
       await response.body?.cancel();
