@@ -13,6 +13,7 @@ import { createContextBuilder, createInjectedIdentityContextBuilder } from './co
 import type { GraphQLContext, Viewer } from './context';
 import { openDatabase } from './database';
 import type { Database, DatabaseQuery } from './database';
+import { createDevelopmentMailRouter } from './development-mail/development-mail';
 import { createCorsMiddleware } from './http/cors';
 import { createDatabaseUnavailablePlugin } from './http/database-unavailable-plugin';
 import { createErrorFormatter } from './http/format-error';
@@ -153,6 +154,7 @@ async function serve(
   if (corsMiddleware) app.use('/graphql', corsMiddleware);
   app.use(createJwksRouter(accessTokens.jsonWebKeySet));
   app.use(playground.router);
+  app.use(createDevelopmentMailRouter(config, prisma));
   app.use(
     '/graphql',
     express.json({ limit: config.graphqlBodyLimit }),

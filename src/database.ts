@@ -80,6 +80,13 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
   };
 }
 
+const lockFileOptions = (dataDir: string) => ({ lockfilePath: `${dataDir}.lock`, stale: 10_000 });
+
+/** Whether a live process holds the embedded database in `dataDir` (a stale lock counts as free). */
+export function isDataDirectoryInUse(dataDir: string): Promise<boolean> {
+  return lockfile.check(dataDir, lockFileOptions(dataDir));
+}
+
 /**
  * PGlite is one process's database: a second process opening the same directory corrupts it. Take
  * an exclusive lock (refreshed while we run, so a crashed holder's lock goes stale) and refuse to
@@ -89,8 +96,7 @@ async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> 
   mkdirSync(dataDir, { recursive: true });
   try {
     return await lockfile.lock(dataDir, {
-      lockfilePath: `${dataDir}.lock`,
-      stale: 10_000,
+      ...lockFileOptions(dataDir),
       update: 2_000,
       // Long enough to outwait the stale window, so a restart right after a crash takes the lock over.
       retries: { retries: 8, minTimeout: 200, maxTimeout: 2_000 },

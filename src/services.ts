@@ -114,7 +114,7 @@ export async function createServices(
     absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
     maxSessionsPerUser: config.sessions.maxPerUser,
   });
-  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger);
+  const mailer: Mailer = config.mail.smtpUrl ? new SmtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(prisma, logger, { isLoggingLinks: config.isDevelopment });
   const emailTokens = new EmailTokens(prisma, clock);
   const passwordStrength = new PasswordStrengthEstimator();
   // Login reads only its lengths (a PasswordPolicy is also PasswordPolicyOptions); sign-up and password changes run its checks.

@@ -44,3 +44,6 @@ export function invitationMessage(to: string, invitation: { accountName: string;
 
 /** `<PUBLIC_URL>/<path>?token=…`: what the React example and any app handle. */
 export const linkTo = (publicUrl: string, path: string, token: string): string => `${publicUrl}/${path}?token=${encodeURIComponent(token)}`;
+
+/** The links in a message's plain text (each stands on a line of its own, as linkMessage writes it). */
+export const linksIn = (text: string): string[] => text.match(/https?:\/\/\S+/g) ?? [];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { linksIn } from '../../src/email/messages';
 import type { TestServer } from './test-server';
 
 let sequence = 0;
@@ -82,6 +83,18 @@ export async function mailedToken(server: TestServer, to: string, path: string):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`no ${path} mail to ${to} in the outbox`);
+}
+
+/** The whole newest link of kind `path` mailed to `to`, exactly as the message's text has it (see mailedToken). */
+export async function mailedLink(server: TestServer, to: string, path: string): Promise<string> {
+  const token = await mailedToken(server, to, path);
+  const links = (await outboxMessagesTo(server, to)).flatMap((message) => linksIn(message.text));
+  const link = links.find((candidate) => {
+    const url = new URL(candidate);
+    return url.pathname === `/${path}` && url.searchParams.get('token') === token;
+  });
+  if (!link) throw new Error(`no ${path} link to ${to} in the outbox`);
+  return link;
 }
 
 export const INVITE_MEMBER = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { id email role status expiresAt createdAt account { id } } }`;
