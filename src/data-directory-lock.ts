@@ -1,0 +1,79 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import lockfile from 'proper-lockfile';
+
+/** The embedded database's directory is held by another process; the message names it when it is known. */
+export class DatabaseInUseError extends Error {
+  override readonly name = 'DatabaseInUseError';
+}
+
+/** How long a lock may go unrefreshed before it counts as a crashed holder's (and is taken over). */
+const LOCK_STALE_MILLISECONDS = 10_000;
+/** Past the stale window: long enough that a restart right after a crash takes the lock over. */
+const LOCK_WAIT_MILLISECONDS = LOCK_STALE_MILLISECONDS + 1_000;
+
+/** Who holds the lock: written beside it (proper-lockfile's lock is a directory it removes with rmdir). */
+interface LockHolder {
+  readonly pid: number;
+  readonly hostname: string;
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory corrupts it. Take
+ * an exclusive lock (refreshed while we run, so a crashed holder's lock goes stale) and refuse to
+ * start with a clear message instead. A holder still running on this machine is known at once from
+ * the pid it wrote beside the lock; only an unknown or dead holder is waited for, until its lock is stale.
+ */
+export async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  mkdirSync(dataDir, { recursive: true });
+  const holderFile = `${dataDir}.lock-holder.json`;
+  const deadline = Date.now() + LOCK_WAIT_MILLISECONDS;
+  for (let retryMilliseconds = 200; ; retryMilliseconds = Math.min(retryMilliseconds * 2, 2_000)) {
+    try {
+      const release = await lockfile.lock(dataDir, {
+        lockfilePath: `${dataDir}.lock`,
+        stale: LOCK_STALE_MILLISECONDS,
+        update: 2_000,
+        // If another process ever takes the lock from under us, stopping is safer than writing on.
+        onCompromised: (error) => {
+          throw error;
+        },
+      });
+      const holder: LockHolder = { pid: process.pid, hostname: hostname() };
+      writeFileSync(holderFile, `${JSON.stringify(holder)}\n`);
+      return async () => {
+        rmSync(holderFile, { force: true });
+        await release();
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+      const holder = readLockHolder(holderFile);
+      const isHeld = holder !== null && holder.hostname === hostname() && isRunning(holder.pid);
+      if (isHeld || Date.now() + retryMilliseconds > deadline) {
+        const who = holder === null ? 'another Gatehouse process' : `another Gatehouse process (pid ${holder.pid}${holder.hostname === hostname() ? '' : ` on ${holder.hostname}`})`;
+        throw new DatabaseInUseError(`The embedded database ${dataDir} is in use by ${who}: stop it, or give this one its own DATA_DIR.`);
+      }
+      await sleep(retryMilliseconds);
+    }
+  }
+}
+
+function readLockHolder(file: string): LockHolder | null {
+  try {
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
+    return typeof holder.pid === 'number' && typeof holder.hostname === 'string' ? { pid: holder.pid, hostname: holder.hostname } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Signal 0 checks that the process exists without touching it; EPERM means it exists as another user. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
