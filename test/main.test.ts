@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
 import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from './support/factories';
+import { runServiceToExit } from './support/service-process';
 import { temporaryDirectory } from './support/temporary-directories';
 
 /**
@@ -189,7 +190,7 @@ describe('starting the service', () => {
     const { port } = occupant.address() as net.AddressInfo;
     const dataDir = temporaryDirectory('main');
     try {
-      const { code, output } = await runToExit({ DATA_DIR: dataDir, PORT: String(port) });
+      const { code, output } = await runServiceToExit(mainScript, { DATA_DIR: dataDir, PORT: String(port) });
       expect(code).toBe(1);
       expect(output).toContain(`HOST=127.0.0.1, PORT=${port}`);
       expect(output).toContain('in use');
@@ -206,7 +207,7 @@ describe('starting the service', () => {
     const holder = await startService({ DATA_DIR: dataDir });
     try {
       const startedAt = Date.now();
-      const { code, output } = await runToExit({ DATA_DIR: dataDir });
+      const { code, output } = await runServiceToExit(mainScript, { DATA_DIR: dataDir });
       const milliseconds = Date.now() - startedAt;
       console.log(`a second service on a held DATA_DIR exited ${code} after ${milliseconds} ms`);
       expect(code).toBe(1);
@@ -222,7 +223,7 @@ describe('starting the service', () => {
 
   it('refuses a PostgreSQL that refuses connections, naming DATABASE_URL without its password and without a stack trace', async () => {
     const port = await closedPort();
-    const { code, output } = await runToExit({ DATABASE_URL: `postgresql://gatehouse:not-for-logs@127.0.0.1:${port}/gatehouse` });
+    const { code, output } = await runServiceToExit(mainScript, { DATABASE_URL: `postgresql://gatehouse:not-for-logs@127.0.0.1:${port}/gatehouse` });
     expect(code).toBe(1);
     expect(output).toContain(`DATABASE_URL (postgresql://gatehouse:***@127.0.0.1:${port}/gatehouse)`);
     expect(output).toContain('connection refused');
@@ -232,19 +233,6 @@ describe('starting the service', () => {
 });
 
 const STACK_TRACE = /\n\s+at /;
-
-/** Runs the built service until it exits by itself (start-up failures); its exit code and everything it wrote. */
-async function runToExit(environment: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [mainScript], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, output };
-}
 
 /** A loopback port nothing listens on (it was free a moment ago). */
 async function closedPort(): Promise<number> {

@@ -65,6 +65,22 @@ export async function startServiceProcess(mainScript: string, environment: Recor
   throw new Error(`service did not start: ${output}`);
 }
 
+/**
+ * Runs the compiled service with `environment` (plus PATH, a loopback HOST and any free PORT) until it
+ * exits by itself, as it does when it cannot start; its exit code and everything it wrote.
+ */
+export async function runServiceToExit(mainScript: string, environment: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [mainScript], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, output };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
