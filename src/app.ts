@@ -69,7 +69,7 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
   const database = await openDatabase(config.database, { onQuery });
   try {
     const pending = await listPendingMigrations(database.sql);
-    if (pending.length > 0) logger.info({ migrations: pending }, `applying ${pending.length} database migrations`);
+    if (pending.length > 0) logger.info(`applying ${pending.length} database migrations`);
     const applied = await applyMigrations(database.sql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await backfillUsernameSkeletons(database.sql, logger);
