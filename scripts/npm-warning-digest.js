@@ -33,13 +33,11 @@ function createNpmWarningDigest() {
     /** One line per kind gathered, empty when npm printed none of them. */
     summary() {
       const lines = [];
-      const uniqueEngines = [...new Set(engines)];
-      if (uniqueEngines.length > 0) {
-        lines.push(`npm: ${uniqueEngines.length} packages declare a newer Node.js than this ${process.version}: ${uniqueEngines.join(', ')}.`);
+      if (engines.length > 0) {
+        lines.push(`npm: a newer Node.js than this ${process.version} is declared by ${[...new Set(engines)].join(', ')}.`);
       }
       if (peerConflicts.length > 0) {
-        const resolving = [...new Set(peerConflicts)].join(', ');
-        lines.push(`npm: ${peerConflicts.length} peer-dependency ranges not met (npm installs the lock file's versions anyway), while resolving ${resolving}.`);
+        lines.push(`npm: peer-dependency ranges not met (npm installs the lock file's versions anyway) while resolving ${[...new Set(peerConflicts)].join(', ')}.`);
       }
       if (lines.length > 0) lines.push('Which of these are expected, and why: README.md, Troubleshooting.');
       return lines;
