@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
 import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from './support/factories';
-import { runServiceToExit } from './support/service-process';
+import { runServiceToExit, spawnService } from './support/service-process';
 import { temporaryDirectory } from './support/temporary-directories';
 
 /**
@@ -27,21 +27,15 @@ interface RunningService {
 }
 
 async function startService(environment: Record<string, string>): Promise<RunningService> {
-  const child = spawn(process.execPath, [mainScript], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment });
   for (let attempt = 0; attempt < 300; attempt++) {
-    const port = /"port":(\d+)/.exec(output)?.[1];
-    if (port) return { process: child, url: `http://127.0.0.1:${port}`, output: () => output };
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+    const port = /"port":(\d+)/.exec(output())?.[1];
+    if (port) return { process: child, url: `http://127.0.0.1:${port}`, output };
+    if (child.exitCode !== null) throw new Error(`service exited: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`service did not start: ${output}`);
+  throw new Error(`service did not start: ${output()}`);
 }
 
 async function stopService(service: RunningService): Promise<number | null> {

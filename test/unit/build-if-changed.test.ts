@@ -16,6 +16,7 @@ const write = (file: string, content: string) => {
   writeFileSync(path.join(project, file), content);
 };
 const read = (file: string) => readFileSync(path.join(project, file), 'utf8');
+const tsconfig = (target: string) => JSON.stringify({ compilerOptions: { target, module: 'commonjs', strict: true, outDir: 'dist', rootDir: '.', types: [] } });
 
 /** Runs the script; what it printed (it speaks only when it builds) and its exit code. */
 function buildIfChanged(): { output: string; code: number | null } {
@@ -28,7 +29,7 @@ beforeEach(() => {
   mkdirSync(path.join(project, 'scripts'));
   copyFileSync(path.join(root, 'scripts', 'build-if-changed.js'), path.join(project, 'scripts', 'build-if-changed.js'));
   symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'));
-  write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, outDir: 'dist', rootDir: '.', types: [] } }));
+  write('tsconfig.json', tsconfig('ES2022'));
   write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { incremental: true }, include: ['src'] }));
   write('package-lock.json', '{}\n');
   write('src/main.ts', "import { greeting } from './greeting';\nconsole.log(greeting);\n");
@@ -61,7 +62,7 @@ describe('building before npm start', () => {
     buildIfChanged();
     write('package-lock.json', '{ "lockfileVersion": 3 }\n');
     expect(buildIfChanged().output).toContain('sources changed since the last build');
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2020', module: 'commonjs', strict: true, outDir: 'dist', rootDir: '.', types: [] } }));
+    write('tsconfig.json', tsconfig('ES2020'));
     expect(buildIfChanged().output).toContain('sources changed since the last build');
     expect(buildIfChanged().output).toBe('');
   }, 60_000);
