@@ -13,6 +13,9 @@ const LOCK_STALE_MILLISECONDS = 10_000;
 /** Past the stale window: long enough that a restart right after a crash takes the lock over. */
 const LOCK_WAIT_MILLISECONDS = LOCK_STALE_MILLISECONDS + 1_000;
 
+/** Directories this process holds: its own pid in a holder file means this process only if listed here. */
+const heldHere = new Set<string>();
+
 /** Who holds the lock: written beside it (proper-lockfile's lock is a directory it removes with rmdir). */
 interface LockHolder {
   readonly pid: number;
@@ -40,21 +43,33 @@ export async function lockDataDirectory(dataDir: string): Promise<() => Promise<
           throw error;
         },
       });
-      const holder: LockHolder = { pid: process.pid, hostname: hostname() };
-      writeFileSync(holderFile, `${JSON.stringify(holder)}\n`);
-      return async () => {
+      heldHere.add(dataDir);
+      const releaseAll = async () => {
+        heldHere.delete(dataDir);
         rmSync(holderFile, { force: true });
         await release();
       };
+      const holder: LockHolder = { pid: process.pid, hostname: hostname() };
+      try {
+        writeFileSync(holderFile, `${JSON.stringify(holder)}\n`);
+      } catch (error) {
+        await releaseAll();
+        throw error;
+      }
+      return releaseAll;
     } catch (error) {
       if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+      if (heldHere.has(dataDir)) throw new DatabaseInUseError(`The embedded database ${dataDir} is already open in this process (pid ${process.pid}).`);
       const holder = readLockHolder(holderFile);
-      const isHeld = holder !== null && holder.hostname === hostname() && isRunning(holder.pid);
-      if (isHeld || Date.now() + retryMilliseconds > deadline) {
-        const who = holder === null ? 'another Gatehouse process' : `another Gatehouse process (pid ${holder.pid}${holder.hostname === hostname() ? '' : ` on ${holder.hostname}`})`;
+      // Our own pid is a previous life's (a container restarted after a crash runs as pid 1 again): wait for that lock to go stale.
+      const isHeld = holder !== null && holder.pid !== process.pid && holder.hostname === hostname() && isRunning(holder.pid);
+      if (isHeld || Date.now() >= deadline) {
+        const where = holder === null || holder.hostname === hostname() ? '' : ` on ${holder.hostname}`;
+        const who = holder === null ? 'another Gatehouse process' : `another Gatehouse process (pid ${holder.pid}${where})`;
         throw new DatabaseInUseError(`The embedded database ${dataDir} is in use by ${who}: stop it, or give this one its own DATA_DIR.`);
       }
-      await sleep(retryMilliseconds);
+      // The last try falls at the deadline, past the stale window, when a dead holder's lock can be taken over.
+      await sleep(Math.min(retryMilliseconds, deadline - Date.now()));
     }
   }
 }
