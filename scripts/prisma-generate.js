@@ -20,4 +20,6 @@ try {
   process.exit(0);
 }
 const result = spawnSync(process.execPath, [cli, 'generate', '--no-hints'], { stdio: 'inherit', env });
+// Required only here: the runtime image copies this script alone, and exits above (no CLI there).
+if (result.status === 0) require('./prisma-schema-record').recordGeneratedClient();
 process.exit(result.status ?? 1);

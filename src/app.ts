@@ -27,7 +27,7 @@ import { createSecurityHeaders } from './http/security-headers';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
-import { applyMigrations } from './migrations';
+import { applyMigrations, listPendingMigrations } from './migrations';
 import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
@@ -69,6 +69,8 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
     : undefined;
   const database = await openDatabase(config.database, { onQuery });
   try {
+    const pending = await listPendingMigrations(database.sql);
+    if (pending.length > 0) logger.info(`applying ${pending.length} database migrations`);
     const applied = await applyMigrations(database.sql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await backfillUsernameSkeletons(database.sql, logger);

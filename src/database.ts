@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import lockfile from 'proper-lockfile';
 import type { DatabaseConfig } from './config';
+import { lockDataDirectory } from './data-directory-lock';
 import { pgliteDirectSql, postgresDirectSql } from './direct-sql';
 import type { DirectSql } from './direct-sql';
 import { pgliteConnection, postgresConnection } from './sql-connection';
@@ -52,9 +51,7 @@ function createPrismaClient(adapter: NonNullable<ConstructorParameters<typeof Pr
   return prisma;
 }
 
-export class DatabaseInUseError extends Error {
-  override readonly name = 'DatabaseInUseError';
-}
+export { DatabaseInUseError, isDataDirectoryInUse } from './data-directory-lock';
 
 async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Database> {
   const releaseLock = dataDir.startsWith('memory://') ? async () => undefined : await lockDataDirectory(dataDir);
@@ -78,39 +75,6 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
       await releaseLock();
     },
   };
-}
-
-const lockFileOptions = (dataDir: string) => ({ lockfilePath: `${dataDir}.lock`, stale: 10_000 });
-
-/** Whether a live process holds the embedded database in `dataDir` (a stale lock counts as free). */
-export function isDataDirectoryInUse(dataDir: string): Promise<boolean> {
-  return lockfile.check(dataDir, lockFileOptions(dataDir));
-}
-
-/**
- * PGlite is one process's database: a second process opening the same directory corrupts it. Take
- * an exclusive lock (refreshed while we run, so a crashed holder's lock goes stale) and refuse to
- * start with a clear message instead.
- */
-async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
-  mkdirSync(dataDir, { recursive: true });
-  try {
-    return await lockfile.lock(dataDir, {
-      ...lockFileOptions(dataDir),
-      update: 2_000,
-      // Long enough to outwait the stale window, so a restart right after a crash takes the lock over.
-      retries: { retries: 8, minTimeout: 200, maxTimeout: 2_000 },
-      // If another process ever takes the lock from under us, stopping is safer than writing on.
-      onCompromised: (error) => {
-        throw error;
-      },
-    });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ELOCKED') {
-      throw new DatabaseInUseError(`${dataDir} is in use by another Gatehouse process; stop it, or give this one its own DATA_DIR.`);
-    }
-    throw error;
-  }
 }
 
 /** How much longer the client waits than the server's statement_timeout: the server's answer is the clearer error. */

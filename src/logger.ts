@@ -38,12 +38,42 @@ const REDACTED_PATHS = [
  */
 const standardOutput = (): DestinationStream => pino.destination({ dest: process.stdout.fd, sync: true });
 
-/** destination: where lines go (standard output by default; tests pass a stream they read back). */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination: DestinationStream = standardOutput()): Logger {
+/** What a log line looks like: JSON for machines, or text for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * Text for a person (pino-pretty) only in development on a terminal; JSON anywhere else, so a log
+ * that is piped, collected or stored stays one JSON object a line, and production never loads pino-pretty.
+ */
+export function logFormatFor(config: Pick<Config, 'isDevelopment'>, isTerminal = process.stdout.isTTY === true): LogFormat {
+  return config.isDevelopment && isTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * pino-pretty in this process, written synchronously like the JSON lines (not in a transport's worker
+ * thread, which would lose the last lines of a crash). Loaded only when asked for.
+ */
+export function prettyDestination(destination: number | NodeJS.WritableStream = process.stdout.fd, colorize = true): DestinationStream {
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pretty({
+    destination,
+    sync: true,
+    colorize,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+  });
+}
+
+/**
+ * destination: where lines go. By default standard output, as JSON, or as text in development on a
+ * terminal (logFormatFor); tests pass a stream they read back.
+ */
+export function createLogger(config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'isDevelopment'>>, destination?: DestinationStream): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'gatehouse' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
-  return pino(options, destination);
+  const isPretty = destination === undefined && logFormatFor({ isDevelopment: config.isDevelopment === true }) === 'pretty';
+  return pino(options, destination ?? (isPretty ? prettyDestination() : standardOutput()));
 }

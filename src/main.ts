@@ -1,15 +1,27 @@
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
-import { DatabaseInUseError } from './database';
+import { loadConfig } from './config';
+import type { Config } from './config';
+import { asListenAddressError, checkListenAddress, localUrl } from './listen-address';
+import { explainStartupFailure, redactDatabaseUrl } from './startup-failure';
 
 const SHUTDOWN_TIMEOUT_MILLISECONDS = 10_000;
 
+/** Set once read, so that a failure after it can be explained in the configuration's terms. */
+let config: Config | null = null;
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  config = loadConfig();
+  const { host, port: configuredPort } = config;
+  // Before the database is opened and migrated: a port in use stops start-up at once.
+  await checkListenAddress(host, configuredPort);
   const app = await createApp(config);
-  const port = await app.listen();
-  const where = config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL';
-  app.logger.info({ port, database: config.database.kind }, `Gatehouse listening on http://localhost:${port}/graphql (${where})`);
+  const port = await app.listen().catch((error: unknown) => {
+    throw asListenAddressError(error, host, configuredPort);
+  });
+  const where = config.database.kind === 'pglite' ? `embedded database in ${config.database.dataDir}` : `PostgreSQL at ${redactDatabaseUrl(config.database.url)}`;
+  const url = localUrl(host, port, '/graphql');
+  const playground = config.playgroundEnabled ? `Playground: open ${url} in a browser` : 'Playground off (PLAYGROUND_ENABLED)';
+  app.logger.info({ port, database: config.database.kind, url }, `Gatehouse listening on ${url} (${where}). ${playground}`);
 
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
@@ -28,7 +40,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A configuration problem is the operator's to fix: say which variable, without a stack trace.
-  console.error(error instanceof ConfigError || error instanceof DatabaseInUseError ? error.message : error);
+  // What the operator can fix is said in one line naming the variable, without a stack trace.
+  console.error(explainStartupFailure(error, config) ?? error);
   process.exit(1);
 });

@@ -1,10 +1,14 @@
-import { loadConfig, ConfigError } from './config';
+import { loadConfig } from './config';
+import type { Config } from './config';
 import { openDatabase } from './database';
 import { applyMigrations } from './migrations';
+import { explainStartupFailure } from './startup-failure';
+
+let config: Config | null = null;
 
 /** `npm run db:migrate`: applies pending migrations and exits, for deployments that migrate before rolling out. */
 async function migrate(): Promise<void> {
-  const config = loadConfig();
+  config = loadConfig();
   const database = await openDatabase(config.database);
   try {
     const applied = await applyMigrations(database.sql);
@@ -15,6 +19,6 @@ async function migrate(): Promise<void> {
 }
 
 migrate().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(explainStartupFailure(error, config) ?? error);
   process.exit(1);
 });

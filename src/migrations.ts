@@ -54,6 +54,16 @@ export function readMigrations(directory = findMigrationsDirectory()): Migration
     });
 }
 
+/** The migrations not applied yet, in name order (all of them on a new database), to say what start-up will do. */
+export async function listPendingMigrations(sql: SqlConnection, migrations = readMigrations()): Promise<string[]> {
+  const [bookkeeping] = await sql.query<{ present: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present");
+  const applied = bookkeeping?.present
+    ? await sql.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
+    : [];
+  const appliedNames = new Set(applied.map((row) => row.migration_name));
+  return migrations.map((migration) => migration.name).filter((name) => !appliedNames.has(name));
+}
+
 /** Applies every pending migration in name order; returns the names it applied. */
 export async function applyMigrations(sql: SqlConnection, migrations = readMigrations()): Promise<string[]> {
   const applied: string[] = [];

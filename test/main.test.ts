@@ -1,9 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
 import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from './support/factories';
+import { runServiceToExit, spawnService } from './support/service-process';
 import { temporaryDirectory } from './support/temporary-directories';
 
 /**
@@ -24,21 +27,15 @@ interface RunningService {
 }
 
 async function startService(environment: Record<string, string>): Promise<RunningService> {
-  const child = spawn(process.execPath, [mainScript], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment });
   for (let attempt = 0; attempt < 300; attempt++) {
-    const port = /"port":(\d+)/.exec(output)?.[1];
-    if (port) return { process: child, url: `http://127.0.0.1:${port}`, output: () => output };
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+    const port = /"port":(\d+)/.exec(output())?.[1];
+    if (port) return { process: child, url: `http://127.0.0.1:${port}`, output };
+    if (child.exitCode !== null) throw new Error(`service exited: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`service did not start: ${output}`);
+  throw new Error(`service did not start: ${output()}`);
 }
 
 async function stopService(service: RunningService): Promise<number | null> {
@@ -164,6 +161,81 @@ describe('the service process', () => {
     expect(logged).toEqual(Array.from({ length: lines }, (_, line) => line));
   });
 });
+
+describe('starting the service', () => {
+  it('says how many migrations it applies, and ends with the GraphQL and Playground URLs on HOST', async () => {
+    const migrations = readdirSync(path.join(root, 'prisma', 'migrations'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
+    const service = await startService({ DATA_DIR: temporaryDirectory('main') });
+    const { port } = new URL(service.url);
+    expect(service.output()).toContain(`applying ${migrations.length} database migrations`);
+    expect(service.output()).toContain(`listening on http://127.0.0.1:${port}/graphql`);
+    expect(service.output()).toContain(`Playground: open http://127.0.0.1:${port}/graphql in a browser`);
+    expect(await stopService(service)).toBe(0);
+
+    // On every address (the default HOST), the URL to open on this machine is localhost's.
+    const everywhere = await startService({ DATA_DIR: temporaryDirectory('main'), HOST: '0.0.0.0' });
+    expect(everywhere.output()).toContain(`listening on http://localhost:${new URL(everywhere.url).port}/graphql`);
+    expect(await stopService(everywhere)).toBe(0);
+  }, 60_000);
+
+  it('refuses a port in use before it opens the database, naming HOST and PORT, without a stack trace', async () => {
+    const occupant = net.createServer();
+    await new Promise<void>((resolve) => occupant.listen(0, '127.0.0.1', resolve));
+    const { port } = occupant.address() as net.AddressInfo;
+    const dataDir = temporaryDirectory('main');
+    try {
+      const { code, output } = await runServiceToExit(mainScript, { DATA_DIR: dataDir, PORT: String(port) });
+      expect(code).toBe(1);
+      expect(output).toContain(`HOST=127.0.0.1, PORT=${port}`);
+      expect(output).toContain('in use');
+      expect(output).not.toMatch(STACK_TRACE);
+      // Checked before migrating: the embedded database was never created.
+      expect(existsSync(path.join(dataDir, 'pglite'))).toBe(false);
+    } finally {
+      occupant.close();
+    }
+  }, 30_000);
+
+  it('refuses an embedded database another service holds, naming DATA_DIR and its pid, without waiting out the lock', async () => {
+    const dataDir = temporaryDirectory('main');
+    const holder = await startService({ DATA_DIR: dataDir });
+    try {
+      const startedAt = Date.now();
+      const { code, output } = await runServiceToExit(mainScript, { DATA_DIR: dataDir });
+      const milliseconds = Date.now() - startedAt;
+      console.log(`a second service on a held DATA_DIR exited ${code} after ${milliseconds} ms`);
+      expect(code).toBe(1);
+      expect(output).toContain(`${dataDir}${path.sep}pglite is in use by another Gatehouse process (pid ${holder.process.pid})`);
+      expect(output).toContain('DATA_DIR');
+      expect(output).not.toMatch(STACK_TRACE);
+      // The lock goes stale only after 10 s: refusing a running holder must not wait for that (the issue's bound, generously).
+      expect(milliseconds).toBeLessThan(12_000);
+    } finally {
+      expect(await stopService(holder)).toBe(0);
+    }
+  }, 60_000);
+
+  it('refuses a PostgreSQL that refuses connections, naming DATABASE_URL without its password and without a stack trace', async () => {
+    const port = await closedPort();
+    const { code, output } = await runServiceToExit(mainScript, { DATABASE_URL: `postgresql://gatehouse:not-for-logs@127.0.0.1:${port}/gatehouse` });
+    expect(code).toBe(1);
+    expect(output).toContain(`DATABASE_URL (postgresql://gatehouse:***@127.0.0.1:${port}/gatehouse)`);
+    expect(output).toContain('connection refused');
+    expect(output).not.toContain('not-for-logs');
+    expect(output).not.toMatch(STACK_TRACE);
+  }, 30_000);
+});
+
+const STACK_TRACE = /\n\s+at /;
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
 type PostAnswer = { status: number; body: { data?: any; errors?: unknown } };

@@ -43,16 +43,18 @@ export function maskVariableValue(message: string): { message: string; field?: s
 }
 
 /**
- * What clients see of an error. AppErrors pass as written (minus stack traces outside development);
+ * What clients see of an error. AppErrors pass as written, without a stack trace: they are expected
+ * outcomes (UNAUTHENTICATED, BAD_USER_INPUT, FORBIDDEN…), which a stack explains nothing about.
  * Apollo's request errors pass with variable values masked; a database outage is SERVICE_UNAVAILABLE;
- * anything else is an unexpected failure: logged in full, answered as a bare INTERNAL_SERVER_ERROR.
+ * anything else is an unexpected failure: logged in full, answered as a bare INTERNAL_SERVER_ERROR,
+ * which in development alone keeps the stack trace Apollo attached (the one place it helps).
  */
 export function createErrorFormatter(logger: Logger, isDevelopment: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
     if (isAppError(original)) {
-      return { ...formatted, extensions: withoutStacktrace(formatted.extensions, isDevelopment) };
+      return { ...formatted, extensions: withoutStacktrace(formatted.extensions) };
     }
     if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
       const masked = maskVariableValue(formatted.message);
@@ -70,16 +72,17 @@ export function createErrorFormatter(logger: Logger, isDevelopment: boolean) {
       return { message: unavailable.message, ...(formatted.path ? { path: formatted.path } : {}), extensions };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while handling a GraphQL request');
+    const stacktrace = isDevelopment ? formatted.extensions?.stacktrace : undefined;
     return {
       message: 'Internal server error.',
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(stacktrace ? { stacktrace } : {}) },
     };
   };
 }
 
-function withoutStacktrace(extensions: GraphQLFormattedError['extensions'], isDevelopment: boolean) {
-  if (!extensions || isDevelopment) return extensions;
+function withoutStacktrace(extensions: GraphQLFormattedError['extensions']) {
+  if (!extensions) return extensions;
   const { stacktrace: _stacktrace, ...rest } = extensions;
   return rest;
 }

@@ -34,13 +34,10 @@ export interface ServiceProcess {
  */
 export async function startServiceProcess(mainScript: string, environment: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [mainScript], { cwd: root, env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...environment } });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: String(port), ...environment });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+    if (child.exitCode !== null) throw new Error(`service exited: ${output()}`);
     const isUp = await fetch(`${url}/healthz`).then(
       (response) => response.ok,
       () => false,
@@ -50,7 +47,7 @@ export async function startServiceProcess(mainScript: string, environment: Recor
         process: child,
         pid: child.pid!,
         url,
-        output: () => output,
+        output,
         stop: async () => {
           if (child.exitCode !== null) return child.exitCode;
           const exited = once(child, 'exit') as Promise<[number | null]>;
@@ -62,7 +59,26 @@ export async function startServiceProcess(mainScript: string, environment: Recor
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new Error(`service did not start: ${output}`);
+  throw new Error(`service did not start: ${output()}`);
+}
+
+/** Spawns the compiled service with exactly `environment` (plus PATH), keeping everything it writes. */
+export function spawnService(mainScript: string, environment: Record<string, string>): { child: ChildProcess; output(): string } {
+  const child = spawn(process.execPath, [mainScript], { cwd: root, env: { PATH: process.env.PATH, ...environment } });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+/**
+ * Runs the compiled service with `environment` (plus PATH, a loopback HOST, any free PORT and cheap
+ * argon2) until it exits by itself, as it does when it cannot start; its exit code and everything it wrote.
+ */
+export async function runServiceToExit(mainScript: string, environment: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1', ...environment });
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, output: output() };
 }
 
 function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,12 @@ export interface ThrowawayPostgres {
   destroy(): Promise<void>;
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export interface ThrowawayPostgresOptions {
+  /** The `postgres` role's password, and every connection must give one (scram-sha-256); unset: trust. */
+  readonly password?: string;
+}
+
+export async function startThrowawayPostgres(options: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
   const binDir = findPostgresBinDir();
   const directory = mkdtempSync(path.join(tmpdir(), 'gatehouse-pg-'));
   const dataDir = path.join(directory, 'data');
@@ -76,13 +81,23 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   };
 
   try {
-    await command('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    await command('initdb', ['-D', dataDir, '-U', 'postgres', ...authenticationOptions(directory, options.password, runAsPostgres), '-E', 'UTF8', '--no-sync', '--no-instructions']);
     await start();
   } catch (error) {
     await destroy();
     throw error;
   }
-  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, start, stop, freeze, thaw, destroy };
+  const credentials = options.password === undefined ? 'postgres' : `postgres:${encodeURIComponent(options.password)}`;
+  return { url: `postgresql://${credentials}@127.0.0.1:${port}/postgres`, start, stop, freeze, thaw, destroy };
+}
+
+/** initdb's authentication: trust, or a password for the postgres role (read from a file initdb is given). */
+function authenticationOptions(directory: string, password: string | undefined, runAsPostgres: boolean): string[] {
+  if (password === undefined) return ['-A', 'trust'];
+  const passwordFile = path.join(directory, 'password');
+  writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAsPostgres) chownSync(passwordFile, postgresUid(), postgresGid());
+  return ['-A', 'scram-sha-256', `--pwfile=${passwordFile}`];
 }
 
 /** PG_BIN_DIR, else pg_config's, else the newest /usr/lib/postgresql/<version>/bin (Debian's layout). */

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { DatabaseInUseError, openDatabase } from '../../src/database';
 import { temporaryDirectory } from '../support/temporary-directories';
@@ -11,5 +13,18 @@ describe('the embedded database directory', () => {
     const second = await openDatabase({ kind: 'pglite', dataDir });
     await second.ping();
     await second.close();
+  }, 60_000);
+});
+
+describe('a crashed holder of the embedded database directory', () => {
+  it('has its lock taken over once the lock is stale, even when it had the pid this process has now (a restarted container)', async () => {
+    const dataDir = path.join(temporaryDirectory('lock'), 'pglite');
+    // What a process killed while holding the lock leaves: the lock, just refreshed, and its holder file.
+    mkdirSync(`${dataDir}.lock`, { recursive: true });
+    writeFileSync(`${dataDir}.lock-holder.json`, JSON.stringify({ pid: process.pid, hostname: hostname() }));
+
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    await database.ping();
+    await database.close();
   }, 60_000);
 });
