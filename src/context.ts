@@ -49,7 +49,7 @@ export interface GraphQLContext {
   readonly provenUserIds: Set<string>;
   readonly request: RequestMetadata;
   /** The request may read the subgraph SDL (`_service`): see http/subgraph-schema-access.ts. */
-  readonly canReadSubgraphSchema: boolean;
+  readonly canReadSubgraphSchema: () => boolean;
   readonly services: Services;
   readonly loaders: DataLoaders;
 }
@@ -103,7 +103,7 @@ export function viewerOf({ session, roleName }: LiveSession, roles: RoleCatalog)
     sessionId: session.id,
     accountId: session.accountId,
     role: roleName,
-    access: roles.permissionsOfMember(roleName, session.user),
+    access: roles.permissionsOfMember(roleName, session.user.emailVerifiedAt !== null),
     clientId: session.clientId,
     emailVerified: session.user.emailVerifiedAt !== null,
   };
@@ -124,7 +124,8 @@ type RequestContextOptions = Pick<ContextBuilderOptions, 'services' | 'prisma' |
 function requestContext(req: Request, options: RequestContextOptions): Omit<GraphQLContext, 'viewer' | 'tokenError'> {
   return {
     request: readRequestMetadata(req),
-    canReadSubgraphSchema: options.subgraphSchemaAccess(req),
+    // Asked only by the rule on `_service`: no request pays for comparing a header it never needs.
+    canReadSubgraphSchema: () => options.subgraphSchemaAccess(req),
     services: options.services,
     loaders: createDataLoaders(options.prisma),
     provenUserIds: new Set<string>(),

@@ -23,7 +23,10 @@ export function loginBackoff(failures: number, options: LoginBackoffOptions): Bl
  * on 2FA) shares one budget; else what was typed, so an unknown identifier is counted (and locks) alike.
  */
 export const passwordAttemptKey = (userId: string | null, typedIdentifier: string): string =>
-  userId === null ? typedIdentifier : `user:${userId}`;
+  userId === null ? typedIdentifier : userAttemptKey(userId);
+
+/** A known user's key, for checks of their password that start from the user (changing it, turning on 2FA). */
+export const userAttemptKey = (userId: string): string => `user:${userId}`;
 
 /**
  * Password limits, for logins and for every other check of a password (change password, turning on

@@ -25,7 +25,7 @@ export async function lockActingMember(transaction: Prisma.TransactionClient, ro
     include: { user: { select: { emailVerifiedAt: true } } },
   });
   const role = membership ? roles.find(membership.roleName) : undefined;
-  const granted = membership && role ? roles.permissionsOfMember(role.name, membership.user) : [];
+  const granted = membership && role ? roles.permissionsOfMember(role.name, membership.user.emailVerifiedAt !== null) : [];
   if (!role || !permits(granted, check.feature, check.operation)) {
     throw forbidden(ErrorReason.MISSING_PERMISSION, `Needs ${check.feature}:${check.operation}.`);
   }

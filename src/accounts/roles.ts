@@ -71,8 +71,8 @@ export class RoleCatalog {
    * Whatever role an unverified user holds (a guest of their own account, or anything else), the
    * address is unproven, so every permission check and the token's scope treat them as holding none.
    */
-  permissionsOfMember(roleName: string, user: { readonly emailVerifiedAt: Date | null }): readonly Permission[] {
-    return user.emailVerifiedAt === null ? [] : this.permissionsOf(roleName);
+  permissionsOfMember(roleName: string, isEmailVerified: boolean): readonly Permission[] {
+    return isEmailVerified ? this.permissionsOf(roleName) : [];
   }
 
 }

@@ -63,6 +63,7 @@ export class InvitationService {
 
   async invite(inviter: Member, input: { accountId: string; email: string; role: string }, request: RequestMetadata): Promise<InvitationView> {
     const fields = parseInput(inviteSchema, input);
+    // Before the limits, so a typo costs no budget; whether the inviter may grant it is decided under the lock.
     if (!this.options.roles.find(fields.role)) throw badUserInput('role', 'There is no such role.');
     // Before any work: per account, per IP, and the address's own mail budget.
     await this.options.limits.consume(fields.accountId, request.ip, fields.email);

@@ -1,4 +1,4 @@
-import { passwordAttemptKey } from '../abuse/login-throttle';
+import { userAttemptKey } from '../abuse/login-throttle';
 import type { AbuseLimits } from '../abuse/abuse-limits';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
@@ -31,7 +31,7 @@ export class PasswordConfirmation {
   /** Resolves when `password` is the user's; throws INVALID_CREDENTIALS (counted) or RATE_LIMITED. */
   async confirm(user: User, password: string, actor: { sessionId: string; purpose: ConfirmationPurpose }, request: RequestMetadata): Promise<void> {
     const { hasher, limits, audit } = this.options;
-    const key = passwordAttemptKey(user.id, '');
+    const key = userAttemptKey(user.id);
     await limits.check(key, request.ip);
     const isValid =
       password.length <= this.options.maxLength &&

@@ -1,7 +1,7 @@
 import type { IMiddlewareTypeMap } from 'graphql-middleware';
 import { viewerOf } from '../context';
 import type { GraphQLContext } from '../context';
-import { isAppError } from '../errors';
+import { ErrorCode, isAppError } from '../errors';
 
 /** Requests in which a root mutation has run since the viewer was last read. */
 const viewerMayBeStale = new WeakSet<GraphQLContext>();
@@ -34,7 +34,8 @@ async function rereadViewer(context: GraphQLContext): Promise<void> {
     context.loaders.users.clear(viewer.userId).prime(viewer.userId, live.session.user);
     context.viewer = viewerOf(live, context.services.roles);
   } catch (error) {
-    if (!isAppError(error)) throw error;
+    // An unreachable database is the request's failure (503), not a sign that the viewer is gone.
+    if (!isAppError(error) || error.code === ErrorCode.SERVICE_UNAVAILABLE) throw error;
     context.viewer = null;
     context.tokenError = error;
   }

@@ -75,7 +75,7 @@ export const hasNoRefusedToken = requiring(
 export const canReadSubgraphSchema = requiring(
   NO_REQUIREMENT,
   rule({ cache: 'contextual' })((_parent, _args, context: GraphQLContext) =>
-    context.canReadSubgraphSchema ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'The subgraph schema is for the federation gateway only.'),
+    context.canReadSubgraphSchema() ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'The subgraph schema is for the federation gateway only.'),
   ),
 );
 
@@ -179,41 +179,30 @@ function isAdminOfKnownMember(parent: unknown, context: GraphQLContext): boolean
   return id === viewer.userId || Boolean(context.loaders.memberships.peek({ userId: id, accountId: viewer.accountId }));
 }
 
-/** feature:operation in the parent Account, which must be the session's account. */
-export const canInParentAccount = (feature: GatehouseFeature, operation: Operation) =>
-  withGuestAccess(
-    'verified',
-    requiring(
-      requiresScope(feature, operation),
-      rule(`canInParentAccount:${feature}:${operation}`, { cache: 'strict' })((parent: { id: string }, _args, context: GraphQLContext) =>
-        checkAccess(context, parent.id, feature, operation),
+/**
+ * feature:operation in the account `accountOf` names (the parent Account, an argument, the input), which
+ * must be the session's account. Named per place and right: shield keys rules by name.
+ */
+const canInAccount =
+  (place: string, accountOf: (parent: unknown, args: Record<string, unknown>) => unknown) => (feature: GatehouseFeature, operation: Operation) =>
+    withGuestAccess(
+      'verified',
+      requiring(
+        requiresScope(feature, operation),
+        rule(`canIn${place}Account:${feature}:${operation}`, { cache: 'strict' })((parent, args: Record<string, unknown>, context: GraphQLContext) =>
+          checkAccess(context, accountOf(parent, args), feature, operation),
+        ),
       ),
-    ),
-  );
+    );
 
-/** feature:operation in the account named by the accountId argument, which must be the session's account. */
-export const canInArgumentAccount = (feature: GatehouseFeature, operation: Operation) =>
-  withGuestAccess(
-    'verified',
-    requiring(
-      requiresScope(feature, operation),
-      rule(`canInArgumentAccount:${feature}:${operation}`, { cache: 'strict' })((_parent, args: { accountId?: unknown }, context: GraphQLContext) =>
-        checkAccess(context, args.accountId, feature, operation),
-      ),
-    ),
-  );
+/** feature:operation in the parent Account. */
+export const canInParentAccount = canInAccount('Parent', (parent) => (parent as { id: string }).id);
 
-/** feature:operation in the account named by the input's accountId, which must be the session's account. */
-export const canInInputAccount = (feature: GatehouseFeature, operation: Operation) =>
-  withGuestAccess(
-    'verified',
-    requiring(
-      requiresScope(feature, operation),
-      rule(`canInInputAccount:${feature}:${operation}`, { cache: 'strict' })(
-        (_parent, args: { input?: { accountId?: unknown } }, context: GraphQLContext) => checkAccess(context, args.input?.accountId, feature, operation),
-      ),
-    ),
-  );
+/** feature:operation in the account named by the accountId argument. */
+export const canInArgumentAccount = canInAccount('Argument', (_parent, args) => args.accountId);
+
+/** feature:operation in the account named by the input's accountId. */
+export const canInInputAccount = canInAccount('Input', (_parent, args) => (args.input as { accountId?: unknown } | undefined)?.accountId);
 
 /**
  * The viewer is an owner of the account named by the accountId argument, which must be the session's

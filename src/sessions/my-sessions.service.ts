@@ -43,22 +43,22 @@ export class MySessionsService {
     return this.toInfo(session, viewer.role, viewer.access, true);
   }
 
-  /** The user's live sessions, newest first; roles as they stand now. */
-  async listLive(userId: string, currentSessionId: string): Promise<SessionInfo[]> {
+  /** The viewer's live sessions, newest first; roles as they stand now, rights as the viewer's verification allows. */
+  async listLive(viewer: { userId: string; sessionId: string; emailVerified: boolean }): Promise<SessionInfo[]> {
+    const { userId } = viewer;
     const now = this.options.clock.now();
-    const [sessions, memberships, user] = await Promise.all([
+    const [sessions, memberships] = await Promise.all([
       this.options.prisma.session.findMany({
         where: { userId, revokedAt: null, idleExpiresAt: { gt: now }, absoluteExpiresAt: { gt: now } },
         include: { account: true },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
       this.options.prisma.membership.findMany({ where: { userId } }),
-      this.options.prisma.user.findUniqueOrThrow({ where: { id: userId } }),
     ]);
     const roleIn = new Map(memberships.map((membership) => [membership.accountId, membership.roleName]));
     return sessions.flatMap((session) => {
       const role = roleIn.get(session.accountId);
-      return role === undefined ? [] : [this.toInfo(session, role, this.options.roles.permissionsOfMember(role, user), session.id === currentSessionId)];
+      return role === undefined ? [] : [this.toInfo(session, role, this.options.roles.permissionsOfMember(role, viewer.emailVerified), session.id === viewer.sessionId)];
     });
   }
 

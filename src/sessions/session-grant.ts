@@ -32,7 +32,7 @@ export class SessionGrantIssuer {
 
   issue(session: SessionWithAccount, role: string, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
     // The same rights Gatehouse's own checks give this member (none before verification), so the scope a router trusts is never wider.
-    const permissions = this.options.roles.permissionsOfMember(role, session.user);
+    const permissions = this.options.roles.permissionsOfMember(role, session.user.emailVerifiedAt !== null);
     const access = this.options.accessTokens.issue(
       { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, permissions, clientId: session.clientId },
       issuedAt,

@@ -21,7 +21,7 @@ export class SessionResolver {
   @Query(() => [SessionInfoType], { description: 'Your live sessions, on every client.' })
   mySessions(@Ctx() context: GraphQLContext): Promise<SessionInfo[]> {
     const viewer = requireViewer(context);
-    return context.services.mySessions.listLive(viewer.userId, viewer.sessionId);
+    return context.services.mySessions.listLive(viewer);
   }
 
   @Mutation(() => Boolean, { description: 'Ends one of your own sessions.' })

@@ -146,8 +146,9 @@ export class SessionService {
   /**
    * The session behind an access token, with its user (`me` then costs no query) and the member's
    * current role, or UNAUTHENTICATED when it was revoked, has expired, or its user is no longer a member
-   * of its account (FORBIDDEN TWO_FACTOR_REQUIRED when the account now requires a 2FA the user lacks). One flat statement on every authenticated request, in plain SQL (direct-sql.ts says
-   * why); the account is a column of the session and is not loaded here.
+   * of its account (FORBIDDEN TWO_FACTOR_REQUIRED when the account now requires a 2FA the user lacks).
+   * One flat statement on every authenticated request, in plain SQL (direct-sql.ts says why); of the
+   * account it reads only the 2FA flag.
    */
   async findLive(claimed: SessionClaim): Promise<LiveSession> {
     const found = await findBearerSession(this.options.directSql, claimed.sessionId);
