@@ -70,7 +70,7 @@ COPY --from=build /app/dist ./dist
 # package.json (which the service resolves to find them) and the built files, not its dependency tree.
 COPY --from=build /app/node_modules/graphql-playground-react/package.json ./node_modules/graphql-playground-react/package.json
 COPY --from=build /app/node_modules/graphql-playground-react/build/ ./node_modules/graphql-playground-react/build/
-# The service applies pending migrations itself at start (src/migrations.ts looks for prisma/migrations
+# The service applies pending migrations itself at start (src/database/migrations.ts looks for prisma/migrations
 # above dist/src), so no separate migration job or Prisma CLI is needed.
 COPY prisma/migrations/ ./prisma/migrations/
 # Everything above is root-owned and read-only to the service. The only writable place is DATA_DIR,

@@ -9,10 +9,10 @@ import type { Express } from 'express';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import { createContextBuilder, createInjectedIdentityContextBuilder } from './context';
-import type { GraphQLContext, Viewer } from './context';
-import { openDatabase } from './database';
-import type { Database, DatabaseQuery } from './database';
+import { createContextBuilder, createInjectedIdentityContextBuilder } from './graphql/context';
+import type { GraphQLContext, Viewer } from './graphql/context';
+import { openDatabase } from './database/open-database';
+import type { Database, DatabaseQuery } from './database/open-database';
 import { createDevelopmentMailRouter } from './development-mail/development-mail';
 import { createCorsMiddleware } from './http/cors';
 import { createDatabaseUnavailablePlugin } from './http/database-unavailable-plugin';
@@ -27,7 +27,7 @@ import { createSecurityHeaders } from './http/security-headers';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
-import { applyMigrations, listPendingMigrations } from './migrations';
+import { applyMigrations, listPendingMigrations } from './database/migrations';
 import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
@@ -69,11 +69,11 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
     : undefined;
   const database = await openDatabase(config.database, { onQuery });
   try {
-    const pending = await listPendingMigrations(database.sql);
+    const pending = await listPendingMigrations(database.maintenanceSql);
     if (pending.length > 0) logger.info(`applying ${pending.length} database migrations`);
-    const applied = await applyMigrations(database.sql);
+    const applied = await applyMigrations(database.maintenanceSql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
-    await backfillUsernameSkeletons(database.sql, logger);
+    await backfillUsernameSkeletons(database.maintenanceSql, logger);
     return await assemble(config, clock, logger, database, dependencies.withoutAuthLayer);
   } catch (error) {
     await database.close().catch(() => undefined);
@@ -88,7 +88,7 @@ async function assemble(
   database: Database,
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
-  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, directSql: database.direct });
+  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, hotPathSql: database.hotPathSql });
   try {
     return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
   } catch (error) {

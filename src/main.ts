@@ -1,8 +1,8 @@
 import { createApp } from './app';
 import { loadConfig } from './config';
 import type { Config } from './config';
-import { asListenAddressError, checkListenAddress, localUrl } from './listen-address';
-import { explainStartupFailure, redactDatabaseUrl } from './startup-failure';
+import { asListenAddressError, checkListenAddress, localUrl } from './startup/listen-address';
+import { explainStartupFailure, redactDatabaseUrl } from './startup/startup-failure';
 
 const SHUTDOWN_TIMEOUT_MILLISECONDS = 10_000;
 

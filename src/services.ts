@@ -9,7 +9,7 @@ import { LoginService } from './auth/login.service';
 import { SignUpService } from './auth/sign-up.service';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { DirectSql } from './direct-sql';
+import type { HotPathSql } from './database/hot-path-sql';
 import { EmailTokens } from './email/email-tokens';
 import type { Mailer } from './email/mailer';
 import { OutboxMailer } from './email/outbox-mailer';
@@ -59,13 +59,13 @@ export interface ServiceDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly prisma: PrismaClient;
-  readonly directSql: DirectSql;
+  readonly hotPathSql: HotPathSql;
 }
 
 /** Builds every service from configuration: plain objects, no container. close() releases Redis and the password-strength thread. */
 export async function createServices(
   config: Config,
-  { clock, logger, prisma, directSql }: ServiceDependencies,
+  { clock, logger, prisma, hotPathSql }: ServiceDependencies,
 ): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
   const roles = await RoleCatalog.load(prisma);
   const keys = deriveTokenKeys(config.tokens.secret);
@@ -96,7 +96,7 @@ export async function createServices(
   const grants = new SessionGrantIssuer({ accessTokens, roles, idleTtlSeconds: config.sessions.idleTtlSeconds });
   const refreshTokens = new RefreshTokenService({
     prisma,
-    directSql,
+    hotPathSql,
     grants,
     clock,
     logger,
@@ -106,7 +106,7 @@ export async function createServices(
   });
   const sessions = new SessionService({
     prisma,
-    directSql,
+    hotPathSql,
     grants,
     refreshTokens,
     clock,
@@ -145,7 +145,7 @@ export async function createServices(
   });
   const accountSelection = new AccountSelectionService({
     prisma,
-    directSql,
+    hotPathSql,
     sessions,
     clock,
     twoFactor,
@@ -174,7 +174,7 @@ export async function createServices(
       mailLimit: abuse.limits.emailSend,
     }),
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
-    login: new LoginService({ prisma, directSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
+    login: new LoginService({ prisma, hotPathSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     invitations: new InvitationService({

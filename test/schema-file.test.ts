@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { printGatehouseSchema } from '../src/print-schema';
+import { printGatehouseSchema } from '../src/commands/print-schema';
 
 describe('schema.graphql', () => {
   it('matches the schema the code builds (run `npm run schema:print` after changing it)', async () => {

@@ -19,7 +19,7 @@
  * a limit sets it with startTestServer({ ... }), and X-Forwarded-For picks the client IP.
  */
 import type { Config } from '../config';
-import { normalizeEmail } from '../input-validation';
+import { normalizeEmail } from '../graphql/input-validation';
 import type { Logger } from '../logger';
 import { FailureLock } from './failure-lock';
 import type { FailureOutcome, FailurePolicy } from './failure-lock';

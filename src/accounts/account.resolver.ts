@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { Account, Membership } from '../generated/prisma/client';
-import { idField, parseInput } from '../input-validation';
-import { requireViewer } from '../permissions/viewer';
+import { idField, parseInput } from '../graphql/input-validation';
+import { requireViewer } from '../graphql/viewer';
 import { AccountType } from './account.type';
 import { MembershipType } from './membership.type';
 

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { Account, Membership, User } from '../generated/prisma/client';
-import { requireViewer } from '../permissions/viewer';
+import { requireViewer } from '../graphql/viewer';
 import { UserType } from '../users/user.type';
 import { AccountType } from './account.type';
 import { RemoveMemberInput, SetMemberRoleInput } from './membership.inputs';

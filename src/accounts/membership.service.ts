@@ -5,13 +5,13 @@ import type { RequestMetadata } from '../http/request-metadata';
 import { AppError, ErrorCode, ErrorReason, forbidden } from '../errors';
 import type { Account, Membership, PrismaClient, User } from '../generated/prisma/client';
 import type { Prisma } from '../generated/prisma/client';
-import { idField, parseInput, roleNameField } from '../input-validation';
+import { idField, parseInput, roleNameField } from '../graphql/input-validation';
 import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
 import { assertMayGrant, lockActingMember } from './acting-member';
 import { BuiltInRole } from './roles';
 import type { Role, RoleCatalog } from './roles';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 import { isTwoFactorRequiredFor, twoFactorRequired } from './two-factor-policy';
 
 /** Who is acting: their user and session. Their role is read inside each change (acting-member.ts). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badUserInput } from '../errors';
 import type { AuthEvent, PrismaClient } from '../generated/prisma/client';
-import { idField, parseInput } from '../input-validation';
+import { idField, parseInput } from '../graphql/input-validation';
 
 export interface AuthEventPage {
   readonly edges: readonly { cursor: string; node: AuthEvent }[];

@@ -25,7 +25,7 @@ export class AuditLog {
 
   /**
    * The AuthEvent row for `event`, id (a UUIDv7, as Prisma makes them) and time included, for a plain-SQL
-   * statement that writes it together with what it describes (direct-sql.ts). Call `written` once it is.
+   * statement that writes it together with what it describes (database/hot-path-sql.ts). Call `written` once it is.
    */
   rowFor(event: AuthEventInput): AuthEvent {
     return {

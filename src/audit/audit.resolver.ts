@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { AuthEventPage } from './audit-events.service';
 import { AuthEventConnectionType } from './auth-event.types';
 

@@ -3,21 +3,21 @@ import { z } from 'zod';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
-import type { DirectSql } from '../direct-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { idField, parseInput, tokenField } from '../input-validation';
+import { idField, parseInput, tokenField } from '../graphql/input-validation';
 import type { SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import type { TwoFactorService } from '../two-factor/two-factor.service';
 import { findUserWithMemberships } from '../users/user-with-memberships.sql';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface AccountSelectionServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the membership list, read as a login reads it: see direct-sql.ts. */
-  readonly directSql: DirectSql;
+  /** For the membership list, read as a login reads it: see database/hot-path-sql.ts. */
+  readonly hotPathSql: HotPathSql;
   readonly sessions: SessionService;
   readonly clock: Clock;
   readonly twoFactor: TwoFactorService;
@@ -100,7 +100,7 @@ export class AccountSelectionService {
 
   /** A user's memberships with their accounts, most recently used first, then oldest first. */
   async membershipsOf(userId: string): Promise<MembershipWithAccount[]> {
-    return (await findUserWithMemberships(this.options.directSql, 'id', userId))?.memberships ?? [];
+    return (await findUserWithMemberships(this.options.hotPathSql, 'id', userId))?.memberships ?? [];
   }
 
   private describeChoice(selectionToken: string, expiresAt: Date, user: User, memberships: readonly MembershipWithAccount[]): AccountChoice {

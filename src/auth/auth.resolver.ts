@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
-import type { GraphQLContext } from '../context';
-import { actAs } from '../permissions/viewer';
+import type { GraphQLContext } from '../graphql/context';
+import { actAs } from '../graphql/viewer';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { AccountChoice, LoginOutcome } from './auth.types';
 import { LoginInput, SelectAccountInput, SignUpInput } from './auth.inputs';

@@ -6,10 +6,10 @@ import { AuthEventType } from '../audit/auth-event';
 import type { AuthEventInput } from '../audit/auth-event';
 import { z } from 'zod';
 import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../errors';
-import type { DirectSql } from '../direct-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { clientIdField, emailField, idField, parseInput, usernameField, usernameKey } from '../input-validation';
+import { clientIdField, emailField, idField, parseInput, usernameField, usernameKey } from '../graphql/input-validation';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import { normalizePassword } from '../passwords/password-policy';
 import type { PasswordPolicyOptions } from '../passwords/password-policy';
@@ -23,8 +23,8 @@ import type { LoginOutcome, MembershipWithAccount } from './auth.types';
 
 export interface LoginServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the login's read: see direct-sql.ts. */
-  readonly directSql: DirectSql;
+  /** For the login's read: see database/hot-path-sql.ts. */
+  readonly hotPathSql: HotPathSql;
   readonly sessions: SessionService;
   readonly hasher: PasswordHasher;
   readonly passwordPolicy: PasswordPolicyOptions;
@@ -64,8 +64,8 @@ export class LoginService {
     const password = normalizePassword(input.password);
     // With the memberships a successful login goes on to need: one statement, whether or not the user exists.
     const found = fields.email
-      ? await findUserWithMemberships(this.options.directSql, 'email', fields.email)
-      : await findUserWithMemberships(this.options.directSql, 'usernameKey', usernameKey(fields.username ?? ''));
+      ? await findUserWithMemberships(this.options.hotPathSql, 'email', fields.email)
+      : await findUserWithMemberships(this.options.hotPathSql, 'usernameKey', usernameKey(fields.username ?? ''));
     const user = found?.user ?? null;
     const attemptKey = passwordAttemptKey(user?.id ?? null, fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`);
     const attempt = { userId: user?.id ?? null, clientId: fields.clientId ?? null, ...request };
@@ -99,7 +99,7 @@ export class LoginService {
   /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
   async verifyTwoFactor(input: { challengeToken: string; code: string }, request: RequestMetadata): Promise<LoginOutcome> {
     const passed = await this.options.twoFactor.verifyChallenge(input.challengeToken, input.code, request);
-    const found = await findUserWithMemberships(this.options.directSql, 'id', passed.userId);
+    const found = await findUserWithMemberships(this.options.hotPathSql, 'id', passed.userId);
     // Deleted while the challenge was open: nobody left to log in.
     if (!found) throw invalidCredentials();
     // The session is recorded as opened where the second factor was given: that device holds the tokens.

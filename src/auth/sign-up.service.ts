@@ -7,13 +7,13 @@ import { badUserInput, ErrorReason } from '../errors';
 import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { clientIdField, displayNameField, emailField, newUsernameField, parseInput, usernameKey, usernameSkeleton } from '../input-validation';
+import { clientIdField, displayNameField, emailField, newUsernameField, parseInput, usernameKey, usernameSkeleton } from '../graphql/input-validation';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import type { EmailVerificationService } from '../users/email-verification.service';
 import type { PasswordPolicy } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface SignUpServiceOptions {
   readonly prisma: PrismaClient;

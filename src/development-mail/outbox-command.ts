@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config';
-import { isDataDirectoryInUse, openDatabase } from '../database';
+import { isDataDirectoryInUse, openDatabase } from '../database/open-database';
 import { readRecentOutboxMessages } from '../email/outbox-messages';
 import type { OutboxEntry } from '../email/outbox-messages';
 import { OUTBOX_PATH } from './outbox-endpoint';

@@ -1,5 +1,5 @@
 import { addSeconds } from '../clock';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { EmailToken, Prisma, PrismaClient } from '../generated/prisma/client';

@@ -61,7 +61,7 @@ const directive = (name: string, args: ConstDirectiveNode['arguments'] = []): Co
   arguments: args,
 });
 
-/** The type whose return means "signed in": resolvers hand it to `actAs` (permissions/viewer.ts), replacing the viewer. */
+/** The type whose return means "signed in": resolvers hand it to `actAs` (graphql/viewer.ts), replacing the viewer. */
 const SIGNED_IN_PAYLOAD = 'AuthPayload';
 
 /** Mutations that can answer an AuthPayload, directly or as a member of a union (LoginResult). */

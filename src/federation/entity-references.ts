@@ -1,6 +1,6 @@
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { Account, User } from '../generated/prisma/client';
-import { idField } from '../input-validation';
+import { idField } from '../graphql/input-validation';
 
 /** The entities other subgraphs may reference and extend, each by its key. */
 export const ENTITY_KEYS: Readonly<Record<string, string>> = { User: 'id', Account: 'id' };

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import { DATABASE_RETRY_AFTER_SECONDS, findDatabaseFailure } from '../database-unavailable';
-import type { DatabaseFailure } from '../database-unavailable';
+import { DATABASE_RETRY_AFTER_SECONDS, findDatabaseFailure } from '../database/database-unavailable';
+import type { DatabaseFailure } from '../database/database-unavailable';
 import type { Logger } from '../logger';
 
 /**

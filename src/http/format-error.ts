@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { asDatabaseUnavailable } from '../database-unavailable';
+import { asDatabaseUnavailable } from '../database/database-unavailable';
 import { ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Database } from '../database';
+import type { Database } from '../database/open-database';
 
 const READINESS_TIMEOUT_MILLISECONDS = 2_000;
 

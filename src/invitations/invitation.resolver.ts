@@ -2,9 +2,9 @@ import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql'
 import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
 import { AuthPayloadType } from '../auth/auth.payloads';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { Account } from '../generated/prisma/client';
-import { actAs, requireViewer } from '../permissions/viewer';
+import { actAs, requireViewer } from '../graphql/viewer';
 import type { SessionGrant } from '../sessions/session-grant';
 import { AddMemberInput, InviteMemberInput } from './invitation.inputs';
 import type { InvitationView } from './invitation.service';

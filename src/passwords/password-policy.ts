@@ -1,6 +1,6 @@
 import { ErrorReason, badUserInput } from '../errors';
 import type { AppError } from '../errors';
-import { isWellFormedText } from '../input-validation';
+import { isWellFormedText } from '../graphql/input-validation';
 import type { PasswordStrengthEstimator } from './password-strength';
 
 export interface PasswordPolicyOptions {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
-import type { GraphQLContext } from '../context';
-import { requireViewer } from '../permissions/viewer';
+import type { GraphQLContext } from '../graphql/context';
+import { requireViewer } from '../graphql/viewer';
 
 @Resolver()
 export class PasswordResolver {

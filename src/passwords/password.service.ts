@@ -9,7 +9,7 @@ import { linkTo, passwordResetMessage } from '../email/messages';
 import { badUserInput } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { emailField, parseInput, tokenField } from '../input-validation';
+import { emailField, parseInput, tokenField } from '../graphql/input-validation';
 import type { Logger } from '../logger';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
@@ -17,7 +17,7 @@ import type { PasswordConfirmation } from './password-confirmation';
 import type { PasswordHasher } from './password-hasher';
 import { normalizePassword } from './password-policy';
 import type { PasswordPolicy } from './password-policy';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface PasswordServiceOptions {
   readonly prisma: PrismaClient;

@@ -1,6 +1,6 @@
 import type { IMiddlewareTypeMap } from 'graphql-middleware';
-import { viewerOf } from '../context';
-import type { GraphQLContext } from '../context';
+import { viewerOf } from '../graphql/context';
+import type { GraphQLContext } from '../graphql/context';
 import { ErrorCode, isAppError } from '../errors';
 
 /** Requests in which a root mutation has run since the viewer was last read. */

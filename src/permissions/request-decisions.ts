@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { middleware } from 'graphql-middleware';
 import type { IMiddlewareFieldMap, IMiddlewareFunction, IMiddlewareGenerator, IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow } from 'graphql-shield';
-import type { GraphQLContext, Viewer } from '../context';
+import type { GraphQLContext, Viewer } from '../graphql/context';
 import { itemGrantsOf, requestWideGrants } from './rule-scope';
 import type { ItemGrant } from './rule-scope';
 import type { ShieldRule } from './token-requirement';

@@ -1,5 +1,5 @@
 import { allow } from 'graphql-shield';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { ShieldRule } from './token-requirement';
 
 /**

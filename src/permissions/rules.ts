@@ -1,7 +1,7 @@
 import { rule } from 'graphql-shield';
 import { BuiltInRole, permits } from '../accounts/roles';
 import type { GatehouseFeature, Operation } from '../accounts/roles';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
 import { withGuestAccess } from './guest-access';
 import { markRequestWide, withItemGrant } from './rule-scope';

@@ -1,7 +1,7 @@
-import type { DirectSql } from '../direct-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { Session, User } from '../generated/prisma/client';
-import { ModelColumns } from '../model-columns';
+import { ModelColumns } from '../database/model-columns';
 
 export type SessionWithUser = Session & { user: User };
 
@@ -32,7 +32,7 @@ const SELECT_BEARER_SESSION = `SELECT ${sessionColumns.select('s')}, ${userColum
  * A session, its user and the member's current role in one flat statement by primary keys: the bearer
  * check's only query. test/sessions/direct-reads.test.ts checks it reads what Prisma reads.
  */
-export async function findBearerSession(sql: DirectSql, sessionId: string): Promise<BearerSession | null> {
+export async function findBearerSession(sql: HotPathSql, sessionId: string): Promise<BearerSession | null> {
   const [row] = await sql.query<Record<string, unknown>>(SELECT_BEARER_SESSION, [sessionId]);
   if (!row) return null;
   return {

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../errors';
 import type { Account, PrismaClient, Session } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
 import { RevocationReason, revokeSessions } from './revocation';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 /** A session as its owner sees it. */
 export interface SessionInfo {

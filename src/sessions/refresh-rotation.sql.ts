@@ -1,11 +1,11 @@
 import { authEventParameters, insertAuthEvent } from '../audit/auth-event-insert.sql';
-import type { DirectSql } from '../direct-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
-import { ModelColumns } from '../model-columns';
+import { ModelColumns } from '../database/model-columns';
 import type { SessionWithAccount } from './session-grant';
 
-// Refresh rotation in two plain-SQL statements (direct-sql.ts says why): one read, one atomic write.
+// Refresh rotation in two plain-SQL statements (database/hot-path-sql.ts says why): one read, one atomic write.
 
 const refreshTokenColumns = new ModelColumns<RefreshToken>('token', Prisma.RefreshTokenScalarFieldEnum);
 const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
@@ -29,7 +29,7 @@ export interface RefreshTokenRecord {
 }
 
 /** A refresh token with its session, user and account, and the membership's current role: one statement. */
-export async function findRefreshToken(sql: DirectSql, tokenId: string): Promise<RefreshTokenRecord | null> {
+export async function findRefreshToken(sql: HotPathSql, tokenId: string): Promise<RefreshTokenRecord | null> {
   const [row] = await sql.query<Record<string, unknown>>(SELECT_REFRESH_TOKEN, [tokenId]);
   if (!row) return null;
   return {
@@ -72,7 +72,7 @@ export interface Rotation {
 }
 
 /** 'rotated'; 'session-ended' when the session was revoked meanwhile; 'lost-race' when another request rotated the token first. */
-export async function rotateRefreshToken(sql: DirectSql, rotation: Rotation): Promise<'rotated' | 'session-ended' | 'lost-race'> {
+export async function rotateRefreshToken(sql: HotPathSql, rotation: Rotation): Promise<'rotated' | 'session-ended' | 'lost-race'> {
   const { event } = rotation;
   const [result] = await sql.query<{ touched: number; rotated: number }>(ROTATE, [
     rotation.sessionId,

@@ -12,14 +12,14 @@ import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
-import { TRANSACTION_OPTIONS } from '../database';
-import type { DirectSql } from '../direct-sql';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
+import type { HotPathSql } from '../database/hot-path-sql';
 import { findRefreshToken, rotateRefreshToken } from './refresh-rotation.sql';
 
 export interface RefreshTokenServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the rotation's read and write: see direct-sql.ts. */
-  readonly directSql: DirectSql;
+  /** For the rotation's read and write: see database/hot-path-sql.ts. */
+  readonly hotPathSql: HotPathSql;
   readonly grants: SessionGrantIssuer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -82,7 +82,7 @@ export class RefreshTokenService {
   private async findForLiveSession(presentedToken: string, clientId: string | null) {
     const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
     if (!presented) throw invalidRefreshToken();
-    const found = await findRefreshToken(this.options.directSql, presented.id);
+    const found = await findRefreshToken(this.options.hotPathSql, presented.id);
     if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
     const now = this.options.clock.now();
     assertClient(found.session, clientId);
@@ -109,7 +109,7 @@ export class RefreshTokenService {
       clientId: session.clientId,
       ...request,
     };
-    const outcome = await rotateRefreshToken(this.options.directSql, {
+    const outcome = await rotateRefreshToken(this.options.hotPathSql, {
       sessionId: session.id,
       tokenId: record.id,
       now,

@@ -1,11 +1,11 @@
 import { authEventParameters, insertAuthEvent } from '../audit/auth-event-insert.sql';
-import type { DirectSql } from '../direct-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { AuthEvent, Session, User } from '../generated/prisma/client';
-import { ModelColumns } from '../model-columns';
+import { ModelColumns } from '../database/model-columns';
 import { RevocationReason } from './revocation';
 
-// A session's opening in one plain-SQL statement (direct-sql.ts says why): on its own it is atomic
+// A session's opening in one plain-SQL statement (database/hot-path-sql.ts says why): on its own it is atomic
 // without a transaction (a login), and inside a caller's transaction it commits with the rest (sign-up,
 // selection, switch, second factor). Every way into an account writes exactly these rows.
 
@@ -64,7 +64,7 @@ export interface SessionOpening {
 }
 
 /** The opened session and the user as updated; null when the user is no longer a member of the account. */
-export async function openSession(sql: DirectSql, opening: SessionOpening): Promise<{ session: Session; user: User } | null> {
+export async function openSession(sql: HotPathSql, opening: SessionOpening): Promise<{ session: Session; user: User } | null> {
   const { event } = opening;
   const [row] = await sql.query<Record<string, unknown>>(OPEN_SESSION, [
     opening.sessionId,

@@ -1,8 +1,8 @@
 import type { AuditLog } from '../audit/audit-log';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthEventInput } from '../audit/auth-event';
-import { transactionSql } from '../direct-sql';
-import type { DirectSql } from '../direct-sql';
+import { transactionSql } from '../database/hot-path-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
@@ -18,7 +18,7 @@ import { assertSessionLive, sessionRevoked } from './session-liveness';
 import { openSession } from './session-opening.sql';
 import { findBearerSession } from './bearer-session.sql';
 import type { BearerSession } from './bearer-session.sql';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface SessionStart {
   readonly user: User;
@@ -44,8 +44,8 @@ export interface LogoutRequest {
 
 export interface SessionServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the bearer check and opening sessions: see direct-sql.ts. */
-  readonly directSql: DirectSql;
+  /** For the bearer check and opening sessions: see database/hot-path-sql.ts. */
+  readonly hotPathSql: HotPathSql;
   readonly grants: SessionGrantIssuer;
   readonly refreshTokens: RefreshTokenService;
   readonly clock: Clock;
@@ -93,7 +93,7 @@ export class SessionService {
       clientId: start.clientId,
       ...start.request,
     };
-    const opened = await openSession(transaction ? transactionSql(transaction) : this.options.directSql, {
+    const opened = await openSession(transaction ? transactionSql(transaction) : this.options.hotPathSql, {
       sessionId,
       userId: start.user.id,
       accountId: start.account.id,
@@ -147,11 +147,11 @@ export class SessionService {
    * The session behind an access token, with its user (`me` then costs no query) and the member's
    * current role, or UNAUTHENTICATED when it was revoked, has expired, or its user is no longer a member
    * of its account (FORBIDDEN TWO_FACTOR_REQUIRED when the account now requires a 2FA the user lacks).
-   * One flat statement on every authenticated request, in plain SQL (direct-sql.ts says why); of the
+   * One flat statement on every authenticated request, in plain SQL (database/hot-path-sql.ts says why); of the
    * account it reads only the 2FA flag.
    */
   async findLive(claimed: SessionClaim): Promise<LiveSession> {
-    const found = await findBearerSession(this.options.directSql, claimed.sessionId);
+    const found = await findBearerSession(this.options.hotPathSql, claimed.sessionId);
     if (!found || found.session.userId !== claimed.userId || found.session.accountId !== claimed.accountId) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }

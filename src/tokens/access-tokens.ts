@@ -4,7 +4,7 @@ import type { Permission } from '../accounts/roles';
 import { addSeconds, toUnixSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
-import { idField } from '../input-validation';
+import { idField } from '../graphql/input-validation';
 import type { AccessTokenKey, AccessTokenKeys, JsonWebKeySet } from './access-token-keys';
 import { formatScope } from './scope';
 

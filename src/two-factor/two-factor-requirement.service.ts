@@ -4,9 +4,9 @@ import { AuthEventType } from '../audit/auth-event';
 import { ErrorReason, forbidden } from '../errors';
 import type { Account, PrismaClient } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { idField, parseInput } from '../input-validation';
+import { idField, parseInput } from '../graphql/input-validation';
 import { TWO_FACTOR_ROLES, twoFactorRequired } from '../accounts/two-factor-policy';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface TwoFactorRequirementServiceOptions {
   readonly prisma: PrismaClient;

@@ -3,9 +3,9 @@ import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
 import type { LoginOutcome } from '../auth/auth.types';
 import { LoginResult } from '../auth/auth.payloads';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { Account } from '../generated/prisma/client';
-import { actAs, requireViewer } from '../permissions/viewer';
+import { actAs, requireViewer } from '../graphql/viewer';
 import type { TotpSetup } from './two-factor.service';
 import { RecoveryCodesType, TotpSetupType } from './two-factor.types';
 

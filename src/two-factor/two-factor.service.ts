@@ -7,7 +7,7 @@ import { badUserInput, ErrorReason, unauthenticated } from '../errors';
 import type { Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { AbuseLimits } from '../abuse/abuse-limits';
 import type { RequestMetadata } from '../http/request-metadata';
-import { parseInput, tokenField } from '../input-validation';
+import { parseInput, tokenField } from '../graphql/input-validation';
 import type { PasswordConfirmation } from '../passwords/password-confirmation';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
@@ -17,7 +17,7 @@ import type { SecondFactorCodes } from './second-factor-codes';
 import { generateTotpSecret, totpUrl } from './totp';
 import { twoFactorRequired } from '../accounts/two-factor-policy';
 import type { TwoFactorRequirementService } from './two-factor-requirement.service';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface TotpSetup {
   readonly secret: string;

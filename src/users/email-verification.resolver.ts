@@ -1,8 +1,8 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { User } from '../generated/prisma/client';
-import { requireViewer } from '../permissions/viewer';
+import { requireViewer } from '../graphql/viewer';
 import { UserType } from './user.type';
 
 @Resolver()

@@ -10,9 +10,9 @@ import { linkTo, verificationMessage } from '../email/messages';
 import { badUserInput, ErrorReason, unauthenticated } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../http/request-metadata';
-import { parseInput, tokenField } from '../input-validation';
+import { parseInput, tokenField } from '../graphql/input-validation';
 import type { Logger } from '../logger';
-import { TRANSACTION_OPTIONS } from '../database';
+import { TRANSACTION_OPTIONS } from '../database/open-database';
 
 export interface EmailVerificationOptions {
   readonly prisma: PrismaClient;

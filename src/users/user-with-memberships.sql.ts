@@ -1,8 +1,8 @@
 import type { MembershipWithAccount } from '../auth/auth.types';
-import type { DirectSql } from '../direct-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { Account, Membership, User } from '../generated/prisma/client';
-import { ModelColumns } from '../model-columns';
+import { ModelColumns } from '../database/model-columns';
 
 const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 const membershipColumns = new ModelColumns<Membership>('membership', Prisma.MembershipScalarFieldEnum);
@@ -32,10 +32,10 @@ const SELECT_BY: Record<UserKeyField, string> = {
 
 /**
  * A user and their memberships with accounts, in one flat statement (a row per membership, in plain
- * SQL: direct-sql.ts says why). A login reads this before hashing: the same one statement whether or not
+ * SQL: database/hot-path-sql.ts says why). A login reads this before hashing: the same one statement whether or not
  * the user exists. test/users/user-with-memberships.test.ts checks it reads what Prisma reads.
  */
-export async function findUserWithMemberships(sql: DirectSql, field: UserKeyField, value: string): Promise<UserWithMemberships | null> {
+export async function findUserWithMemberships(sql: HotPathSql, field: UserKeyField, value: string): Promise<UserWithMemberships | null> {
   const rows = await sql.query<Record<string, unknown>>(SELECT_BY[field], [value]);
   if (rows.length === 0) return null;
   const memberships = rows

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { MembershipType } from '../accounts/membership.type';
-import type { GraphQLContext } from '../context';
+import type { GraphQLContext } from '../graphql/context';
 import type { Membership, User } from '../generated/prisma/client';
 import { UserType } from './user.type';
 

@@ -1,6 +1,6 @@
-import { usernameSkeleton } from '../input-validation';
+import { usernameSkeleton } from '../graphql/input-validation';
 import type { Logger } from '../logger';
-import type { SqlConnection } from '../sql-connection';
+import type { MaintenanceSql } from '../database/maintenance-sql';
 
 /**
  * Users who chose a username before User.usernameSkeleton existed get theirs at start, after the
@@ -47,7 +47,7 @@ export interface UsernameSkeletonBackfillResult {
 }
 
 export async function backfillUsernameSkeletons(
-  sql: SqlConnection,
+  sql: MaintenanceSql,
   logger: Pick<Logger, 'info' | 'warn'>,
   batchSize = DEFAULT_BATCH_SIZE,
 ): Promise<UsernameSkeletonBackfillResult> {
@@ -74,7 +74,7 @@ export async function backfillUsernameSkeletons(
 }
 
 /** Fills what it can of one batch; null when every attempt lost a race. */
-async function fillBatch(sql: SqlConnection, batch: readonly PendingUser[]): Promise<UsernameSkeletonBackfillResult | null> {
+async function fillBatch(sql: MaintenanceSql, batch: readonly PendingUser[]): Promise<UsernameSkeletonBackfillResult | null> {
   // The key is the lower-cased username: its skeleton is the one sign-up stores.
   const pending = batch.map((user) => ({ id: user.id, skeleton: usernameSkeleton(user.usernameKey) }));
   for (let attempt = 0; attempt < MAX_BATCH_ATTEMPTS; attempt++) {

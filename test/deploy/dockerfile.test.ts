@@ -73,7 +73,7 @@ describe('Dockerfile', () => {
     const copies = copiesOf(dockerfile, runtime);
     const fromBuild = copies.filter((copy) => copy.from === buildStage?.name);
     expect(fromBuild.some((copy) => copy.sources.includes('/app/dist') && copy.destination === path.posix.join(runtimeDirectory, 'dist'))).toBe(true);
-    // src/migrations.ts looks for prisma/migrations in the directories above dist/src.
+    // src/database/migrations.ts looks for prisma/migrations in the directories above dist/src.
     const migrations = copies.find((copy) => copy.from === null && copy.sources.some((source) => source.replace(/\/$/, '') === 'prisma/migrations'));
     expect(migrations?.destination).toBe(path.posix.join(runtimeDirectory, 'prisma', 'migrations'));
     expect(readdirSync(path.join(root, 'prisma', 'migrations')).length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { isDataDirectoryInUse } from '../../src/database';
+import { isDataDirectoryInUse } from '../../src/database/open-database';
 import { formatOutboxListing, listOutbox, OutboxUnavailableError } from '../../src/development-mail/outbox-command';
 import { mailedLink, signUp } from '../support/factories';
 import { newPgliteDataDirectory } from '../support/pglite-template';

@@ -6,7 +6,7 @@ import { callerCredentials, forwardingCallerAuthorization } from '../../examples
 import type { GatewayContext } from '../../examples/gateway/gateway';
 import { serveGraphql } from '../../examples/shared/serve-graphql';
 import type { ServedGraphql } from '../../examples/shared/serve-graphql';
-import { printGatehouseSchema } from '../../src/print-schema';
+import { printGatehouseSchema } from '../../src/commands/print-schema';
 import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';

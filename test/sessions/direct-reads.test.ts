@@ -4,7 +4,7 @@ import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
-// The bearer check and refresh rotation read in plain SQL (src/direct-sql.ts), outside Prisma: what
+// The bearer check and refresh rotation read in plain SQL (src/database/hot-path-sql.ts), outside Prisma: what
 // they read must be exactly what Prisma reads of the same rows, every column and type, on either driver.
 // The suite runs off UTC (jest.config.js), so a timestamp read as local time shows here.
 
@@ -38,7 +38,7 @@ it('reads a session and its user exactly as Prisma does, every nullable column f
     data: { clientId: 'web', revokedAt: new Date('2026-12-31T12:00:00.001Z'), revokedReason: 'LOGOUT', userAgent: 'Agent/1.0', ip: '203.0.113.9' },
   });
 
-  const direct = await findBearerSession(server.app.database.direct, sessionId);
+  const direct = await findBearerSession(server.app.database.hotPathSql, sessionId);
   const viaPrisma = await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } });
 
   expect(direct?.session).toEqual(viaPrisma);
@@ -50,7 +50,7 @@ it('reads the nulls of a fresh session and user as Prisma does', async () => {
   const user = await signUp(server);
   const sessionId = sessionIdOf(user.accessToken);
 
-  expect((await findBearerSession(server.app.database.direct, sessionId))?.session).toEqual(
+  expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.session).toEqual(
     await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } }),
   );
 });
@@ -60,14 +60,14 @@ it("reads the member's role in the session's account as it is now, and none once
   const sessionId = sessionIdOf(user.accessToken);
   const membership = { userId_accountId: { userId: user.userId, accountId: user.accountId } };
   await server.prisma.membership.update({ where: membership, data: { roleName: 'guest' } });
-  expect((await findBearerSession(server.app.database.direct, sessionId))?.roleName).toBe('guest');
+  expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.roleName).toBe('guest');
 
   await server.prisma.membership.delete({ where: membership });
-  expect((await findBearerSession(server.app.database.direct, sessionId))?.roleName).toBeNull();
+  expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.roleName).toBeNull();
 });
 
 it('finds nothing for a session id that does not exist', async () => {
-  expect(await findBearerSession(server.app.database.direct, '01890000-0000-7000-8000-000000000000')).toBeNull();
+  expect(await findBearerSession(server.app.database.hotPathSql, '01890000-0000-7000-8000-000000000000')).toBeNull();
 });
 
 it("reads a refresh token with its session, user, account and the member's role as Prisma does", async () => {
@@ -75,7 +75,7 @@ it("reads a refresh token with its session, user, account and the member's role 
   const latest = await server.prisma.refreshToken.findFirstOrThrow({ where: { session: { userId: user.userId } }, orderBy: { createdAt: 'desc' } });
   await server.prisma.account.update({ where: { id: user.accountId }, data: { requireTwoFactor: true } });
 
-  const direct = await findRefreshToken(server.app.database.direct, latest.id);
+  const direct = await findRefreshToken(server.app.database.hotPathSql, latest.id);
   const { session, ...token } = await server.prisma.refreshToken.findUniqueOrThrow({
     where: { id: latest.id },
     include: { session: { include: { user: true, account: true } } },
@@ -91,5 +91,5 @@ it('reads no role once the user is no longer a member of the session\'s account'
   const token = await server.prisma.refreshToken.findFirstOrThrow({ where: { session: { userId: user.userId } } });
   await server.prisma.membership.delete({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } } });
 
-  expect((await findRefreshToken(server.app.database.direct, token.id))?.roleName).toBeNull();
+  expect((await findRefreshToken(server.app.database.hotPathSql, token.id))?.roleName).toBeNull();
 });

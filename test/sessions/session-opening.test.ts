@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { AuthEventType } from '../../src/audit/auth-event';
-import { transactionSql } from '../../src/direct-sql';
-import type { DirectSql } from '../../src/direct-sql';
+import { transactionSql } from '../../src/database/hot-path-sql';
+import type { HotPathSql } from '../../src/database/hot-path-sql';
 import { openSession } from '../../src/sessions/session-opening.sql';
 import type { SessionOpening } from '../../src/sessions/session-opening.sql';
 import { signUp } from '../support/factories';
@@ -59,8 +59,8 @@ const rowsOf = async (opening: SessionOpening) => ({
   membership: await server.prisma.membership.findUnique({ where: { userId_accountId: { userId: opening.userId, accountId: opening.accountId } } }),
 });
 
-describe.each<[string, (run: (sql: DirectSql) => Promise<unknown>) => Promise<unknown>]>([
-  ['on its own', (run) => run(server.app.database.direct)],
+describe.each<[string, (run: (sql: HotPathSql) => Promise<unknown>) => Promise<unknown>]>([
+  ['on its own', (run) => run(server.app.database.hotPathSql)],
   ['inside a Prisma transaction', (run) => server.prisma.$transaction((transaction) => run(transactionSql(transaction)))],
 ])('%s', (_name, within) => {
   it('writes the session, its refresh token, the audit row, the user and the membership, and returns them as Prisma reads them', async () => {

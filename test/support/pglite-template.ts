@@ -1,8 +1,8 @@
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { applyMigrations } from '../../src/migrations';
-import { pgliteConnection } from '../../src/sql-connection';
+import { applyMigrations } from '../../src/database/migrations';
+import { pgliteMaintenanceSql } from '../../src/database/maintenance-sql';
 import { runDirectory, temporaryDirectory } from './temporary-directories';
 
 const templateIn = (directory: string) => path.join(directory, 'pglite-template');
@@ -18,7 +18,7 @@ export async function createPgliteTemplate(directory: string): Promise<void> {
   // moduleNameMapper, so it cannot load the generated Prisma client that openDatabase brings in.
   const client = await PGlite.create(templateIn(directory));
   try {
-    await applyMigrations(pgliteConnection(client));
+    await applyMigrations(pgliteMaintenanceSql(client));
   } finally {
     await client.close();
   }

@@ -2,11 +2,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
-import { openDatabase } from '../../src/database';
-import type { Database } from '../../src/database';
-import { DatabaseUnavailableError, asDatabaseUnavailable, findDatabaseFailure } from '../../src/database-unavailable';
+import { openDatabase } from '../../src/database/open-database';
+import type { Database } from '../../src/database/open-database';
+import { DatabaseUnavailableError, asDatabaseUnavailable, findDatabaseFailure } from '../../src/database/database-unavailable';
 import { PrismaClient } from '../../src/generated/prisma/client';
-import { applyMigrations } from '../../src/migrations';
+import { applyMigrations } from '../../src/database/migrations';
 
 /**
  * Which real failures count as "the database is unavailable": each error here is produced by the
@@ -85,7 +85,7 @@ describe('recognizing an unavailable database', () => {
     let database: Database;
     beforeAll(async () => {
       database = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-      await applyMigrations(database.sql);
+      await applyMigrations(database.maintenanceSql);
     });
     afterAll(() => database.close());
 

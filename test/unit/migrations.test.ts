@@ -1,11 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
-import { applyMigrations, readMigrations } from '../../src/migrations';
-import { pgliteConnection } from '../../src/sql-connection';
+import { applyMigrations, readMigrations } from '../../src/database/migrations';
+import { pgliteMaintenanceSql } from '../../src/database/maintenance-sql';
 
 /** A bare PGlite database, without the service around it. */
 async function emptyDatabase() {
   const client = await PGlite.create('memory://');
-  return { sql: pgliteConnection(client), close: () => client.close() };
+  return { maintenanceSql: pgliteMaintenanceSql(client), close: () => client.close() };
 }
 
 // Every test creates a database from nothing (initdb) and migrates it: 3 to 5 s alone, 11 s beside
@@ -16,10 +16,10 @@ describe('migrations', () => {
   it('applies every migration once and records each as `prisma migrate deploy` would', async () => {
     const database = await emptyDatabase();
     const migrations = readMigrations();
-    expect(await applyMigrations(database.sql)).toEqual(migrations.map((migration) => migration.name));
-    expect(await applyMigrations(database.sql)).toEqual([]);
+    expect(await applyMigrations(database.maintenanceSql)).toEqual(migrations.map((migration) => migration.name));
+    expect(await applyMigrations(database.maintenanceSql)).toEqual([]);
 
-    const rows = await database.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await database.maintenanceSql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
     );
     expect(rows).toEqual(migrations.map((migration) => expect.objectContaining({ migration_name: migration.name, checksum: migration.checksum, applied_steps_count: 1 })));
@@ -29,8 +29,8 @@ describe('migrations', () => {
 
   it('seeds the built-in roles in rank order', async () => {
     const database = await emptyDatabase();
-    await applyMigrations(database.sql);
-    const roles = await database.sql.query<{ name: string }>('SELECT name FROM "Role" ORDER BY rank DESC');
+    await applyMigrations(database.maintenanceSql);
+    const roles = await database.maintenanceSql.query<{ name: string }>('SELECT name FROM "Role" ORDER BY rank DESC');
     expect(roles.map((role) => role.name)).toEqual(['owner', 'admin', 'member', 'guest']);
     await database.close();
   }, FROM_NOTHING_TEST_TIMEOUT_MILLISECONDS);
@@ -38,8 +38,8 @@ describe('migrations', () => {
   it('leaves nothing behind when a migration fails', async () => {
     const database = await emptyDatabase();
     const broken = [{ name: '99990101000000_broken', script: 'CREATE TABLE "Half" (id int); SELECT no_such_function();', checksum: 'x'.repeat(64) }];
-    await expect(applyMigrations(database.sql, broken)).rejects.toThrow();
-    const tables = await database.sql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'");
+    await expect(applyMigrations(database.maintenanceSql, broken)).rejects.toThrow();
+    const tables = await database.maintenanceSql.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'");
     expect(tables).toEqual([]);
     await database.close();
   }, FROM_NOTHING_TEST_TIMEOUT_MILLISECONDS);

@@ -1,6 +1,6 @@
 import confusables from 'unhomoglyph/data.json';
-import { usernameSkeleton } from '../../src/input-validation';
-import { confusableSkeleton, isHighlyRestrictive } from '../../src/username-confusables';
+import { usernameSkeleton } from '../../src/graphql/input-validation';
+import { confusableSkeleton, isHighlyRestrictive } from '../../src/users/username-confusables';
 
 describe('confusableSkeleton', () => {
   it.each([

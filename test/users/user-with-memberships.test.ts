@@ -3,7 +3,7 @@ import { memberOfTwoAccounts, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
-// A login reads its user and their memberships in one plain-SQL statement (src/direct-sql.ts): it must
+// A login reads its user and their memberships in one plain-SQL statement (src/database/hot-path-sql.ts): it must
 // read exactly what Prisma reads of the same rows, in the order the account choice lists them. The
 // suite runs off UTC (jest.config.js), so a timestamp read as local time shows here.
 
@@ -47,7 +47,7 @@ it('reads a user and their memberships as Prisma does, most recently used first 
   const expected = await viaPrisma(member.userId);
   expect(expected.memberships.map((membership) => membership.accountId)).toEqual([member.accountId, shared.accountId, third.accountId]);
 
-  const direct = server.app.database.direct;
+  const direct = server.app.database.hotPathSql;
   expect(await findUserWithMemberships(direct, 'email', member.email)).toEqual(expected);
   expect(await findUserWithMemberships(direct, 'usernameKey', 'grace')).toEqual(expected);
   expect(await findUserWithMemberships(direct, 'id', member.userId)).toEqual(expected);
@@ -57,7 +57,7 @@ it('orders never-used memberships oldest first', async () => {
   const { member } = await memberOfTwoAccounts(server);
   await server.prisma.membership.updateMany({ where: { userId: member.userId }, data: { lastUsedAt: null } });
 
-  const direct = await findUserWithMemberships(server.app.database.direct, 'id', member.userId);
+  const direct = await findUserWithMemberships(server.app.database.hotPathSql, 'id', member.userId);
 
   expect(direct).toEqual(await viaPrisma(member.userId));
   expect(direct!.memberships[0]!.createdAt.getTime()).toBeLessThanOrEqual(direct!.memberships[1]!.createdAt.getTime());
@@ -67,14 +67,14 @@ it('reads a user with no memberships left as the user and an empty list', async 
   const user = await signUp(server);
   await server.prisma.membership.deleteMany({ where: { userId: user.userId } });
 
-  expect(await findUserWithMemberships(server.app.database.direct, 'email', user.email)).toEqual({
+  expect(await findUserWithMemberships(server.app.database.hotPathSql, 'email', user.email)).toEqual({
     user: await server.prisma.user.findUniqueOrThrow({ where: { id: user.userId } }),
     memberships: [],
   });
 });
 
 it('finds nobody for an unknown email, username or id', async () => {
-  const direct = server.app.database.direct;
+  const direct = server.app.database.hotPathSql;
   expect(await findUserWithMemberships(direct, 'email', 'nobody@example.test')).toBeNull();
   expect(await findUserWithMemberships(direct, 'usernameKey', 'nobody')).toBeNull();
   expect(await findUserWithMemberships(direct, 'id', '01890000-0000-7000-8000-000000000000')).toBeNull();

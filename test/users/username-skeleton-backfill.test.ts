@@ -1,4 +1,4 @@
-import { usernameSkeleton } from '../../src/input-validation';
+import { usernameSkeleton } from '../../src/graphql/input-validation';
 import { backfillUsernameSkeletons } from '../../src/users/username-skeleton-backfill';
 import { SIGN_UP, strongPassword, uniqueEmail } from '../support/factories';
 import { createTestDatabase } from '../support/test-database';
@@ -80,8 +80,8 @@ describe('in batches', () => {
       },
     };
 
-    const first = await backfillUsernameSkeletons(server.app.database.sql, logger, 2);
-    const second = await backfillUsernameSkeletons(server.app.database.sql, logger, 2);
+    const first = await backfillUsernameSkeletons(server.app.database.maintenanceSql, logger, 2);
+    const second = await backfillUsernameSkeletons(server.app.database.maintenanceSql, logger, 2);
 
     expect(first).toEqual({ filled: 4, lookAlikes: [[warrn, warm], [pal1, palL]] });
     expect(await skeletonOf(server, warm2)).toBe(usernameSkeleton('warm_2'));

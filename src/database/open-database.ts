@@ -2,13 +2,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { DatabaseConfig } from './config';
+import type { DatabaseConfig } from '../config';
 import { lockDataDirectory } from './data-directory-lock';
-import { pgliteDirectSql, postgresDirectSql } from './direct-sql';
-import type { DirectSql } from './direct-sql';
-import { pgliteConnection, postgresConnection } from './sql-connection';
-import type { SqlConnection } from './sql-connection';
-import { PrismaClient } from './generated/prisma/client';
+import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
+import type { HotPathSql } from './hot-path-sql';
+import { pgliteMaintenanceSql, postgresMaintenanceSql } from './maintenance-sql';
+import type { MaintenanceSql } from './maintenance-sql';
+import { PrismaClient } from '../generated/prisma/client';
 
 /**
  * For every interactive transaction. Prisma's defaults (wait 2 s for a connection, run 5 s) fail
@@ -21,9 +21,10 @@ export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const
 export interface Database {
   readonly kind: DatabaseConfig['kind'];
   readonly prisma: PrismaClient;
-  readonly sql: SqlConnection;
-  /** Plain SQL on the requests' connections, for the hot paths only (see direct-sql.ts). */
-  readonly direct: DirectSql;
+  /** Plain SQL for migrations and the readiness probe, on connections of its own (see database/maintenance-sql.ts). */
+  readonly maintenanceSql: MaintenanceSql;
+  /** Plain SQL on the requests' connections, for the hot paths only (see database/hot-path-sql.ts). */
+  readonly hotPathSql: HotPathSql;
   /** Round-trips to the database; throws when it is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -60,12 +61,12 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     throw error;
   });
   const prisma = createPrismaClient(new PrismaPGlite(client), options);
-  const sql = pgliteConnection(client);
+  const maintenanceSql = pgliteMaintenanceSql(client);
   return {
     kind: 'pglite',
     prisma,
-    sql,
-    direct: pgliteDirectSql(client, options.onQuery),
+    maintenanceSql,
+    hotPathSql: pgliteHotPathSql(client, options.onQuery),
     ping: async () => {
       await client.query('SELECT 1');
     },
@@ -104,12 +105,12 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }
   pool.on('error', () => undefined);
   adminPool.on('error', () => undefined);
   const prisma = createPrismaClient(new PrismaPg(pool), options);
-  const sql = postgresConnection(adminPool);
+  const maintenanceSql = postgresMaintenanceSql(adminPool);
   return {
     kind: 'postgres',
     prisma,
-    sql,
-    direct: postgresDirectSql(pool, options.onQuery),
+    maintenanceSql,
+    hotPathSql: postgresHotPathSql(pool, options.onQuery),
     ping: async () => {
       // Bounded on the client too: a probe stuck on a silent server would otherwise hold a connection.
       // (pg reads query_timeout per query; @types/pg does not declare it, hence the variable.)

@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from './config';
-import { DatabaseInUseError } from './database';
-import { formatOutboxListing, listOutbox, OutboxUnavailableError } from './development-mail/outbox-command';
+import { ConfigError, loadConfig } from '../config';
+import { DatabaseInUseError } from '../database/open-database';
+import { formatOutboxListing, listOutbox, OutboxUnavailableError } from '../development-mail/outbox-command';
 
 const DEFAULT_COUNT = 10;
 

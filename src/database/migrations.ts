@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SqlConnection } from './sql-connection';
+import type { MaintenanceSql } from './maintenance-sql';
 
 /**
  * Applies prisma/migrations the way `prisma migrate deploy` does, keeping its `_prisma_migrations`
@@ -55,7 +55,7 @@ export function readMigrations(directory = findMigrationsDirectory()): Migration
 }
 
 /** The migrations not applied yet, in name order (all of them on a new database), to say what start-up will do. */
-export async function listPendingMigrations(sql: SqlConnection, migrations = readMigrations()): Promise<string[]> {
+export async function listPendingMigrations(sql: MaintenanceSql, migrations = readMigrations()): Promise<string[]> {
   const [bookkeeping] = await sql.query<{ present: boolean }>("SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present");
   const applied = bookkeeping?.present
     ? await sql.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL')
@@ -65,7 +65,7 @@ export async function listPendingMigrations(sql: SqlConnection, migrations = rea
 }
 
 /** Applies every pending migration in name order; returns the names it applied. */
-export async function applyMigrations(sql: SqlConnection, migrations = readMigrations()): Promise<string[]> {
+export async function applyMigrations(sql: MaintenanceSql, migrations = readMigrations()): Promise<string[]> {
   const applied: string[] = [];
   for (const migration of migrations) {
     const wasApplied = await sql.transaction(async (transaction) => {

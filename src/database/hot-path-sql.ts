@@ -1,8 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 import { types as pgTypes } from 'pg';
-import type { DatabaseOptions } from './database';
-import type { Prisma } from './generated/prisma/client';
+import type { DatabaseOptions } from './open-database';
+import type { Prisma } from '../generated/prisma/client';
 import { asDatabaseUnavailable } from './database-unavailable';
 
 type QueryObserver = DatabaseOptions['onQuery'];
@@ -19,7 +19,7 @@ type QueryObserver = DatabaseOptions['onQuery'];
  * parameter is sent as UTC wall-clock text (write it as `$n::timestamp(3)`); such a column reads back
  * as the Date it holds.
  */
-export interface DirectSql {
+export interface HotPathSql {
   query<Row>(text: string, parameters: readonly unknown[]): Promise<Row[]>;
 }
 
@@ -34,7 +34,7 @@ const postgresTypes = {
     oid === TIMESTAMP_OID ? parseUtcTimestamp : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
 };
 
-export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSql {
+export function postgresHotPathSql(pool: Pool, observe?: QueryObserver): HotPathSql {
   const names = new Map<string, string>();
   // Named, so each connection parses and plans a statement once, not on every request.
   const nameOf = (text: string): string => {
@@ -47,7 +47,7 @@ export function postgresDirectSql(pool: Pool, observe?: QueryObserver): DirectSq
 
 const pgliteParsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
 
-export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryObserver): DirectSql {
+export function pgliteHotPathSql(client: Pick<PGlite, 'query'>, observe?: QueryObserver): HotPathSql {
   return observed(async (text, values) => (await client.query(text, values, { parsers: pgliteParsers })).rows, observe);
 }
 
@@ -55,14 +55,14 @@ export function pgliteDirectSql(client: Pick<PGlite, 'query'>, observe?: QueryOb
  * The same statements inside a caller's Prisma transaction, so they commit or roll back with it. Prisma
  * reads `timestamp(3)` as UTC and wraps driver errors itself (its outage handling applies as usual).
  */
-export function transactionSql(transaction: Prisma.TransactionClient): DirectSql {
+export function transactionSql(transaction: Prisma.TransactionClient): HotPathSql {
   return {
     query: <Row>(text: string, parameters: readonly unknown[]) => transaction.$queryRawUnsafe<Row[]>(text, ...parameters.map(toUtcWallClock)),
   };
 }
 
 /** Either driver's query with what both share: Date parameters, outage errors, the trace log. */
-function observed(run: (text: string, values: unknown[]) => Promise<unknown[]>, observe: QueryObserver): DirectSql {
+function observed(run: (text: string, values: unknown[]) => Promise<unknown[]>, observe: QueryObserver): HotPathSql {
   return {
     query: async <Row>(text: string, parameters: readonly unknown[]) => {
       const started = performance.now();

@@ -1,17 +1,17 @@
 import type { Request } from 'express';
-import type { Permission, RoleCatalog } from './accounts/roles';
+import type { Permission, RoleCatalog } from '../accounts/roles';
 import { createDataLoaders } from './data-loaders';
 import type { DataLoaders } from './data-loaders';
-import { asDatabaseUnavailable } from './database-unavailable';
-import { ErrorReason, isAppError, unauthenticated } from './errors';
-import type { AppError } from './errors';
-import type { PrismaClient } from './generated/prisma/client';
-import { readRequestMetadata } from './http/request-metadata';
-import type { RequestMetadata } from './http/request-metadata';
-import type { SubgraphSchemaAccess } from './http/subgraph-schema-access';
-import type { Services } from './services';
-import type { LiveSession } from './sessions/session.service';
-import type { AccessTokens } from './tokens/access-tokens';
+import { asDatabaseUnavailable } from '../database/database-unavailable';
+import { ErrorReason, isAppError, unauthenticated } from '../errors';
+import type { AppError } from '../errors';
+import type { PrismaClient } from '../generated/prisma/client';
+import { readRequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../http/request-metadata';
+import type { SubgraphSchemaAccess } from '../http/subgraph-schema-access';
+import type { Services } from '../services';
+import type { LiveSession } from '../sessions/session.service';
+import type { AccessTokens } from '../tokens/access-tokens';
 
 /** The caller behind a valid access token whose session is still live. */
 export interface Viewer {

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode, ErrorReason } from './errors';
+import { AppError, ErrorCode, ErrorReason } from '../errors';
 
 /**
  * Telling "the database cannot serve right now" apart from every other failure. Only failures of the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { badUserInput, ErrorReason } from './errors';
-import { confusableSkeleton, isHighlyRestrictive } from './username-confusables';
+import { badUserInput, ErrorReason } from '../errors';
+import { confusableSkeleton, isHighlyRestrictive } from '../users/username-confusables';
 
 /**
  * Parses input with a zod schema; the first problem becomes BAD_USER_INPUT naming its field (for a

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { printSubgraphSchema } from '@apollo/subgraph';
-import type { SubgraphOptions } from './federation/subgraph-schema';
-import { buildGatehouseSchema } from './schema';
+import type { SubgraphOptions } from '../federation/subgraph-schema';
+import { buildGatehouseSchema } from '../schema';
 
 /**
  * The whole contract: the SDL with the authorization directives, as Gatehouse serves it with

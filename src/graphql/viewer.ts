@@ -1,4 +1,4 @@
-import type { GraphQLContext, Viewer } from '../context';
+import type { GraphQLContext, Viewer } from './context';
 import type { SessionGrant } from '../sessions/session-grant';
 import { ErrorReason, unauthenticated } from '../errors';
 

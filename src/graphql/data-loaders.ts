@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Account, PrismaClient, User } from './generated/prisma/client';
+import type { Account, PrismaClient, User } from '../generated/prisma/client';
 import { MembershipLookup } from './membership-lookup';
 
 /** Per-request batching: however many memberships a response walks, users and accounts cost one query each. */

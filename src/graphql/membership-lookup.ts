@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Membership, PrismaClient } from './generated/prisma/client';
+import type { Membership, PrismaClient } from '../generated/prisma/client';
 
 export interface MembershipKey {
   readonly userId: string;

@@ -1,8 +1,8 @@
-import { loadConfig } from './config';
-import type { Config } from './config';
-import { openDatabase } from './database';
-import { applyMigrations } from './migrations';
-import { explainStartupFailure } from './startup-failure';
+import { loadConfig } from '../config';
+import type { Config } from '../config';
+import { openDatabase } from '../database/open-database';
+import { applyMigrations } from '../database/migrations';
+import { explainStartupFailure } from '../startup/startup-failure';
 
 let config: Config | null = null;
 
@@ -11,7 +11,7 @@ async function migrate(): Promise<void> {
   config = loadConfig();
   const database = await openDatabase(config.database);
   try {
-    const applied = await applyMigrations(database.sql);
+    const applied = await applyMigrations(database.maintenanceSql);
     console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
   } finally {
     await database.close();

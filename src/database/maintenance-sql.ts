@@ -2,17 +2,17 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 
 /** Plain SQL on the same database, for what Prisma's client does not do: migrations and readiness. */
-export interface SqlConnection {
+export interface MaintenanceSql {
   /** Runs a script of one or more statements, without parameters. */
   executeScript(sql: string): Promise<void>;
   query<Row>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
   /** Runs work on one connection inside BEGIN … COMMIT (ROLLBACK when it throws). */
-  transaction<T>(work: (connection: SqlConnection) => Promise<T>): Promise<T>;
+  transaction<T>(work: (connection: MaintenanceSql) => Promise<T>): Promise<T>;
 }
 
 export type PgliteQueryable = Pick<PGlite, 'exec' | 'query'>;
 
-export function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 'transaction'>>): SqlConnection {
+export function pgliteMaintenanceSql(client: PgliteQueryable & Partial<Pick<PGlite, 'transaction'>>): MaintenanceSql {
   return {
     executeScript: async (script) => {
       await client.exec(script);
@@ -21,12 +21,12 @@ export function pgliteConnection(client: PgliteQueryable & Partial<Pick<PGlite, 
       (await client.query<Row>(text, [...parameters])).rows,
     transaction: async (work) => {
       if (!client.transaction) throw new Error('Nested transactions are not supported');
-      return client.transaction((transaction) => work(pgliteConnection(transaction)));
+      return client.transaction((transaction) => work(pgliteMaintenanceSql(transaction)));
     },
   };
 }
 
-export function postgresConnection(pool: Pool): SqlConnection {
+export function postgresMaintenanceSql(pool: Pool): MaintenanceSql {
   return {
     executeScript: async (script) => {
       await pool.query(script);
@@ -35,7 +35,7 @@ export function postgresConnection(pool: Pool): SqlConnection {
       (await pool.query(text, [...parameters])).rows as Row[],
     transaction: async (work) => {
       const client = await pool.connect();
-      const connection: SqlConnection = {
+      const connection: MaintenanceSql = {
         executeScript: async (script) => {
           await client.query(script);
         },

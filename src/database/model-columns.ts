@@ -1,5 +1,5 @@
 /**
- * One model's columns under a prefix, so a plain-SQL statement (direct-sql.ts) can return several
+ * One model's columns under a prefix, so a plain-SQL statement (database/hot-path-sql.ts) can return several
  * models' rows flat and have them split again into what Prisma would have returned. The fields come
  * from Prisma's generated `<Model>ScalarFieldEnum`, so a column added to the schema is read here too
  * (the schema maps no field to another column name).

@@ -1,7 +1,7 @@
-import type { Config, DatabaseConfig } from './config';
-import { ConfigError } from './config';
-import { DatabaseInUseError } from './data-directory-lock';
-import { findDatabaseFailure } from './database-unavailable';
+import type { Config, DatabaseConfig } from '../config';
+import { ConfigError } from '../config';
+import { DatabaseInUseError } from '../database/data-directory-lock';
+import { findDatabaseFailure } from '../database/database-unavailable';
 import { ListenAddressError } from './listen-address';
 
 /**
