@@ -6,6 +6,7 @@ import { AuditEventsService } from './audit/audit-events.service';
 import { AuditLog } from './audit/audit-log';
 import { AccountSelectionService } from './auth/account-selection.service';
 import { LoginService } from './auth/login.service';
+import { SecondFactorChallenges } from './auth/second-factor-challenges';
 import { SignUpService } from './auth/sign-up.service';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -29,6 +30,7 @@ import { AccessTokenKeys } from './tokens/access-token-keys';
 import { AccessTokens } from './tokens/access-tokens';
 import { deriveTokenKeys } from './tokens/keys';
 import { SecondFactorCodes } from './two-factor/second-factor-codes';
+import { SecondFactorProof } from './two-factor/second-factor-proof';
 import { SecretBox } from './two-factor/secret-box';
 import { TwoFactorRequirementService } from './two-factor/two-factor-requirement.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
@@ -132,23 +134,26 @@ export async function createServices(
     mailLimit: abuse.limits.emailSend,
   });
   const twoFactorRequirements = new TwoFactorRequirementService({ prisma, audit });
+  const secondFactorCodes = new SecondFactorCodes({ clock, secretBox: new SecretBox(config.twoFactor.encryptionKey), recoveryCodeKey: keys.recoveryCode });
+  const secondFactorProof = new SecondFactorProof({ prisma, audit, codes: secondFactorCodes, attempts: abuse.limits.twoFactor });
   const twoFactor = new TwoFactorService({
     prisma,
     audit,
     clock,
-    codes: new SecondFactorCodes({ clock, secretBox: new SecretBox(config.twoFactor.encryptionKey), recoveryCodeKey: keys.recoveryCode }),
+    codes: secondFactorCodes,
+    proof: secondFactorProof,
     requirements: twoFactorRequirements,
     passwordConfirmation,
     attempts: abuse.limits.twoFactor,
-    challengeTtlSeconds: config.twoFactor.challengeTtlSeconds,
     issuer: 'Gatehouse',
   });
+  const challenges = new SecondFactorChallenges({ prisma, clock, proof: secondFactorProof, challengeTtlSeconds: config.twoFactor.challengeTtlSeconds });
   const accountSelection = new AccountSelectionService({
     prisma,
     hotPathSql,
     sessions,
     clock,
-    twoFactor,
+    challenges,
     selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
   });
   const services: Services = {
@@ -174,7 +179,7 @@ export async function createServices(
       mailLimit: abuse.limits.emailSend,
     }),
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
-    login: new LoginService({ prisma, hotPathSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, twoFactor, accountSelection }),
+    login: new LoginService({ prisma, hotPathSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     invitations: new InvitationService({

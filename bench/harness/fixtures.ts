@@ -1,7 +1,7 @@
 import argon2 from 'argon2';
 import type { App } from '../../src/app';
 import type { Config } from '../../src/config';
-import type { Viewer } from '../../src/graphql/context';
+import type { Viewer } from '../../src/identity/viewer';
 import { AuthEventType } from '../../src/audit/auth-event';
 
 /** Every bench user's password. Their hash is computed once, at the production parameters. */

@@ -1,7 +1,8 @@
 import { ErrorReason, badUserInput, forbidden } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
-import { permits } from './roles';
-import type { GatehouseFeature, Operation, Role, RoleCatalog } from './roles';
+import { permits } from '../identity/permission';
+import type { Role, RoleCatalog } from './roles';
+import type { GatehouseFeature, Operation } from '../identity/permission';
 
 /** What an account change needs of the member making it. */
 export interface ActingMemberCheck {

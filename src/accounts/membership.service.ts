@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { AppError, ErrorCode, ErrorReason, forbidden } from '../errors';
 import type { Account, Membership, PrismaClient, User } from '../generated/prisma/client';
 import type { Prisma } from '../generated/prisma/client';

@@ -5,12 +5,12 @@ import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { HotPathSql } from '../database/hot-path-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { idField, parseInput, tokenField } from '../graphql/input-validation';
 import type { SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
-import type { TwoFactorService } from '../two-factor/two-factor.service';
-import { findUserWithMemberships } from '../users/user-with-memberships.sql';
+import type { SecondFactorChallenges } from './second-factor-challenges';
+import { findUserWithMemberships } from './user-with-memberships.sql';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
 import { TRANSACTION_OPTIONS } from '../database/open-database';
 
@@ -20,7 +20,7 @@ export interface AccountSelectionServiceOptions {
   readonly hotPathSql: HotPathSql;
   readonly sessions: SessionService;
   readonly clock: Clock;
-  readonly twoFactor: TwoFactorService;
+  readonly challenges: SecondFactorChallenges;
   readonly selectionTokenTtlSeconds: number;
 }
 
@@ -76,8 +76,8 @@ export class AccountSelectionService {
       if (consumed.count === 0) throw invalidSelectionToken();
       const user = await transaction.user.findUniqueOrThrow({ where: { id: selection.userId } });
       // A selection issued on the password alone (2FA was turned on after it) still owes the second factor.
-      if (await this.options.twoFactor.isSecondFactorOutstanding(transaction, user, selection.id)) {
-        return this.options.twoFactor.startChallenge(transaction, { userId: user.id, accountId: chosen.accountId, clientId: selection.clientId, request });
+      if (await this.options.challenges.isSecondFactorOutstanding(transaction, user, selection.id)) {
+        return this.options.challenges.start(transaction, { userId: user.id, accountId: chosen.accountId, clientId: selection.clientId, request });
       }
       return sessions.start({
         user,

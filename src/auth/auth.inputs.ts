@@ -53,15 +53,3 @@ export class RefreshTokenInput {
   @Field(() => String, { nullable: true })
   clientId?: string | null;
 }
-
-@InputType('LogoutInput')
-export class LogoutInput {
-  @Field(() => String, { nullable: true, description: "Logs out this refresh token's session (works without an access token)." })
-  refreshToken?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The clientId the refresh token was issued to, as refreshToken takes it.' })
-  clientId?: string | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'Revoke every session of the user.' })
-  allSessions?: boolean | null;
-}

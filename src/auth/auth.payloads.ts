@@ -1,7 +1,6 @@
 import { createUnionType, Field, ID, ObjectType } from 'type-graphql';
 import { AccountType } from '../accounts/account.type';
 import { PermissionType } from '../accounts/permission.type';
-import { TwoFactorRequiredType } from '../two-factor/two-factor.types';
 import { UserType } from '../users/user.type';
 
 @ObjectType('AuthPayload', { description: 'A started session: its tokens, who it is for and what it may do.' })
@@ -59,6 +58,15 @@ export class AccountSelectionRequiredType {
 
   @Field(() => ID, { nullable: true, description: 'The account last logged into, set whenever the user has one.' })
   lastAccountId!: string | null;
+}
+
+@ObjectType('TwoFactorRequired', { description: 'The password was right; finish with verifyTwoFactor and a TOTP or recovery code.' })
+export class TwoFactorRequiredType {
+  @Field(() => String, { description: 'Short-lived and single use; good only for verifyTwoFactor.' })
+  challengeToken!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
 }
 
 export const LoginResult = createUnionType({

@@ -1,10 +1,11 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
 import type { GraphQLContext } from '../graphql/context';
-import { actAs } from '../graphql/viewer';
+import { clientIdField, idField, parseInput, tokenField } from '../graphql/input-validation';
+import { actAs, requireViewer } from '../graphql/viewer';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { AccountChoice, LoginOutcome } from './auth.types';
-import { LoginInput, SelectAccountInput, SignUpInput } from './auth.inputs';
+import { LoginInput, RefreshTokenInput, SelectAccountInput, SignUpInput } from './auth.inputs';
 import { AccountSelectionRequiredType, AuthPayloadType, LoginResult } from './auth.payloads';
 
 @Resolver()
@@ -32,6 +33,35 @@ export class AuthResolver {
   async selectAccount(@Arg('input', () => SelectAccountInput) input: SelectAccountInput, @Ctx() context: GraphQLContext): Promise<LoginOutcome> {
     const outcome = await context.services.accountSelection.selectAccount(input, context.request);
     return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
+  }
+
+  @Mutation(() => LoginResult, {
+    description: 'Completes a login that answered TwoFactorRequired, with a TOTP or recovery code; then goes on as login would.',
+  })
+  @ChecksCredential()
+  async verifyTwoFactor(
+    @Arg('challengeToken', () => String) challengeToken: string,
+    @Arg('code', () => String) code: string,
+    @Ctx() context: GraphQLContext,
+  ): Promise<LoginOutcome> {
+    const outcome = await context.services.login.verifyTwoFactor({ challengeToken, code }, context.request);
+    return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
+  }
+
+  @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
+  @ChecksCredential()
+  refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
+    const refreshToken = parseInput(tokenField, input.refreshToken, 'refreshToken');
+    const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId, 'clientId');
+    return context.services.refreshTokens.refresh(refreshToken, clientId, context.request).then((grant) => actAs(context, grant));
+  }
+
+  @Mutation(() => AuthPayloadType, { description: 'Moves to another of your accounts: a new session there; the current one ends.' })
+  switchAccount(@Arg('accountId', () => ID) accountId: string, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
+    const viewer = requireViewer(context);
+    return context.services.sessions
+      .switchAccount(viewer.sessionId, parseInput(idField, accountId, 'accountId'), context.request)
+      .then((grant) => actAs(context, grant));
   }
 
   @Query(() => AccountSelectionRequiredType, { description: 'The account list of a pending selection again, for a separate selection page.' })

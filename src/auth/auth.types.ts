@@ -1,6 +1,6 @@
 import type { Account, Membership } from '../generated/prisma/client';
 import type { SessionGrant } from '../sessions/session-grant';
-import type { TwoFactorChallenge } from '../two-factor/two-factor.service';
+import type { TwoFactorChallenge } from './second-factor-challenges';
 
 export interface AccountChoice {
   readonly selectionToken: string;

@@ -8,16 +8,17 @@ import { z } from 'zod';
 import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../errors';
 import type { HotPathSql } from '../database/hot-path-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
-import { clientIdField, emailField, idField, parseInput, usernameField, usernameKey } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
+import { clientIdField, emailField, idField, parseInput } from '../graphql/input-validation';
+import { usernameField, usernameKey } from '../users/username';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import { normalizePassword } from '../passwords/password-policy';
 import type { PasswordPolicyOptions } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
-import type { TwoFactorService } from '../two-factor/two-factor.service';
-import { findUserWithMemberships } from '../users/user-with-memberships.sql';
-import type { UserWithMemberships } from '../users/user-with-memberships.sql';
+import type { SecondFactorChallenges } from './second-factor-challenges';
+import { findUserWithMemberships } from './user-with-memberships.sql';
+import type { UserWithMemberships } from './user-with-memberships.sql';
 import type { AccountSelectionService } from './account-selection.service';
 import type { LoginOutcome, MembershipWithAccount } from './auth.types';
 
@@ -30,7 +31,7 @@ export interface LoginServiceOptions {
   readonly passwordPolicy: PasswordPolicyOptions;
   readonly audit: AuditLog;
   readonly limits: AbuseLimits;
-  readonly twoFactor: TwoFactorService;
+  readonly challenges: SecondFactorChallenges;
   readonly accountSelection: AccountSelectionService;
 }
 
@@ -98,7 +99,7 @@ export class LoginService {
 
   /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
   async verifyTwoFactor(input: { challengeToken: string; code: string }, request: RequestMetadata): Promise<LoginOutcome> {
-    const passed = await this.options.twoFactor.verifyChallenge(input.challengeToken, input.code, request);
+    const passed = await this.options.challenges.verify(input.challengeToken, input.code, request);
     const found = await findUserWithMemberships(this.options.hotPathSql, 'id', passed.userId);
     // Deleted while the challenge was open: nobody left to log in.
     if (!found) throw invalidCredentials();
@@ -123,7 +124,7 @@ export class LoginService {
     if (user.totpEnabledAt !== null && passedChallengeId === null) {
       // The account named, unchecked; or the only one, so a membership added meanwhile does not turn this login into a choice.
       const intended = accountId ?? (memberships.length === 1 ? memberships[0]!.accountId : null);
-      return this.options.twoFactor.startChallenge(this.options.prisma, { userId: user.id, accountId: intended, clientId, request });
+      return this.options.challenges.start(this.options.prisma, { userId: user.id, accountId: intended, clientId, request });
     }
     if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
     const chosen = accountId

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { badUserInput, ErrorReason } from '../errors';
-import { confusableSkeleton, isHighlyRestrictive } from '../users/username-confusables';
 
 /**
  * Parses input with a zod schema; the first problem becomes BAD_USER_INPUT naming its field (for a
@@ -33,32 +32,6 @@ export const emailField = z
   .max(320, 'too long')
   .transform(normalizeEmail)
   .pipe(z.email('not a valid email address').max(254, 'too long'));
-
-export const usernameField = z
-  .string()
-  .max(128, 'too long')
-  .transform((value) => value.trim().normalize('NFKC'))
-  .pipe(
-    z
-      .string()
-      .min(3, 'at least 3 characters')
-      .max(32, 'at most 32 characters')
-      .regex(/^[\p{L}\p{N}_.-]+$/u, 'letters, digits, ".", "_" and "-" only'),
-  );
-
-/**
- * A username a new user may take: one script (README, "Usernames"). Login keeps usernameField, so a user
- * whose name predates the rule still logs in with it.
- */
-export const newUsernameField = usernameField.refine(
-  isHighlyRestrictive,
-  'letters of one script only (Latin may be written with Han and kana, Han and Bopomofo, or Han and Hangul)',
-);
-
-export const usernameKey = (username: string): string => username.toLowerCase();
-
-/** What makes a username unique: look-alikes in any case share it ("Scope", "ѕсоре" in Cyrillic). */
-export const usernameSkeleton = (username: string): string => confusableSkeleton(usernameKey(username));
 
 export const displayNameField = z
   .string()

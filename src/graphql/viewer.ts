@@ -1,5 +1,6 @@
-import type { GraphQLContext, Viewer } from './context';
-import type { SessionGrant } from '../sessions/session-grant';
+import type { GraphQLContext } from './context';
+import type { Viewer } from '../identity/viewer';
+import type { Permission } from '../identity/permission';
 import { ErrorReason, unauthenticated } from '../errors';
 
 /** The viewer of a field whose rule already demanded one; narrows the type and fails closed if a rule was missed. */
@@ -8,8 +9,18 @@ export function requireViewer(context: GraphQLContext): Viewer {
   throw context.tokenError ?? unauthenticated(ErrorReason.INVALID_TOKEN);
 }
 
+/** What actAs reads of a session grant (sessions/session-grant.ts): the session a mutation just started. */
+export interface StartedSession {
+  readonly sessionId: string;
+  readonly user: { readonly id: string; readonly emailVerifiedAt: Date | null };
+  readonly account: { readonly id: string };
+  readonly role: string;
+  readonly access: readonly Permission[];
+  readonly clientId: string | null;
+}
+
 /** From here on this request acts as the session the grant started: its payload is read with that session's rights. */
-export function actAs<Grant extends SessionGrant>(context: GraphQLContext, grant: Grant): Grant {
+export function actAs<Grant extends StartedSession>(context: GraphQLContext, grant: Grant): Grant {
   context.viewer = {
     userId: grant.user.id,
     sessionId: grant.sessionId,

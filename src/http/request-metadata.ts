@@ -1,10 +1,5 @@
 import type { Request } from 'express';
-
-/** Who is on the other end of a request, as recorded on sessions and in logs. */
-export interface RequestMetadata {
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-}
+import type { RequestMetadata } from '../identity/request-metadata';
 
 const MAX_USER_AGENT_LENGTH = 512;
 

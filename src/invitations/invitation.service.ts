@@ -13,7 +13,7 @@ import { invitationMessage, linkTo } from '../email/messages';
 import { badUserInput, ErrorReason, forbidden, isAppError, unauthenticated } from '../errors';
 import { Prisma } from '../generated/prisma/client';
 import type { Invitation, PrismaClient } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { emailField, idField, parseInput, roleNameField, tokenField } from '../graphql/input-validation';
 import type { Logger } from '../logger';
 import type { SessionGrant } from '../sessions/session-grant';

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import { invalidCredentials } from '../errors';
 import type { User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { PasswordHasher } from './password-hasher';
 import { normalizePassword } from './password-policy';
 

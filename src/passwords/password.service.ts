@@ -8,7 +8,7 @@ import type { Mailer } from '../email/mailer';
 import { linkTo, passwordResetMessage } from '../email/messages';
 import { badUserInput } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { emailField, parseInput, tokenField } from '../graphql/input-validation';
 import type { Logger } from '../logger';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';

@@ -1,5 +1,5 @@
 import type { IMiddlewareTypeMap } from 'graphql-middleware';
-import { viewerOf } from '../graphql/context';
+import { viewerOf } from '../sessions/session-viewer';
 import type { GraphQLContext } from '../graphql/context';
 import { ErrorCode, isAppError } from '../errors';
 

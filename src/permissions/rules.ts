@@ -1,6 +1,7 @@
 import { rule } from 'graphql-shield';
-import { BuiltInRole, permits } from '../accounts/roles';
-import type { GatehouseFeature, Operation } from '../accounts/roles';
+import { BuiltInRole } from '../accounts/roles';
+import { permits } from '../identity/permission';
+import type { GatehouseFeature, Operation } from '../identity/permission';
 import type { GraphQLContext } from '../graphql/context';
 import { AppError, ErrorCode, ErrorReason, forbidden, unauthenticated } from '../errors';
 import { withGuestAccess } from './guest-access';

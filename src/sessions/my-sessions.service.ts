@@ -1,10 +1,11 @@
-import type { Permission, RoleCatalog } from '../accounts/roles';
+import type { RoleCatalog } from '../accounts/roles';
+import type { Permission } from '../identity/permission';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { AppError, ErrorCode } from '../errors';
 import type { Account, PrismaClient, Session } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { RevocationReason, revokeSessions } from './revocation';
 import { TRANSACTION_OPTIONS } from '../database/open-database';
 

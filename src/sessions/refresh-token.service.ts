@@ -5,7 +5,7 @@ import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { PrismaClient, RefreshToken, Session } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
 import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';

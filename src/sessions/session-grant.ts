@@ -1,4 +1,5 @@
-import type { Permission, RoleCatalog } from '../accounts/roles';
+import type { RoleCatalog } from '../accounts/roles';
+import type { Permission } from '../identity/permission';
 import { addSeconds } from '../clock';
 import type { Account, Session, User } from '../generated/prisma/client';
 import type { AccessTokens } from '../tokens/access-tokens';

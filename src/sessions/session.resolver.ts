@@ -1,14 +1,11 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { ChecksCredential } from '../abuse/credential-mutation';
-import { RefreshTokenInput, LogoutInput } from '../auth/auth.inputs';
-import { AuthPayloadType } from '../auth/auth.payloads';
 import type { GraphQLContext } from '../graphql/context';
 import { ErrorReason, unauthenticated } from '../errors';
 import { clientIdField, idField, parseInput, tokenField } from '../graphql/input-validation';
-import { actAs, requireViewer } from '../graphql/viewer';
+import { requireViewer } from '../graphql/viewer';
 import type { SessionInfo } from './my-sessions.service';
-import type { SessionGrant } from './session-grant';
 import { SessionInfoType } from './session-info.type';
+import { LogoutInput } from './session.inputs';
 
 @Resolver()
 export class SessionResolver {
@@ -27,22 +24,6 @@ export class SessionResolver {
   @Mutation(() => Boolean, { description: 'Ends one of your own sessions.' })
   revokeSession(@Arg('id', () => ID) id: string, @Ctx() context: GraphQLContext): Promise<boolean> {
     return context.services.mySessions.revokeOwn(requireViewer(context).userId, parseInput(idField, id, 'id'), context.request);
-  }
-
-  @Mutation(() => AuthPayloadType, { description: 'A new token pair for a refresh token; the presented one is spent.' })
-  @ChecksCredential()
-  refreshToken(@Arg('input', () => RefreshTokenInput) input: RefreshTokenInput, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
-    const refreshToken = parseInput(tokenField, input.refreshToken, 'refreshToken');
-    const clientId = input.clientId == null ? null : parseInput(clientIdField, input.clientId, 'clientId');
-    return context.services.refreshTokens.refresh(refreshToken, clientId, context.request).then((grant) => actAs(context, grant));
-  }
-
-  @Mutation(() => AuthPayloadType, { description: 'Moves to another of your accounts: a new session there; the current one ends.' })
-  switchAccount(@Arg('accountId', () => ID) accountId: string, @Ctx() context: GraphQLContext): Promise<SessionGrant> {
-    const viewer = requireViewer(context);
-    return context.services.sessions
-      .switchAccount(viewer.sessionId, parseInput(idField, accountId, 'accountId'), context.request)
-      .then((grant) => actAs(context, grant));
   }
 
   @Mutation(() => Boolean, {

@@ -8,7 +8,7 @@ import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { Account, Prisma, PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
 import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import type { RefreshTokenService } from './refresh-token.service';

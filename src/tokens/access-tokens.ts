@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from 'jose';
 import jwt from 'jsonwebtoken';
-import type { Permission } from '../accounts/roles';
+import type { Permission } from '../identity/permission';
 import { addSeconds, toUnixSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';

@@ -1,4 +1,4 @@
-import type { Permission } from '../accounts/roles';
+import type { Permission } from '../identity/permission';
 
 const OPERATION_ORDER = 'crud';
 

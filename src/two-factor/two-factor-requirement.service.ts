@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import { ErrorReason, forbidden } from '../errors';
 import type { Account, PrismaClient } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { idField, parseInput } from '../graphql/input-validation';
 import { TWO_FACTOR_ROLES, twoFactorRequired } from '../accounts/two-factor-policy';
 import { TRANSACTION_OPTIONS } from '../database/open-database';

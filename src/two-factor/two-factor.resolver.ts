@@ -1,11 +1,9 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
-import type { LoginOutcome } from '../auth/auth.types';
-import { LoginResult } from '../auth/auth.payloads';
 import type { GraphQLContext } from '../graphql/context';
 import type { Account } from '../generated/prisma/client';
-import { actAs, requireViewer } from '../graphql/viewer';
+import { requireViewer } from '../graphql/viewer';
 import type { TotpSetup } from './two-factor.service';
 import { RecoveryCodesType, TotpSetupType } from './two-factor.types';
 
@@ -29,19 +27,6 @@ export class TwoFactorResolver {
   @ChecksCredential()
   disableTotp(@Arg('code', () => String) code: string, @Ctx() context: GraphQLContext): Promise<boolean> {
     return context.services.twoFactor.disable(requireViewer(context), code, context.request);
-  }
-
-  @Mutation(() => LoginResult, {
-    description: 'Completes a login that answered TwoFactorRequired, with a TOTP or recovery code; then goes on as login would.',
-  })
-  @ChecksCredential()
-  async verifyTwoFactor(
-    @Arg('challengeToken', () => String) challengeToken: string,
-    @Arg('code', () => String) code: string,
-    @Ctx() context: GraphQLContext,
-  ): Promise<LoginOutcome> {
-    const outcome = await context.services.login.verifyTwoFactor({ challengeToken, code }, context.request);
-    return 'accessToken' in outcome ? actAs(context, outcome) : outcome;
   }
 
   @Mutation(() => AccountType, { description: "Owners only: whether this account's owners and admins must have 2FA on to log into it." })

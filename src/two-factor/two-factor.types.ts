@@ -14,12 +14,3 @@ export class RecoveryCodesType {
   @Field(() => [String])
   codes!: string[];
 }
-
-@ObjectType('TwoFactorRequired', { description: 'The password was right; finish with verifyTwoFactor and a TOTP or recovery code.' })
-export class TwoFactorRequiredType {
-  @Field(() => String, { description: 'Short-lived and single use; good only for verifyTwoFactor.' })
-  challengeToken!: string;
-
-  @Field(() => Date)
-  expiresAt!: Date;
-}

@@ -9,7 +9,7 @@ import type { Mailer } from '../email/mailer';
 import { linkTo, verificationMessage } from '../email/messages';
 import { badUserInput, ErrorReason, unauthenticated } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../http/request-metadata';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { parseInput, tokenField } from '../graphql/input-validation';
 import type { Logger } from '../logger';
 import { TRANSACTION_OPTIONS } from '../database/open-database';

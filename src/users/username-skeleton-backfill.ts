@@ -1,4 +1,4 @@
-import { usernameSkeleton } from '../graphql/input-validation';
+import { usernameSkeleton } from './username';
 import type { Logger } from '../logger';
 import type { MaintenanceSql } from '../database/maintenance-sql';
 

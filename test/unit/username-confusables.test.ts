@@ -1,5 +1,5 @@
 import confusables from 'unhomoglyph/data.json';
-import { usernameSkeleton } from '../../src/graphql/input-validation';
+import { usernameSkeleton } from '../../src/users/username';
 import { confusableSkeleton, isHighlyRestrictive } from '../../src/users/username-confusables';
 
 describe('confusableSkeleton', () => {

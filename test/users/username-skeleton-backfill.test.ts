@@ -1,4 +1,4 @@
-import { usernameSkeleton } from '../../src/graphql/input-validation';
+import { usernameSkeleton } from '../../src/users/username';
 import { backfillUsernameSkeletons } from '../../src/users/username-skeleton-backfill';
 import { SIGN_UP, strongPassword, uniqueEmail } from '../support/factories';
 import { createTestDatabase } from '../support/test-database';

@@ -1,4 +1,4 @@
-import type { MembershipWithAccount } from '../auth/auth.types';
+import type { MembershipWithAccount } from './auth.types';
 import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { Account, Membership, User } from '../generated/prisma/client';

@@ -1,4 +1,4 @@
-import { findUserWithMemberships } from '../../src/users/user-with-memberships.sql';
+import { findUserWithMemberships } from '../../src/auth/user-with-memberships.sql';
 import { memberOfTwoAccounts, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
