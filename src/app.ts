@@ -13,7 +13,8 @@ import { createContextBuilder, createInjectedIdentityContextBuilder } from './ht
 import type { GraphQLContext } from './graphql/context';
 import type { Viewer } from './identity/viewer';
 import { openDatabase } from './database/open-database';
-import type { Database, DatabaseQuery } from './database/open-database';
+import type { DatabaseQuery } from './database/database-query';
+import type { Database } from './database/open-database';
 import { createDevelopmentMailRouter } from './development-mail/development-mail';
 import { createCorsMiddleware } from './http/cors';
 import { createDatabaseUnavailablePlugin } from './http/database-unavailable-plugin';

@@ -4,7 +4,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { applyMiddleware } from 'graphql-middleware';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver';
-import { MembershipResolver } from './accounts/membership.resolver';
+import { MembershipResolver } from './members/membership.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { DEFAULT_SUBGRAPH_OPTIONS, buildGatehouseSubgraph } from './federation/subgraph-schema';

@@ -1,6 +1,6 @@
 import { createAbuseLimits } from './abuse/abuse-limits';
 import type { AbuseLimits } from './abuse/abuse-limits';
-import { MembershipService } from './accounts/membership.service';
+import { MembershipService } from './members/membership.service';
 import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
 import { AuditLog } from './audit/audit-log';

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 import { types as pgTypes } from 'pg';
-import type { DatabaseOptions } from './open-database';
+import type { DatabaseOptions } from './database-query';
 import type { Prisma } from '../generated/prisma/client';
 import { asDatabaseUnavailable } from './database-unavailable';
 

@@ -8,6 +8,7 @@ import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
 import type { HotPathSql } from './hot-path-sql';
 import { pgliteMaintenanceSql, postgresMaintenanceSql } from './maintenance-sql';
 import type { MaintenanceSql } from './maintenance-sql';
+import type { DatabaseOptions } from './database-query';
 import { PrismaClient } from '../generated/prisma/client';
 
 /**
@@ -28,17 +29,6 @@ export interface Database {
   /** Round-trips to the database; throws when it is unreachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface DatabaseQuery {
-  /** The statement's text; its parameters (passwords' hashes, token hashes, emails) are never passed on. */
-  readonly sql: string;
-  readonly durationMs: number;
-}
-
-export interface DatabaseOptions {
-  /** Called after every statement Prisma runs (for LOG_LEVEL=trace). Off by default: it costs an event per query. */
-  readonly onQuery?: (query: DatabaseQuery) => void;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {

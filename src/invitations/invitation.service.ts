@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import type { AbuseLimits } from '../abuse/abuse-limits';
-import { assertMayGrant, lockActingMember } from '../accounts/acting-member';
+import { assertMayGrant, lockActingMember } from '../members/acting-member';
 import type { RoleCatalog } from '../accounts/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';

@@ -3,9 +3,9 @@ import type { GraphQLContext } from '../graphql/context';
 import type { Account, Membership, User } from '../generated/prisma/client';
 import { requireViewer } from '../graphql/viewer';
 import { UserType } from '../users/user.type';
-import { AccountType } from './account.type';
+import { AccountType } from '../accounts/account.type';
 import { RemoveMemberInput, SetMemberRoleInput } from './membership.inputs';
-import { MembershipType } from './membership.type';
+import { MembershipType } from '../accounts/membership.type';
 
 type MembershipRecord = Membership & { user?: User; account?: Account };
 

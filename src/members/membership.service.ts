@@ -9,10 +9,10 @@ import { idField, parseInput, roleNameField } from '../graphql/input-validation'
 import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
 import { assertMayGrant, lockActingMember } from './acting-member';
-import { BuiltInRole } from './roles';
-import type { Role, RoleCatalog } from './roles';
+import { BuiltInRole } from '../accounts/roles';
+import type { Role, RoleCatalog } from '../accounts/roles';
 import { TRANSACTION_OPTIONS } from '../database/open-database';
-import { isTwoFactorRequiredFor, twoFactorRequired } from './two-factor-policy';
+import { isTwoFactorRequiredFor, twoFactorRequired } from '../accounts/two-factor-policy';
 
 /** Who is acting: their user and session. Their role is read inside each change (acting-member.ts). */
 export interface Actor {
