@@ -1,5 +1,5 @@
-import { loadConfig } from './config';
-import type { Config } from './config';
+import { loadConfig } from './config/load-config';
+import type { Config } from './config/load-config';
 import { openDatabase } from './database';
 import { applyMigrations } from './migrations';
 import { explainStartupFailure } from './startup-failure';

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from './config/load-config';
 import { DatabaseInUseError } from './database';
 import { formatOutboxListing, listOutbox, OutboxUnavailableError } from './development-mail/outbox-command';
 

@@ -1,5 +1,5 @@
-import type { Config, DatabaseConfig } from './config';
-import { ConfigError } from './config';
+import type { Config, DatabaseConfig } from './config/load-config';
+import { ConfigError } from './config/load-config';
 import { DatabaseInUseError } from './data-directory-lock';
 import { findDatabaseFailure } from './database-unavailable';
 import { ListenAddressError } from './listen-address';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config/load-config';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { buildTarget, dependencies, interpolate, publishedContainerPorts, rawEnvironment, readComposeFile } from './support/compose-file';

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config/load-config';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config/load-config';
 import { generateEcKeyPair, generateRsaKeyPair, onOneLine } from '../support/signing-keys';
 import { temporaryDirectory } from '../support/temporary-directories';
 

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import { deriveTokenKeys } from '../../src/tokens/keys';
 import { temporaryDirectory } from '../support/temporary-directories';
 

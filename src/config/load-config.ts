@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { KeyFormatError, readPublicKeys, readSigningKey } from './tokens/asymmetric-keys';
-import type { AsymmetricPublicKey, AsymmetricSigningKey } from './tokens/asymmetric-keys';
+import { KeyFormatError, readPublicKeys, readSigningKey } from '../tokens/asymmetric-keys';
+import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymmetric-keys';
 
 const MIN_SECRET_BYTES = 32;
 const DAY_SECONDS = 24 * 60 * 60;
