@@ -1,10 +1,11 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { KeyFormatError, readPublicKeys, readSigningKey } from '../tokens/asymmetric-keys';
 import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymmetric-keys';
+import { deriveKey } from '../tokens/keys';
 
 const MIN_SECRET_BYTES = 32;
 const DAY_SECONDS = 24 * 60 * 60;
@@ -323,9 +324,9 @@ function resolveTotpKey(configured: string | undefined, jwtSecret: Buffer): Buff
     if (key.length < MIN_SECRET_BYTES) {
       throw new ConfigError(`Invalid configuration:\n  TOTP_ENCRYPTION_KEY: must be at least ${MIN_SECRET_BYTES} bytes`);
     }
-    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'gatehouse/totp-secret-encryption', 32));
+    return deriveKey(key, 'totp-secret-encryption');
   }
-  return Buffer.from(hkdfSync('sha256', jwtSecret, Buffer.alloc(0), 'gatehouse/totp-secret-encryption', 32));
+  return deriveKey(jwtSecret, 'totp-secret-encryption');
 }
 
 /**
