@@ -8,7 +8,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
-import type { Config } from './config/load-config';
+import type { Config } from './config/config';
 import { createContextBuilder, createInjectedIdentityContextBuilder } from './context';
 import type { GraphQLContext, Viewer } from './context';
 import { openDatabase } from './database';

@@ -1,5 +1,5 @@
+import type { Config } from './config/config';
 import { loadConfig } from './config/load-config';
-import type { Config } from './config/load-config';
 import { openDatabase } from './database';
 import { applyMigrations } from './migrations';
 import { explainStartupFailure } from './startup-failure';

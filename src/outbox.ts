@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config/load-config';
+import { ConfigError } from './config/config-error';
+import { loadConfig } from './config/load-config';
 import { DatabaseInUseError } from './database';
 import { formatOutboxListing, listOutbox, OutboxUnavailableError } from './development-mail/outbox-command';
 

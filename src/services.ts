@@ -8,7 +8,7 @@ import { AccountSelectionService } from './auth/account-selection.service';
 import { LoginService } from './auth/login.service';
 import { SignUpService } from './auth/sign-up.service';
 import type { Clock } from './clock';
-import type { Config } from './config/load-config';
+import type { Config } from './config/config';
 import type { DirectSql } from './direct-sql';
 import { EmailTokens } from './email/email-tokens';
 import type { Mailer } from './email/mailer';

@@ -1,5 +1,6 @@
-import type { Config, DatabaseConfig } from './config/load-config';
-import { ConfigError } from './config/load-config';
+import type { Config } from './config/config';
+import { ConfigError } from './config/config-error';
+import type { DatabaseConfig } from './config/database-config';
 import { DatabaseInUseError } from './data-directory-lock';
 import { findDatabaseFailure } from './database-unavailable';
 import { ListenAddressError } from './listen-address';
