@@ -1,7 +1,7 @@
 import { defineConfig } from 'prisma/config';
 
 // Used by the Prisma CLI only (generate, studio). The service reads its own configuration
-// in src/config.ts and applies migrations itself (src/migrations.ts).
+// in src/config/ and applies migrations itself (src/migrations.ts).
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },

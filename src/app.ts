@@ -8,7 +8,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
-import type { Config } from './config';
+import type { Config } from './config/config';
 import { createContextBuilder, createInjectedIdentityContextBuilder } from './http/graphql-context';
 import type { GraphQLContext } from './graphql/context';
 import type { Viewer } from './identity/viewer';

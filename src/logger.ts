@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import type { Config } from './config';
+import type { Config } from './config/config';
 
 export type { Logger };
 

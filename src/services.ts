@@ -9,7 +9,7 @@ import { LoginService } from './auth/login.service';
 import { SecondFactorChallenges } from './auth/second-factor-challenges';
 import { SignUpService } from './auth/sign-up.service';
 import type { Clock } from './clock';
-import type { Config } from './config';
+import type { Config } from './config/config';
 import type { HotPathSql } from './database/hot-path-sql';
 import { EmailTokens } from './email/email-tokens';
 import type { Mailer } from './email/mailer';

@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import type { App } from '../../src/app';
-import type { Config } from '../../src/config';
+import type { Config } from '../../src/config/config';
 import type { Viewer } from '../../src/identity/viewer';
 import { AuthEventType } from '../../src/audit/auth-event';
 

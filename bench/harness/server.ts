@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import argon2 from 'argon2';
 import pino from 'pino';
 import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logger';
 import { listOwnerViewer, mintSessions, seedFixtures, BENCH_PASSWORD } from './fixtures';
 import type { ServerCommand, ServerReady } from './server-protocol';

@@ -18,7 +18,7 @@
  * Tests: the harness raises the per-IP limits (every test request comes from 127.0.0.1); a test about
  * a limit sets it with startTestServer({ ... }), and X-Forwarded-For picks the client IP.
  */
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { normalizeEmail } from '../graphql/input-validation';
 import type { Logger } from '../logger';
 import { FailureLock } from './failure-lock';

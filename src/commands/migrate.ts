@@ -1,5 +1,5 @@
-import { loadConfig } from '../config';
-import type { Config } from '../config';
+import { loadConfig } from '../config/load-config';
+import type { Config } from '../config/config';
 import { openDatabase } from '../database/open-database';
 import { applyMigrations } from '../database/migrations';
 import { explainStartupFailure } from '../startup/startup-failure';

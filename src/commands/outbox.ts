@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError } from '../config/config-error';
+import { loadConfig } from '../config/load-config';
 import { DatabaseInUseError } from '../database/open-database';
 import { formatOutboxListing, listOutbox, OutboxUnavailableError } from '../development-mail/outbox-command';
 

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import type { DatabaseConfig } from '../config';
+import type { DatabaseConfig } from '../config/database-config';
 import { lockDataDirectory } from './data-directory-lock';
 import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
 import type { HotPathSql } from './hot-path-sql';

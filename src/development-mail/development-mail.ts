@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { createLinkPages, linksLeadHere } from './link-pages';
 import { createOutboxEndpoint } from './outbox-endpoint';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router } from 'express';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 
 /** The pages' one script, a file of its own: the pages' Content-Security-Policy then needs no inline script. */
 export const LINK_PAGES_SCRIPT_PATH = '/dev/link-pages.js';

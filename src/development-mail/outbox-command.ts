@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { isDataDirectoryInUse, openDatabase } from '../database/open-database';
 import { readRecentOutboxMessages } from '../email/outbox-messages';
 import type { OutboxEntry } from '../email/outbox-messages';

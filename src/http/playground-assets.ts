@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/config-error';
 
 /** The package whose prebuilt bundle the playground page loads, served from here instead of a CDN. */
 export const PLAYGROUND_PACKAGE = 'graphql-playground-react';

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ParseOptions, ValidationRule } from 'graphql';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 import { authMutationLimitRule } from './auth-mutation-limit';
 
 export interface RequestLimits {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import type { Config } from '../config';
+import type { Config } from '../config/config';
 
 /** The header a federation gateway sends GATEWAY_SECRET in, to read `_service { sdl }` while introspection is off. */
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';

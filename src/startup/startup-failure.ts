@@ -1,5 +1,6 @@
-import type { Config, DatabaseConfig } from '../config';
-import { ConfigError } from '../config';
+import type { Config } from '../config/config';
+import type { DatabaseConfig } from '../config/database-config';
+import { ConfigError } from '../config/config-error';
 import { DatabaseInUseError } from '../database/data-directory-lock';
 import { findDatabaseFailure } from '../database/database-unavailable';
 import { ListenAddressError } from './listen-address';

@@ -11,14 +11,19 @@ export interface TokenKeys {
 }
 
 /**
- * Derives one independent key per purpose from the configured secret (HKDF-SHA256), so that a
- * key used to sign JWTs is never also used for anything else.
+ * One independent 32-byte key per purpose from a configured secret (HKDF-SHA256, labelled
+ * `gatehouse/<purpose>`), so a key used for one thing is never also used for another. The label is
+ * part of what is stored: changing it or the hash would orphan every TOTP secret, recovery code and
+ * refresh token already issued (test/unit/derived-keys.test.ts pins the bytes).
  */
+export function deriveKey(secret: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `gatehouse/${purpose}`, 32));
+}
+
 export function deriveTokenKeys(secret: Buffer): TokenKeys {
-  const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `gatehouse/${purpose}`, 32));
   return {
-    accessToken: createSecretKey(derive('access-token/hs256')),
-    refreshSuccessor: derive('refresh-token/successor'),
-    recoveryCode: derive('two-factor/recovery-code'),
+    accessToken: createSecretKey(deriveKey(secret, 'access-token/hs256')),
+    refreshSuccessor: deriveKey(secret, 'refresh-token/successor'),
+    recoveryCode: deriveKey(secret, 'two-factor/recovery-code'),
   };
 }

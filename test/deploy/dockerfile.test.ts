@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIGURATION_VARIABLES, loadConfig } from '../../src/config';
+import { CONFIGURATION_VARIABLES } from '../../src/config/environment';
+import { loadConfig } from '../../src/config/load-config';
 import { locatePlaygroundAssets, PLAYGROUND_PACKAGE } from '../../src/http/playground-assets';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';

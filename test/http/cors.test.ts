@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/config/config-error';
+import { loadConfig } from '../../src/config/load-config';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ConfigError } from '../../src/config';
+import { ConfigError } from '../../src/config/config-error';
 import { locatePlaygroundAssets } from '../../src/http/playground-assets';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { signUp } from '../support/factories';

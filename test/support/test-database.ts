@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { DATABASE_TIMEOUT_DEFAULTS } from '../../src/config';
-import type { DatabaseConfig } from '../../src/config';
+import { DATABASE_TIMEOUT_DEFAULTS } from '../../src/config/database-config';
+import type { DatabaseConfig } from '../../src/config/database-config';
 import { newPgliteDataDirectory } from './pglite-template';
 
 export interface TestDatabase {

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app';
 import type { App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import type { Config } from '../../src/config/config';
+import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logger';
-import type { Config } from '../../src/config';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createTestDatabase } from './test-database';
 import type { TestDatabase } from './test-database';

@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIGURATION_VARIABLES, ConfigError, loadConfig } from '../../src/config';
+import { ConfigError } from '../../src/config/config-error';
+import { CONFIGURATION_VARIABLES } from '../../src/config/environment';
+import { loadConfig } from '../../src/config/load-config';
 import { generateEcKeyPair, generateRsaKeyPair, onOneLine } from '../support/signing-keys';
 import { temporaryDirectory } from '../support/temporary-directories';
 
