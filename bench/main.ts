@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --check] [-- --rounds N] [-- --seconds S]`: every figure is a ratio of two runs
  * measured side by side in the same round, over at least 5 interleaved rounds after a warm-up.
- * See README "Performance".
+ * See docs/performance.md (the method and the history) and README "Performance" (the current figures).
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus, loadavg } from 'node:os';

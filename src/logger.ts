@@ -33,7 +33,7 @@ const REDACTED_PATHS = [
 /**
  * Standard output, written synchronously: pino's default writes each line with an asynchronous fs.write,
  * one task per line on libuv's thread pool, where argon2 hashes. Under logins that cost about 1 ms of
- * event-loop time per login and took pool threads from hashing (README, Performance). Node itself writes
+ * event-loop time per login and took pool threads from hashing (docs/performance.md). Node itself writes
  * stdout synchronously on Linux, whether it is a file, a pipe or a terminal; a line is one write(2).
  */
 const standardOutput = (): DestinationStream => pino.destination({ dest: process.stdout.fd, sync: true });

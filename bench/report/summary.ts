@@ -77,7 +77,7 @@ export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly
 
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-/** The results table, as Markdown (it is pasted into the README as it is). */
+/** The results table, as Markdown (pasted into docs/performance.md as it is; the README keeps its headline columns). */
 export function formatTable(summary: Summary): string {
   const lines = [
     '| figure | median | min–max | target | met | failures | peak RSS | median absolute figures |',

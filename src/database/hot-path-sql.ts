@@ -13,7 +13,8 @@ type QueryObserver = DatabaseOptions['onQuery'];
  * paths: the bearer check on every authenticated request, a login's read and its session's opening, and
  * refresh rotation. There Prisma's client-side query engine (compiling each query, interpreting its plan,
  * mapping the rows) cost more CPU than the statements themselves, and a login's or a rotation's nine
- * round trips fit in two statements (README "Performance"). Everything else goes through Prisma.
+ * round trips fit in two statements (docs/performance.md, "Plain SQL on the hot paths"). Everything else
+ * goes through Prisma.
  *
  * Dates travel as Prisma's DateTime columns hold them: `timestamp(3)` without a zone, in UTC. A Date
  * parameter is sent as UTC wall-clock text (write it as `$n::timestamp(3)`); such a column reads back

@@ -14,8 +14,8 @@ export const usernameField = z
   );
 
 /**
- * A username a new user may take: one script (README, "Usernames"). Login keeps usernameField, so a user
- * whose name predates the rule still logs in with it.
+ * A username a new user may take: one script (docs/how-it-works.md, "Usernames"). Login keeps
+ * usernameField, so a user whose name predates the rule still logs in with it.
  */
 export const newUsernameField = usernameField.refine(
   isHighlyRestrictive,
