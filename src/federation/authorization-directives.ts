@@ -1,7 +1,8 @@
 import { Kind, getNamedType, parseConstValue, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 import type { ConstDirectiveNode, DocumentNode, FieldDefinitionNode, GraphQLNamedType, GraphQLSchema, ObjectTypeDefinitionNode } from 'graphql';
-import { tokenRequirementOf } from '../permissions/token-requirement';
-import type { ShieldRule, TokenRequirement } from '../permissions/token-requirement';
+import { tokenRequirementOf } from '../permissions/rule-metadata';
+import type { ShieldRule } from '../permissions/rule-metadata';
+import type { TokenRequirement } from '../permissions/token-requirement';
 
 type PermissionTable = Readonly<Record<string, Readonly<Record<string, ShieldRule>>>>;
 

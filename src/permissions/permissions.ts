@@ -1,5 +1,7 @@
 import { allow, deny, shield } from 'graphql-shield';
 import { AppError, ErrorCode, ErrorReason } from '../errors';
+import { allOf, anyOf } from './define-rule';
+import { decideRequestWideRulesOnce } from './request-decisions';
 import {
   canInArgumentAccount,
   canInInputAccount,
@@ -14,8 +16,6 @@ import {
   isSelf,
   isVerified,
 } from './rules';
-import { decideRequestWideRulesOnce } from './request-decisions';
-import { allOf, anyOf } from './token-requirement';
 
 // One rule object for both names: shield refuses two rules of the same name.
 const mayInvite = allOf(isVerified, canInInputAccount('invitations', 'c'));

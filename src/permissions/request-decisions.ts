@@ -4,9 +4,8 @@ import type { IMiddlewareFieldMap, IMiddlewareFunction, IMiddlewareGenerator, IM
 import { allow } from 'graphql-shield';
 import type { GraphQLContext } from '../graphql/context';
 import type { Viewer } from '../identity/viewer';
+import type { ItemGrant, ShieldRule } from './rule-metadata';
 import { itemGrantsOf, requestWideGrants } from './rule-scope';
-import type { ItemGrant } from './rule-scope';
-import type { ShieldRule } from './token-requirement';
 
 type RuleTable = Readonly<Record<string, Readonly<Record<string, ShieldRule>>>>;
 type ShieldOptions = Parameters<ShieldRule['resolve']>[4];

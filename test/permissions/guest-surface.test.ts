@@ -1,8 +1,8 @@
 import { getNamedType, isObjectType, isUnionType } from 'graphql';
 import type { GraphQLNamedType, GraphQLSchema } from 'graphql';
-import { guestAccessOf } from '../../src/permissions/guest-access';
 import { permissionMap } from '../../src/permissions/permissions';
-import type { ShieldRule } from '../../src/permissions/token-requirement';
+import { guestAccessOf } from '../../src/permissions/rule-metadata';
+import type { ShieldRule } from '../../src/permissions/rule-metadata';
 import { buildGatehouseSchema } from '../../src/schema';
 import { addMember, LOGIN, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
