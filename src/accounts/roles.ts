@@ -56,5 +56,4 @@ export class RoleCatalog {
   permissionsOfMember(roleName: string, isEmailVerified: boolean): readonly Permission[] {
     return isEmailVerified ? this.permissionsOf(roleName) : [];
   }
-
 }

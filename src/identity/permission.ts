@@ -7,8 +7,12 @@ export type Operation = 'c' | 'r' | 'u' | 'd';
  */
 export type GatehouseFeature = 'account' | 'members' | 'billing' | 'audit' | 'invitations';
 
-/** Whether the permissions allow `operation` on `feature`: the one test every check of a right makes. */
-export const permits = (permissions: readonly Permission[], feature: string, operation: Operation): boolean =>
+/**
+ * Whether the permissions allow `operation` on `feature`: the one test every check of a right makes (the
+ * rules, the acting member's check under the account's lock). Takes only Gatehouse's own features, so no
+ * check can ask for a misspelt one.
+ */
+export const permits = (permissions: readonly Permission[], feature: GatehouseFeature, operation: Operation): boolean =>
   permissions.some((permission) => permission.feature === feature && permission.access.includes(operation));
 
 export interface Permission {
