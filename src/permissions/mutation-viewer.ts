@@ -1,7 +1,7 @@
 import type { IMiddlewareTypeMap } from 'graphql-middleware';
-import { viewerOf } from '../sessions/session-viewer';
-import type { GraphQLContext } from '../graphql/context';
 import { ErrorCode, isAppError } from '../errors';
+import type { GraphQLContext } from '../graphql/context';
+import { viewerOf } from '../sessions/session-viewer';
 
 /** Requests in which a root mutation has run since the viewer was last read. */
 const viewerMayBeStale = new WeakSet<GraphQLContext>();

@@ -1,7 +1,7 @@
 import { allow } from 'graphql-shield';
 import { permissionMap } from '../../src/permissions/permissions';
-import { hasNoRefusedToken, isAdminOfSharedAccount, isAuthenticated, isMemberOfAccount, isOwnMembership, isSelf, isVerified } from '../../src/permissions/rules';
 import { isRequestWide, itemGrantsOf, requestWideGrants } from '../../src/permissions/rule-scope';
+import { hasNoRefusedToken, isAdminOfSharedAccount, isAuthenticated, isMemberOfAccount, isOwnMembership, isSelf, isVerified } from '../../src/permissions/rules';
 
 describe('which rules are decided once per request', () => {
   it('counts the rules that read only the request as request-wide, and none that read the parent', () => {
