@@ -12,7 +12,7 @@ import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPr
 import type { SecondFactorChallenges } from './second-factor-challenges';
 import { findUserWithMemberships } from './user-with-memberships.sql';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface AccountSelectionServiceOptions {
   readonly prisma: PrismaClient;
@@ -68,7 +68,7 @@ export class AccountSelectionService {
     // Checked before the token is spent, so a wrong pick can be corrected with the same token.
     if (!chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
     const { prisma, sessions, clock } = this.options;
-    return prisma.$transaction(async (transaction) => {
+    return inTransaction(prisma, async (transaction) => {
       const consumed = await transaction.accountSelection.updateMany({
         where: { id: selection.id, consumedAt: null },
         data: { consumedAt: clock.now() },
@@ -88,7 +88,7 @@ export class AccountSelectionService {
         isLogin: true,
         event: AuthEventType.ACCOUNT_SELECTED,
       }, transaction);
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /** The account list of a pending selection again, for a separate selection page. */

@@ -12,7 +12,7 @@ import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import { RevocationReason, revokeSessions } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 import type { HotPathSql } from '../database/hot-path-sql';
 import { findRefreshToken, rotateRefreshToken } from './refresh-rotation.sql';
 
@@ -160,13 +160,13 @@ export class RefreshTokenService {
 
   /** A rotated token presented again: the session ends, and the revocation and its audit event commit together. */
   private async refuseReuse(session: Session, request: RequestMetadata): Promise<never> {
-    await this.options.prisma.$transaction(async (transaction) => {
+    await inTransaction(this.options.prisma, async (transaction) => {
       await revokeSessions(transaction, { id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED, this.options.clock.now());
       await this.options.audit.record(
         { type: AuthEventType.REFRESH_TOKEN_REUSED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
         transaction,
       );
-    }, TRANSACTION_OPTIONS);
+    });
     throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
   }
 

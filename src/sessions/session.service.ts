@@ -18,7 +18,7 @@ import { assertSessionLive, sessionRevoked } from './session-liveness';
 import { openSession } from './session-opening.sql';
 import { findBearerSession } from './bearer-session.sql';
 import type { BearerSession } from './bearer-session.sql';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface SessionStart {
   readonly user: User;
@@ -123,7 +123,7 @@ export class SessionService {
       include: { account: true },
     });
     if (!membership) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
-    return prisma.$transaction(async (transaction) => {
+    return inTransaction(prisma, async (transaction) => {
       // Only a session that is still live may hand over to a new one: one that a logout (of this request or
       // a concurrent one) ended first is no parent. The revocation's row count decides, under its row lock.
       const ended = await this.revokeWhere(transaction, { id: sessionId }, RevocationReason.SWITCHED_ACCOUNT);
@@ -140,7 +140,7 @@ export class SessionService {
         },
         transaction,
       );
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /**
@@ -180,7 +180,7 @@ export class SessionService {
       ? { userId: { in: sessions.map((session) => session.userId) } }
       : { id: { in: sessions.map((session) => session.id) } };
     const reason = request.allSessions ? RevocationReason.LOGOUT_ALL : RevocationReason.LOGOUT;
-    await this.options.prisma.$transaction(async (transaction) => {
+    await inTransaction(this.options.prisma, async (transaction) => {
       await this.revokeWhere(transaction, where, reason);
       for (const session of sessions) {
         await this.options.audit.record(
@@ -188,7 +188,7 @@ export class SessionService {
           transaction,
         );
       }
-    }, TRANSACTION_OPTIONS);
+    });
     return true;
   }
 
