@@ -6,7 +6,8 @@ import type { Clock } from '../clock';
 import { AppError, ErrorCode } from '../errors';
 import type { Account, PrismaClient, Session } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
-import { RevocationReason, revokeSessions } from './revocation';
+import { RevocationReason } from './revocation';
+import type { SessionStore } from './session.store';
 import { inTransaction } from '../database/transaction';
 
 /** A session as its owner sees it. */
@@ -29,6 +30,8 @@ export interface SessionInfo {
 
 export interface MySessionsServiceOptions {
   readonly prisma: PrismaClient;
+  /** Ending one of the user's sessions. */
+  readonly sessionStore: SessionStore;
   readonly roles: RoleCatalog;
   readonly clock: Clock;
   readonly audit: AuditLog;
@@ -66,7 +69,7 @@ export class MySessionsService {
   /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */
   async revokeOwn(userId: string, sessionId: string, request: RequestMetadata): Promise<boolean> {
     return inTransaction(this.options.prisma, async (transaction) => {
-      const revoked = await revokeSessions(transaction, { id: sessionId, userId }, RevocationReason.REVOKED_BY_USER, this.options.clock.now());
+      const revoked = await this.options.sessionStore.revoke({ id: sessionId, userId }, RevocationReason.REVOKED_BY_USER, this.options.clock.now(), transaction);
       if (revoked === 0) throw new AppError(ErrorCode.NOT_FOUND, 'You have no live session with that id.', { field: 'id' });
       const { accountId } = await transaction.session.findUniqueOrThrow({ where: { id: sessionId }, select: { accountId: true } });
       await this.options.audit.record(
