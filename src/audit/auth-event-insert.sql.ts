@@ -1,8 +1,13 @@
-import type { StatementParameters } from '../database/statement-parameters';
 import type { AuthEvent } from '../generated/prisma/client';
 
 // The audit row written inside a plain-SQL statement (session opening, refresh rotation), as
 // AuditLog.rowFor built it: one column list for every statement that writes one.
+
+/** How a statement numbers its parameters: database/statement-parameters.ts, which audit/ sits below. */
+export interface ParameterNumbering<Input> {
+  /** The next placeholder (`$n`), whose value `read` takes from the statement's input. */
+  add(read: (input: Input) => unknown): string;
+}
 
 export interface AuthEventInsert {
   /** A CTE body inserting the event once per row of its source (none when the statement's gate failed). */
@@ -16,7 +21,7 @@ export interface AuthEventInsert {
  * Adds the event's fields to a statement's parameters, read from its input by `eventOf`, and returns
  * the insert that writes them once per row of `source`.
  */
-export function insertAuthEvent<Input>(parameters: StatementParameters<Input>, eventOf: (input: Input) => AuthEvent, source: string): AuthEventInsert {
+export function insertAuthEvent<Input>(parameters: ParameterNumbering<Input>, eventOf: (input: Input) => AuthEvent, source: string): AuthEventInsert {
   const field = (read: (event: AuthEvent) => unknown) => parameters.add((input) => read(eventOf(input)));
   const id = field((event) => event.id);
   const type = field((event) => event.type);
