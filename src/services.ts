@@ -5,6 +5,7 @@ import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
 import { AuditLog } from './audit/audit-log';
 import { AccountSelectionService } from './auth/account-selection.service';
+import { LoginReadStore } from './auth/login-read.store';
 import { LoginService } from './auth/login.service';
 import { SecondFactorChallenges } from './auth/second-factor-challenges';
 import { SignUpService } from './auth/sign-up.service';
@@ -24,8 +25,10 @@ import { PasswordStrengthEstimator } from './passwords/password-strength';
 import { PasswordService } from './passwords/password.service';
 import { MySessionsService } from './sessions/my-sessions.service';
 import { RefreshTokenService } from './sessions/refresh-token.service';
+import { RefreshTokenStore } from './sessions/refresh-token.store';
 import { SessionGrantIssuer } from './sessions/session-grant';
 import { SessionService } from './sessions/session.service';
+import { SessionStore } from './sessions/session.store';
 import { AccessTokenKeys } from './tokens/access-token-keys';
 import { AccessTokens } from './tokens/access-tokens';
 import { deriveTokenKeys } from './tokens/keys';
@@ -95,10 +98,14 @@ export async function createServices(
     redisKeyPrefix: config.redisKeyPrefix,
     logger,
   });
+  // The hot paths' statements, behind the stores their services use (database/hot-path-sql.ts).
+  const sessionStore = new SessionStore(hotPathSql, prisma);
+  const loginReads = new LoginReadStore(hotPathSql);
   const grants = new SessionGrantIssuer({ accessTokens, roles, idleTtlSeconds: config.sessions.idleTtlSeconds });
   const refreshTokens = new RefreshTokenService({
     prisma,
-    hotPathSql,
+    refreshTokenStore: new RefreshTokenStore(hotPathSql),
+    sessionStore,
     grants,
     clock,
     logger,
@@ -108,7 +115,7 @@ export async function createServices(
   });
   const sessions = new SessionService({
     prisma,
-    hotPathSql,
+    sessionStore,
     grants,
     refreshTokens,
     clock,
@@ -150,7 +157,7 @@ export async function createServices(
   const challenges = new SecondFactorChallenges({ prisma, clock, proof: secondFactorProof, challengeTtlSeconds: config.twoFactor.challengeTtlSeconds });
   const accountSelection = new AccountSelectionService({
     prisma,
-    hotPathSql,
+    loginReads,
     sessions,
     clock,
     challenges,
@@ -161,7 +168,7 @@ export async function createServices(
     roles,
     sessions,
     refreshTokens,
-    mySessions: new MySessionsService({ prisma, roles, clock, audit }),
+    mySessions: new MySessionsService({ prisma, sessionStore, roles, clock, audit }),
     emailVerification,
     auditEvents: new AuditEventsService(prisma),
     passwords: new PasswordService({
@@ -179,7 +186,7 @@ export async function createServices(
       mailLimit: abuse.limits.emailSend,
     }),
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
-    login: new LoginService({ prisma, hotPathSql, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
+    login: new LoginService({ prisma, loginReads, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
     accountSelection,
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     invitations: new InvitationService({

@@ -1,29 +1,43 @@
 import type { AuthEvent } from '../generated/prisma/client';
 
 // The audit row written inside a plain-SQL statement (session opening, refresh rotation), as
-// AuditLog.rowFor built it: one column list and one parameter order for every statement that writes one.
+// AuditLog.rowFor built it: one column list for every statement that writes one.
 
-/**
- * A CTE body inserting the AuthEvent whose fields are parameters $first … $first+10, in the order
- * authEventParameters gives them, once per row of `source` (none when the statement's gate failed).
- * userId and accountId are $first+3 and $first+4, for statements that use them again.
- */
-export function insertAuthEvent(first: number, source: string): string {
-  const $ = (offset: number) => `$${first + offset}`;
-  return `INSERT INTO "AuthEvent" ("id", "type", "reason", "userId", "accountId", "sessionId", "clientId", "ip", "userAgent", "details", "createdAt")
-    SELECT ${$(0)}::uuid, ${$(1)}, ${$(2)}, ${$(3)}::uuid, ${$(4)}::uuid, ${$(5)}::uuid, ${$(6)}, ${$(7)}, ${$(8)}, ${$(9)}::jsonb, ${$(10)}::timestamp(3) FROM ${source}`;
+/** How a statement numbers its parameters: database/statement-parameters.ts, which audit/ sits below. */
+export interface ParameterNumbering<Input> {
+  /** The next placeholder (`$n`), whose value `read` takes from the statement's input. */
+  add(read: (input: Input) => unknown): string;
 }
 
-export const authEventParameters = (event: AuthEvent): unknown[] => [
-  event.id,
-  event.type,
-  event.reason,
-  event.userId,
-  event.accountId,
-  event.sessionId,
-  event.clientId,
-  event.ip,
-  event.userAgent,
-  event.details === null ? null : JSON.stringify(event.details),
-  event.createdAt,
-];
+export interface AuthEventInsert {
+  /** A CTE body inserting the event once per row of its source (none when the statement's gate failed). */
+  readonly sql: string;
+  /** The placeholders of the event's userId and accountId, for statements that use them again. */
+  readonly userId: string;
+  readonly accountId: string;
+}
+
+/**
+ * Adds the event's fields to a statement's parameters, read from its input by `eventOf`, and returns
+ * the insert that writes them once per row of `source`.
+ */
+export function insertAuthEvent<Input>(parameters: ParameterNumbering<Input>, eventOf: (input: Input) => AuthEvent, source: string): AuthEventInsert {
+  const field = (read: (event: AuthEvent) => unknown) => parameters.add((input) => read(eventOf(input)));
+  const id = field((event) => event.id);
+  const type = field((event) => event.type);
+  const reason = field((event) => event.reason);
+  const userId = field((event) => event.userId);
+  const accountId = field((event) => event.accountId);
+  const sessionId = field((event) => event.sessionId);
+  const clientId = field((event) => event.clientId);
+  const ip = field((event) => event.ip);
+  const userAgent = field((event) => event.userAgent);
+  const details = field((event) => (event.details === null ? null : JSON.stringify(event.details)));
+  const createdAt = field((event) => event.createdAt);
+  return {
+    sql: `INSERT INTO "AuthEvent" ("id", "type", "reason", "userId", "accountId", "sessionId", "clientId", "ip", "userAgent", "details", "createdAt")
+    SELECT ${id}::uuid, ${type}, ${reason}, ${userId}::uuid, ${accountId}::uuid, ${sessionId}::uuid, ${clientId}, ${ip}, ${userAgent}, ${details}::jsonb, ${createdAt}::timestamp(3) FROM ${source}`,
+    userId,
+    accountId,
+  };
+}

@@ -3,21 +3,20 @@ import { z } from 'zod';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
-import type { HotPathSql } from '../database/hot-path-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { idField, parseInput, tokenField } from '../graphql/input-validation';
 import type { SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import type { SecondFactorChallenges } from './second-factor-challenges';
-import { findUserWithMemberships } from './user-with-memberships.sql';
+import type { LoginReadStore } from './login-read.store';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface AccountSelectionServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the membership list, read as a login reads it: see database/hot-path-sql.ts. */
-  readonly hotPathSql: HotPathSql;
+  /** For the membership list, read as a login reads it. */
+  readonly loginReads: LoginReadStore;
   readonly sessions: SessionService;
   readonly clock: Clock;
   readonly challenges: SecondFactorChallenges;
@@ -68,7 +67,7 @@ export class AccountSelectionService {
     // Checked before the token is spent, so a wrong pick can be corrected with the same token.
     if (!chosen) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
     const { prisma, sessions, clock } = this.options;
-    return prisma.$transaction(async (transaction) => {
+    return inTransaction(prisma, async (transaction) => {
       const consumed = await transaction.accountSelection.updateMany({
         where: { id: selection.id, consumedAt: null },
         data: { consumedAt: clock.now() },
@@ -88,7 +87,7 @@ export class AccountSelectionService {
         isLogin: true,
         event: AuthEventType.ACCOUNT_SELECTED,
       }, transaction);
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /** The account list of a pending selection again, for a separate selection page. */
@@ -100,7 +99,7 @@ export class AccountSelectionService {
 
   /** A user's memberships with their accounts, most recently used first, then oldest first. */
   async membershipsOf(userId: string): Promise<MembershipWithAccount[]> {
-    return (await findUserWithMemberships(this.options.hotPathSql, 'id', userId))?.memberships ?? [];
+    return (await this.options.loginReads.findById(userId))?.memberships ?? [];
   }
 
   private describeChoice(selectionToken: string, expiresAt: Date, user: User, memberships: readonly MembershipWithAccount[]): AccountChoice {

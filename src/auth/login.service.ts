@@ -6,7 +6,6 @@ import { AuthEventType } from '../audit/auth-event';
 import type { AuthEventInput } from '../audit/auth-event';
 import { z } from 'zod';
 import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../errors';
-import type { HotPathSql } from '../database/hot-path-sql';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { clientIdField, emailField, idField, parseInput } from '../graphql/input-validation';
@@ -17,15 +16,15 @@ import type { PasswordPolicyOptions } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
 import type { SecondFactorChallenges } from './second-factor-challenges';
-import { findUserWithMemberships } from './user-with-memberships.sql';
+import type { LoginReadStore } from './login-read.store';
 import type { UserWithMemberships } from './user-with-memberships.sql';
 import type { AccountSelectionService } from './account-selection.service';
 import type { LoginOutcome, MembershipWithAccount } from './auth.types';
 
 export interface LoginServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the login's read: see database/hot-path-sql.ts. */
-  readonly hotPathSql: HotPathSql;
+  /** The login's read: the user with their memberships. */
+  readonly loginReads: LoginReadStore;
   readonly sessions: SessionService;
   readonly hasher: PasswordHasher;
   readonly passwordPolicy: PasswordPolicyOptions;
@@ -65,8 +64,8 @@ export class LoginService {
     const password = normalizePassword(input.password);
     // With the memberships a successful login goes on to need: one statement, whether or not the user exists.
     const found = fields.email
-      ? await findUserWithMemberships(this.options.hotPathSql, 'email', fields.email)
-      : await findUserWithMemberships(this.options.hotPathSql, 'usernameKey', usernameKey(fields.username ?? ''));
+      ? await this.options.loginReads.findByEmail(fields.email)
+      : await this.options.loginReads.findByUsernameKey(usernameKey(fields.username ?? ''));
     const user = found?.user ?? null;
     const attemptKey = passwordAttemptKey(user?.id ?? null, fields.email ? `email:${fields.email}` : `username:${usernameKey(fields.username ?? '')}`);
     const attempt = { userId: user?.id ?? null, clientId: fields.clientId ?? null, ...request };
@@ -100,7 +99,7 @@ export class LoginService {
   /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
   async verifyTwoFactor(input: { challengeToken: string; code: string }, request: RequestMetadata): Promise<LoginOutcome> {
     const passed = await this.options.challenges.verify(input.challengeToken, input.code, request);
-    const found = await findUserWithMemberships(this.options.hotPathSql, 'id', passed.userId);
+    const found = await this.options.loginReads.findById(passed.userId);
     // Deleted while the challenge was open: nobody left to log in.
     if (!found) throw invalidCredentials();
     // The session is recorded as opened where the second factor was given: that device holds the tokens.
@@ -150,7 +149,7 @@ export class LoginService {
     }
   }
 
-  /** One statement, atomic on its own (session-opening.sql.ts): no transaction to hold open. */
+  /** One statement, atomic on its own (SessionStore.open): no transaction to hold open. */
   private startSession(user: User, membership: MembershipWithAccount, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
     return this.options.sessions.start({
       user,

@@ -14,7 +14,7 @@ import type { EmailVerificationService } from '../users/email-verification.servi
 import type { PasswordPolicy } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface SignUpServiceOptions {
   readonly prisma: PrismaClient;
@@ -54,7 +54,7 @@ export class SignUpService {
     const passwordHash = await this.options.hasher.hash(password);
     let grant: SessionGrant;
     try {
-      grant = await this.options.prisma.$transaction(async (transaction) => {
+      grant = await inTransaction(this.options.prisma, async (transaction) => {
         const user = await transaction.user.create({
           data: {
             email: fields.email,
@@ -83,7 +83,7 @@ export class SignUpService {
           isLogin: true,
           event: AuthEventType.SIGN_UP,
         }, transaction);
-      }, TRANSACTION_OPTIONS);
+      });
     } catch (error) {
       throw takenIdentifierError(error) ?? error;
     }

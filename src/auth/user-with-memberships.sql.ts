@@ -33,7 +33,7 @@ const SELECT_BY: Record<UserKeyField, string> = {
 /**
  * A user and their memberships with accounts, in one flat statement (a row per membership, in plain
  * SQL: database/hot-path-sql.ts says why). A login reads this before hashing: the same one statement whether or not
- * the user exists. test/users/user-with-memberships.test.ts checks it reads what Prisma reads.
+ * the user exists. test/auth/user-with-memberships.test.ts checks it reads what Prisma reads.
  */
 export async function findUserWithMemberships(sql: HotPathSql, field: UserKeyField, value: string): Promise<UserWithMemberships | null> {
   const rows = await sql.query<Record<string, unknown>>(SELECT_BY[field], [value]);

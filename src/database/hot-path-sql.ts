@@ -16,8 +16,12 @@ type QueryObserver = DatabaseOptions['onQuery'];
  * round trips fit in two statements (docs/performance.md, "Plain SQL on the hot paths"). Everything else
  * goes through Prisma.
  *
+ * Services never hold this handle. Each statement lives in a `*.sql.ts` module beside its feature, with
+ * named parameters (statement-parameters.ts), and services reach it through their aggregate's store:
+ * sessions/session.store.ts, sessions/refresh-token.store.ts, auth/login-read.store.ts.
+ *
  * Dates travel as Prisma's DateTime columns hold them: `timestamp(3)` without a zone, in UTC. A Date
- * parameter is sent as UTC wall-clock text (write it as `$n::timestamp(3)`); such a column reads back
+ * parameter is sent as UTC wall-clock text (cast its placeholder `::timestamp(3)`); such a column reads back
  * as the Date it holds.
  */
 export interface HotPathSql {

@@ -11,14 +11,6 @@ import type { MaintenanceSql } from './maintenance-sql';
 import type { DatabaseOptions } from './database-query';
 import { PrismaClient } from '../generated/prisma/client';
 
-/**
- * For every interactive transaction. Prisma's defaults (wait 2 s for a connection, run 5 s) fail
- * under load on PGlite, whose single connection serializes transactions; a hung database still
- * fails these in bounded time. On PostgreSQL the pool's connect timeout (5 s by default) fires before
- * maxWait, and each statement's timeout (10 s) before the transaction's.
- */
-export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
-
 export interface Database {
   readonly kind: DatabaseConfig['kind'];
   readonly prisma: PrismaClient;

@@ -1,5 +1,5 @@
 import { addSeconds } from '../clock';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { EmailToken, Prisma, PrismaClient } from '../generated/prisma/client';
@@ -28,14 +28,14 @@ export class EmailTokens {
    */
   async issue(purpose: EmailTokenPurpose, userId: string, email: string, ttlSeconds: number): Promise<string> {
     const token = createOpaqueToken(purpose.prefix);
-    await this.prisma.$transaction(async (transaction) => {
+    await inTransaction(this.prisma, async (transaction) => {
       await transaction.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId}::uuid FOR UPDATE`;
       const now = this.clock.now();
       await transaction.emailToken.updateMany({ where: { userId, purpose: purpose.name, consumedAt: null }, data: { consumedAt: now } });
       await transaction.emailToken.create({
         data: { id: token.id, userId, purpose: purpose.name, email, secretHash: hashSecret(token.secret), createdAt: now, expiresAt: addSeconds(now, ttlSeconds) },
       });
-    }, TRANSACTION_OPTIONS);
+    });
     return token.token;
   }
 

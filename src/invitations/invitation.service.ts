@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 import type { Mailer } from '../email/mailer';
 import { invitationMessage, linkTo } from '../email/messages';
 import { badUserInput, ErrorReason, forbidden, isAppError, unauthenticated } from '../errors';
@@ -88,7 +88,7 @@ export class InvitationService {
       throw forbidden(ErrorReason.INVITATION_EMAIL_MISMATCH, 'This invitation is for another email address: sign in with the address it was sent to, verified.');
     }
     const now = clock.now();
-    return prisma.$transaction(async (transaction) => {
+    return inTransaction(prisma, async (transaction) => {
       // No session is opened from one that ended meanwhile (a logout earlier in this request, or a concurrent one).
       const touched = await transaction.session.updateMany({ where: { id: accepter.sessionId, revokedAt: null }, data: { lastUsedAt: now } });
       if (touched.count === 0) throw sessionRevoked();
@@ -120,7 +120,7 @@ export class InvitationService {
         { user, account, role: invitation.roleName, clientId: accepter.clientId, request, isLogin: false, event: AuthEventType.INVITATION_ACCEPTED },
         transaction,
       );
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /** The link is the proof: whoever holds it may turn the invitation down, even once it has expired. */
@@ -151,7 +151,7 @@ export class InvitationService {
     const fresh = { id, roleName: fields.role, invitedByUserId: inviter.userId, secretHash, createdAt: now, expiresAt: addSeconds(now, this.options.ttlSeconds) };
     const reopened = { ...fresh, acceptedAt: null, acceptedByUserId: null, declinedAt: null, revokedAt: null };
     try {
-      return await prisma.$transaction(async (transaction) => {
+      return await inTransaction(prisma, async (transaction) => {
         const acting = await lockActingMember(transaction, roles, { userId: inviter.userId, accountId: fields.accountId, feature: 'invitations', operation: 'c' });
         assertMayGrant(roles, acting, fields.role);
         // The same one statement whether or not the address has a user: only membership here is told.
@@ -175,7 +175,7 @@ export class InvitationService {
           transaction,
         );
         return invitation;
-      }, TRANSACTION_OPTIONS);
+      });
     } catch (error) {
       // Two invitations of one address at once: the account's lock orders them, so this is not expected; say so plainly if it happens.
       if (isUniqueViolation(error)) throw badUserInput('email', 'That address was invited at the same moment; try again.');

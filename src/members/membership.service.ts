@@ -11,7 +11,7 @@ import type { SessionService } from '../sessions/session.service';
 import { assertMayGrant, lockActingMember } from './acting-member';
 import { BuiltInRole } from '../accounts/roles';
 import type { Role, RoleCatalog } from '../accounts/roles';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 import { isTwoFactorRequiredFor, twoFactorRequired } from '../accounts/two-factor-policy';
 
 /** Who is acting: their user and session. Their role is read inside each change (acting-member.ts). */
@@ -57,7 +57,7 @@ export class MembershipService {
 
   async setMemberRole(actor: Actor, input: { accountId: string; userId: string; role: string }, request: RequestMetadata): Promise<Membership & { user: User; account: Account }> {
     const fields = parseInput(setMemberRoleSchema, input);
-    return this.options.prisma.$transaction(async (transaction) => {
+    return inTransaction(this.options.prisma, async (transaction) => {
       const acting = await lockActingMember(transaction, this.options.roles, { userId: actor.userId, accountId: fields.accountId, feature: 'members', operation: 'u' });
       assertMayGrant(this.options.roles, acting, fields.role);
       const target = await this.findTarget(transaction, acting, fields.accountId, fields.userId);
@@ -79,13 +79,13 @@ export class MembershipService {
         to: fields.role,
       });
       return updated;
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /** Removes the member and ends their sessions in that account at once: their access tokens stop working. */
   async removeMember(actor: Actor, input: { accountId: string; userId: string }, request: RequestMetadata): Promise<boolean> {
     const fields = parseInput(removeMemberSchema, input);
-    await this.options.prisma.$transaction(async (transaction) => {
+    await inTransaction(this.options.prisma, async (transaction) => {
       const acting = await lockActingMember(transaction, this.options.roles, { userId: actor.userId, accountId: fields.accountId, feature: 'members', operation: 'd' });
       const target = await this.findTarget(transaction, acting, fields.accountId, fields.userId);
       if (target.roleName === BuiltInRole.owner) await this.assertAnotherOwner(transaction, fields.accountId, fields.userId);
@@ -99,7 +99,7 @@ export class MembershipService {
         targetUserId: fields.userId,
         role: target.roleName,
       });
-    }, TRANSACTION_OPTIONS);
+    });
     return true;
   }
 

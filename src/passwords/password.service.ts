@@ -17,7 +17,7 @@ import type { PasswordConfirmation } from './password-confirmation';
 import type { PasswordHasher } from './password-hasher';
 import { normalizePassword } from './password-policy';
 import type { PasswordPolicy } from './password-policy';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface PasswordServiceOptions {
   readonly prisma: PrismaClient;
@@ -68,12 +68,12 @@ export class PasswordService {
     const user = await prisma.user.findUniqueOrThrow({ where: { id: token.userId } });
     // Checked before the link is spent: a refused password can be corrected with the same link.
     const passwordHash = await this.hashAcceptable(newPassword, user, 'newPassword');
-    await prisma.$transaction(async (transaction) => {
+    await inTransaction(prisma, async (transaction) => {
       await tokens.spend(token, transaction);
       await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
       await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_RESET, keptSessionId: null });
       await audit.record({ type: AuthEventType.PASSWORD_RESET, userId: user.id, ...request }, transaction);
-    }, TRANSACTION_OPTIONS);
+    });
     return true;
   }
 
@@ -94,11 +94,11 @@ export class PasswordService {
       throw badUserInput('newPassword', 'The new password must differ from the current one.');
     }
     const passwordHash = await this.hashAcceptable(newPassword, user, 'newPassword');
-    await prisma.$transaction(async (transaction) => {
+    await inTransaction(prisma, async (transaction) => {
       await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
       await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_CHANGED, keptSessionId: viewer.sessionId });
       await audit.record({ type: AuthEventType.PASSWORD_CHANGED, userId: user.id, sessionId: viewer.sessionId, ...request }, transaction);
-    }, TRANSACTION_OPTIONS);
+    });
     return true;
   }
 

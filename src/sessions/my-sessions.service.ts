@@ -6,8 +6,9 @@ import type { Clock } from '../clock';
 import { AppError, ErrorCode } from '../errors';
 import type { Account, PrismaClient, Session } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
-import { RevocationReason, revokeSessions } from './revocation';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { RevocationReason } from './revocation';
+import type { SessionStore } from './session.store';
+import { inTransaction } from '../database/transaction';
 
 /** A session as its owner sees it. */
 export interface SessionInfo {
@@ -29,6 +30,8 @@ export interface SessionInfo {
 
 export interface MySessionsServiceOptions {
   readonly prisma: PrismaClient;
+  /** Ending one of the user's sessions. */
+  readonly sessionStore: SessionStore;
   readonly roles: RoleCatalog;
   readonly clock: Clock;
   readonly audit: AuditLog;
@@ -65,8 +68,8 @@ export class MySessionsService {
 
   /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */
   async revokeOwn(userId: string, sessionId: string, request: RequestMetadata): Promise<boolean> {
-    return this.options.prisma.$transaction(async (transaction) => {
-      const revoked = await revokeSessions(transaction, { id: sessionId, userId }, RevocationReason.REVOKED_BY_USER, this.options.clock.now());
+    return inTransaction(this.options.prisma, async (transaction) => {
+      const revoked = await this.options.sessionStore.revoke({ id: sessionId, userId }, RevocationReason.REVOKED_BY_USER, this.options.clock.now(), transaction);
       if (revoked === 0) throw new AppError(ErrorCode.NOT_FOUND, 'You have no live session with that id.', { field: 'id' });
       const { accountId } = await transaction.session.findUniqueOrThrow({ where: { id: sessionId }, select: { accountId: true } });
       await this.options.audit.record(
@@ -74,7 +77,7 @@ export class MySessionsService {
         transaction,
       );
       return true;
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   private toInfo(session: Session & { account: Account }, role: string, access: readonly Permission[], current: boolean): SessionInfo {

@@ -1,8 +1,9 @@
-import { authEventParameters, insertAuthEvent } from '../audit/auth-event-insert.sql';
+import { insertAuthEvent } from '../audit/auth-event-insert.sql';
 import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
 import { ModelColumns } from '../database/model-columns';
+import { StatementParameters } from '../database/statement-parameters';
 import type { SessionWithAccount } from './session-grant';
 
 // Refresh rotation in two plain-SQL statements (database/hot-path-sql.ts says why): one read, one atomic write.
@@ -39,27 +40,6 @@ export async function findRefreshToken(sql: HotPathSql, tokenId: string): Promis
   };
 }
 
-// One statement, so atomic without a transaction: the session is touched only while live, the token
-// rotated only if it was touched and nobody rotated it first (the conditional update is the arbiter
-// between concurrent refreshes), and the successor, the audit row and the membership's last use are
-// written only with a rotation. A lost race leaves only the session touched, as its winner touches it.
-const ROTATE = `WITH touched AS (
-    UPDATE "Session" SET "lastUsedAt" = $3::timestamp(3), "idleExpiresAt" = $4::timestamp(3)
-    WHERE "id" = $1::uuid AND "revokedAt" IS NULL RETURNING "id"
-  ), rotated AS (
-    UPDATE "RefreshToken" SET "rotatedAt" = $3::timestamp(3), "replacedById" = $5::uuid
-    WHERE "id" = $2::uuid AND "rotatedAt" IS NULL AND EXISTS (SELECT 1 FROM touched) RETURNING "id"
-  ), successor AS (
-    INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
-    SELECT $5::uuid, $1::uuid, $6, $3::timestamp(3) FROM rotated
-  ), event AS (
-    ${insertAuthEvent(7, 'rotated')}
-  ), membership AS (
-    UPDATE "Membership" SET "lastUsedAt" = $3::timestamp(3)
-    WHERE "userId" = $10::uuid AND "accountId" = $11::uuid AND EXISTS (SELECT 1 FROM rotated) -- the event's userId and accountId
-  )
-  SELECT (SELECT count(*) FROM touched)::int AS "touched", (SELECT count(*) FROM rotated)::int AS "rotated"`;
-
 export interface Rotation {
   readonly sessionId: string;
   readonly tokenId: string;
@@ -71,18 +51,34 @@ export interface Rotation {
   readonly event: AuthEvent;
 }
 
+const parameters = new StatementParameters<Rotation>();
+const $ = parameters.fields('sessionId', 'tokenId', 'now', 'idleExpiresAt', 'successorId', 'successorSecretHash');
+const event = insertAuthEvent(parameters, (rotation) => rotation.event, 'rotated');
+
+// One statement, so atomic without a transaction: the session is touched only while live, the token
+// rotated only if it was touched and nobody rotated it first (the conditional update is the arbiter
+// between concurrent refreshes), and the successor, the audit row and the membership's last use are
+// written only with a rotation. A lost race leaves only the session touched, as its winner touches it.
+const ROTATE = `WITH touched AS (
+    UPDATE "Session" SET "lastUsedAt" = ${$.now}::timestamp(3), "idleExpiresAt" = ${$.idleExpiresAt}::timestamp(3)
+    WHERE "id" = ${$.sessionId}::uuid AND "revokedAt" IS NULL RETURNING "id"
+  ), rotated AS (
+    UPDATE "RefreshToken" SET "rotatedAt" = ${$.now}::timestamp(3), "replacedById" = ${$.successorId}::uuid
+    WHERE "id" = ${$.tokenId}::uuid AND "rotatedAt" IS NULL AND EXISTS (SELECT 1 FROM touched) RETURNING "id"
+  ), successor AS (
+    INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
+    SELECT ${$.successorId}::uuid, ${$.sessionId}::uuid, ${$.successorSecretHash}, ${$.now}::timestamp(3) FROM rotated
+  ), event AS (
+    ${event.sql}
+  ), membership AS (
+    UPDATE "Membership" SET "lastUsedAt" = ${$.now}::timestamp(3)
+    WHERE "userId" = ${event.userId}::uuid AND "accountId" = ${event.accountId}::uuid AND EXISTS (SELECT 1 FROM rotated) -- the event's userId and accountId
+  )
+  SELECT (SELECT count(*) FROM touched)::int AS "touched", (SELECT count(*) FROM rotated)::int AS "rotated"`;
+
 /** 'rotated'; 'session-ended' when the session was revoked meanwhile; 'lost-race' when another request rotated the token first. */
 export async function rotateRefreshToken(sql: HotPathSql, rotation: Rotation): Promise<'rotated' | 'session-ended' | 'lost-race'> {
-  const { event } = rotation;
-  const [result] = await sql.query<{ touched: number; rotated: number }>(ROTATE, [
-    rotation.sessionId,
-    rotation.tokenId,
-    rotation.now,
-    rotation.idleExpiresAt,
-    rotation.successorId,
-    rotation.successorSecretHash,
-    ...authEventParameters(event),
-  ]);
+  const [result] = await sql.query<{ touched: number; rotated: number }>(ROTATE, parameters.values(rotation));
   if (result!.touched === 0) return 'session-ended';
   return result!.rotated === 0 ? 'lost-race' : 'rotated';
 }

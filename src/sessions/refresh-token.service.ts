@@ -9,17 +9,19 @@ import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
 import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
-import { RevocationReason, revokeSessions } from './revocation';
+import { RevocationReason } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
-import type { HotPathSql } from '../database/hot-path-sql';
-import { findRefreshToken, rotateRefreshToken } from './refresh-rotation.sql';
+import { inTransaction } from '../database/transaction';
+import type { RefreshTokenStore } from './refresh-token.store';
+import type { SessionStore } from './session.store';
 
 export interface RefreshTokenServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the rotation's read and write: see database/hot-path-sql.ts. */
-  readonly hotPathSql: HotPathSql;
+  /** The rotation's read and write. */
+  readonly refreshTokenStore: RefreshTokenStore;
+  /** Ending a session a refresh refuses. */
+  readonly sessionStore: SessionStore;
   readonly grants: SessionGrantIssuer;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -82,7 +84,7 @@ export class RefreshTokenService {
   private async findForLiveSession(presentedToken: string, clientId: string | null) {
     const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
     if (!presented) throw invalidRefreshToken();
-    const found = await findRefreshToken(this.options.hotPathSql, presented.id);
+    const found = await this.options.refreshTokenStore.find(presented.id);
     if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
     const now = this.options.clock.now();
     assertClient(found.session, clientId);
@@ -109,7 +111,7 @@ export class RefreshTokenService {
       clientId: session.clientId,
       ...request,
     };
-    const outcome = await rotateRefreshToken(this.options.hotPathSql, {
+    const outcome = await this.options.refreshTokenStore.rotate({
       sessionId: session.id,
       tokenId: record.id,
       now,
@@ -160,13 +162,13 @@ export class RefreshTokenService {
 
   /** A rotated token presented again: the session ends, and the revocation and its audit event commit together. */
   private async refuseReuse(session: Session, request: RequestMetadata): Promise<never> {
-    await this.options.prisma.$transaction(async (transaction) => {
-      await revokeSessions(transaction, { id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED, this.options.clock.now());
+    await inTransaction(this.options.prisma, async (transaction) => {
+      await this.options.sessionStore.revoke({ id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED, this.options.clock.now(), transaction);
       await this.options.audit.record(
         { type: AuthEventType.REFRESH_TOKEN_REUSED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
         transaction,
       );
-    }, TRANSACTION_OPTIONS);
+    });
     throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
   }
 
@@ -186,6 +188,6 @@ export class RefreshTokenService {
   }
 
   private async revokeSession(sessionId: string, reason: RevocationReason): Promise<void> {
-    await revokeSessions(this.options.prisma, { id: sessionId }, reason, this.options.clock.now());
+    await this.options.sessionStore.revoke({ id: sessionId }, reason, this.options.clock.now());
   }
 }

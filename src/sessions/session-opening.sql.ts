@@ -1,8 +1,9 @@
-import { authEventParameters, insertAuthEvent } from '../audit/auth-event-insert.sql';
+import { insertAuthEvent } from '../audit/auth-event-insert.sql';
 import type { HotPathSql } from '../database/hot-path-sql';
 import { Prisma } from '../generated/prisma/client';
 import type { AuthEvent, Session, User } from '../generated/prisma/client';
 import { ModelColumns } from '../database/model-columns';
+import { StatementParameters } from '../database/statement-parameters';
 import { RevocationReason } from './revocation';
 
 // A session's opening in one plain-SQL statement (database/hot-path-sql.ts says why): on its own it is atomic
@@ -11,36 +12,6 @@ import { RevocationReason } from './revocation';
 
 const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
 const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
-
-// The membership's update comes first and gates the rest: a member removed since their memberships were
-// read gets no session (the row lock also makes a concurrent removal wait for this statement). Past
-// $13 live sessions the user's oldest end (revokedReason SESSION_LIMIT): the new one is not visible to
-// the statement's own snapshot, so the newest $13 - 1 stay beside it.
-const OPEN_SESSION = `WITH used AS (
-    UPDATE "Membership" SET "lastUsedAt" = $7::timestamp(3)
-    WHERE "userId" = $2::uuid AND "accountId" = $3::uuid RETURNING "userId"
-  ), opened AS (
-    INSERT INTO "Session" ("id", "userId", "accountId", "clientId", "userAgent", "ip", "createdAt", "lastUsedAt", "idleExpiresAt", "absoluteExpiresAt")
-    SELECT $1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7::timestamp(3), $7::timestamp(3), $8::timestamp(3), $9::timestamp(3) FROM used
-    RETURNING *
-  ), token AS (
-    INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
-    SELECT $10::uuid, "id", $11, $7::timestamp(3) FROM opened
-  ), entered AS (
-    UPDATE "User" SET "lastAccountId" = $3::uuid, "lastLoginAt" = CASE WHEN $12::boolean THEN $7::timestamp(3) ELSE "lastLoginAt" END
-    WHERE "id" = $2::uuid AND EXISTS (SELECT 1 FROM opened) RETURNING *
-  ), capped AS (
-    UPDATE "Session" SET "revokedAt" = $7::timestamp(3), "revokedReason" = '${RevocationReason.SESSION_LIMIT}'
-    WHERE "id" IN (
-      SELECT "id" FROM "Session"
-      WHERE "userId" = $2::uuid AND "revokedAt" IS NULL AND "idleExpiresAt" > $7::timestamp(3) AND "absoluteExpiresAt" > $7::timestamp(3)
-      ORDER BY "createdAt" DESC, "id" DESC
-      OFFSET $13::int - 1
-    ) AND EXISTS (SELECT 1 FROM opened)
-  ), event AS (
-    ${insertAuthEvent(14, 'opened')}
-  )
-  SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')} FROM opened s CROSS JOIN entered u`;
 
 export interface SessionOpening {
   /** Made by the caller (a UUIDv7, as Prisma makes them): the audit row names the session too. */
@@ -63,24 +34,56 @@ export interface SessionOpening {
   readonly event: AuthEvent;
 }
 
+const parameters = new StatementParameters<SessionOpening>();
+const $ = parameters.fields(
+  'sessionId',
+  'userId',
+  'accountId',
+  'clientId',
+  'userAgent',
+  'ip',
+  'now',
+  'idleExpiresAt',
+  'absoluteExpiresAt',
+  'refreshTokenId',
+  'refreshSecretHash',
+  'isLogin',
+  'maxSessionsPerUser',
+);
+const event = insertAuthEvent(parameters, (opening) => opening.event, 'opened');
+
+// The membership's update comes first and gates the rest: a member removed since their memberships were
+// read gets no session (the row lock also makes a concurrent removal wait for this statement). Past
+// maxSessionsPerUser live sessions the user's oldest end (revokedReason SESSION_LIMIT): the new one is
+// not visible to the statement's own snapshot, so the newest maxSessionsPerUser - 1 stay beside it.
+const OPEN_SESSION = `WITH used AS (
+    UPDATE "Membership" SET "lastUsedAt" = ${$.now}::timestamp(3)
+    WHERE "userId" = ${$.userId}::uuid AND "accountId" = ${$.accountId}::uuid RETURNING "userId"
+  ), opened AS (
+    INSERT INTO "Session" ("id", "userId", "accountId", "clientId", "userAgent", "ip", "createdAt", "lastUsedAt", "idleExpiresAt", "absoluteExpiresAt")
+    SELECT ${$.sessionId}::uuid, ${$.userId}::uuid, ${$.accountId}::uuid, ${$.clientId}, ${$.userAgent}, ${$.ip}, ${$.now}::timestamp(3), ${$.now}::timestamp(3), ${$.idleExpiresAt}::timestamp(3), ${$.absoluteExpiresAt}::timestamp(3) FROM used
+    RETURNING *
+  ), token AS (
+    INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
+    SELECT ${$.refreshTokenId}::uuid, "id", ${$.refreshSecretHash}, ${$.now}::timestamp(3) FROM opened
+  ), entered AS (
+    UPDATE "User" SET "lastAccountId" = ${$.accountId}::uuid, "lastLoginAt" = CASE WHEN ${$.isLogin}::boolean THEN ${$.now}::timestamp(3) ELSE "lastLoginAt" END
+    WHERE "id" = ${$.userId}::uuid AND EXISTS (SELECT 1 FROM opened) RETURNING *
+  ), capped AS (
+    UPDATE "Session" SET "revokedAt" = ${$.now}::timestamp(3), "revokedReason" = '${RevocationReason.SESSION_LIMIT}'
+    WHERE "id" IN (
+      SELECT "id" FROM "Session"
+      WHERE "userId" = ${$.userId}::uuid AND "revokedAt" IS NULL AND "idleExpiresAt" > ${$.now}::timestamp(3) AND "absoluteExpiresAt" > ${$.now}::timestamp(3)
+      ORDER BY "createdAt" DESC, "id" DESC
+      OFFSET ${$.maxSessionsPerUser}::int - 1
+    ) AND EXISTS (SELECT 1 FROM opened)
+  ), event AS (
+    ${event.sql}
+  )
+  SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')} FROM opened s CROSS JOIN entered u`;
+
 /** The opened session and the user as updated; null when the user is no longer a member of the account. */
 export async function openSession(sql: HotPathSql, opening: SessionOpening): Promise<{ session: Session; user: User } | null> {
-  const { event } = opening;
-  const [row] = await sql.query<Record<string, unknown>>(OPEN_SESSION, [
-    opening.sessionId,
-    opening.userId,
-    opening.accountId,
-    opening.clientId,
-    opening.userAgent,
-    opening.ip,
-    opening.now,
-    opening.idleExpiresAt,
-    opening.absoluteExpiresAt,
-    opening.refreshTokenId,
-    opening.refreshSecretHash,
-    opening.isLogin,
-    opening.maxSessionsPerUser,
-    ...authEventParameters(event),
-  ]);
+  const [row] = await sql.query<Record<string, unknown>>(OPEN_SESSION, parameters.values(opening));
   return row ? { session: sessionColumns.read(row), user: userColumns.read(row) } : null;
 }

@@ -1,8 +1,6 @@
 import type { AuditLog } from '../audit/audit-log';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuthEventInput } from '../audit/auth-event';
-import { transactionSql } from '../database/hot-path-sql';
-import type { HotPathSql } from '../database/hot-path-sql';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
@@ -12,13 +10,13 @@ import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
 import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import type { RefreshTokenService } from './refresh-token.service';
-import { RevocationReason, revokeSessions } from './revocation';
+import { RevocationReason } from './revocation';
 import type { SessionGrant, SessionGrantIssuer } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
-import { openSession } from './session-opening.sql';
-import { findBearerSession } from './bearer-session.sql';
 import type { BearerSession } from './bearer-session.sql';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import type { SessionStore } from './session.store';
+import { inTransaction } from '../database/transaction';
+import type { Transaction } from '../database/transaction';
 
 export interface SessionStart {
   readonly user: User;
@@ -44,8 +42,8 @@ export interface LogoutRequest {
 
 export interface SessionServiceOptions {
   readonly prisma: PrismaClient;
-  /** For the bearer check and opening sessions: see database/hot-path-sql.ts. */
-  readonly hotPathSql: HotPathSql;
+  /** The bearer check, opening and revoking sessions. */
+  readonly sessionStore: SessionStore;
   readonly grants: SessionGrantIssuer;
   readonly refreshTokens: RefreshTokenService;
   readonly clock: Clock;
@@ -54,8 +52,6 @@ export interface SessionServiceOptions {
   /** MAX_SESSIONS_PER_USER: opening one more ends the user's oldest. */
   readonly maxSessionsPerUser: number;
 }
-
-type Transaction = Prisma.TransactionClient;
 
 /** The session an access token names: its id, and the user and account it must belong to. */
 export interface SessionClaim {
@@ -75,7 +71,7 @@ export class SessionService {
   constructor(private readonly options: SessionServiceOptions) {}
 
   /**
-   * Opens a session: one statement (session-opening.sql.ts), atomic on its own, or inside the caller's
+   * Opens a session: one statement (SessionStore.open), atomic on its own, or inside the caller's
    * transaction when given, so a sign-up or selection and its session commit together.
    */
   async start(start: SessionStart, transaction?: Transaction): Promise<SessionGrant> {
@@ -93,22 +89,25 @@ export class SessionService {
       clientId: start.clientId,
       ...start.request,
     };
-    const opened = await openSession(transaction ? transactionSql(transaction) : this.options.hotPathSql, {
-      sessionId,
-      userId: start.user.id,
-      accountId: start.account.id,
-      clientId: start.clientId,
-      userAgent: start.request.userAgent,
-      ip: start.request.ip,
-      now,
-      idleExpiresAt: this.options.grants.idleExpiry(now, absoluteExpiresAt),
-      absoluteExpiresAt,
-      refreshTokenId: refresh.id,
-      refreshSecretHash: hashSecret(refresh.secret),
-      isLogin: start.isLogin,
-      maxSessionsPerUser: this.options.maxSessionsPerUser,
-      event: this.options.audit.rowFor(event),
-    });
+    const opened = await this.options.sessionStore.open(
+      {
+        sessionId,
+        userId: start.user.id,
+        accountId: start.account.id,
+        clientId: start.clientId,
+        userAgent: start.request.userAgent,
+        ip: start.request.ip,
+        now,
+        idleExpiresAt: this.options.grants.idleExpiry(now, absoluteExpiresAt),
+        absoluteExpiresAt,
+        refreshTokenId: refresh.id,
+        refreshSecretHash: hashSecret(refresh.secret),
+        isLogin: start.isLogin,
+        maxSessionsPerUser: this.options.maxSessionsPerUser,
+        event: this.options.audit.rowFor(event),
+      },
+      transaction,
+    );
     if (!opened) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
     this.options.audit.written(event);
     return this.options.grants.issue({ ...opened.session, user: opened.user, account: start.account }, start.role, refresh.id, refresh.token, now);
@@ -123,7 +122,7 @@ export class SessionService {
       include: { account: true },
     });
     if (!membership) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
-    return prisma.$transaction(async (transaction) => {
+    return inTransaction(prisma, async (transaction) => {
       // Only a session that is still live may hand over to a new one: one that a logout (of this request or
       // a concurrent one) ended first is no parent. The revocation's row count decides, under its row lock.
       const ended = await this.revokeWhere(transaction, { id: sessionId }, RevocationReason.SWITCHED_ACCOUNT);
@@ -140,7 +139,7 @@ export class SessionService {
         },
         transaction,
       );
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /**
@@ -151,7 +150,7 @@ export class SessionService {
    * account it reads only the 2FA flag.
    */
   async findLive(claimed: SessionClaim): Promise<LiveSession> {
-    const found = await findBearerSession(this.options.hotPathSql, claimed.sessionId);
+    const found = await this.options.sessionStore.findBearer(claimed.sessionId);
     if (!found || found.session.userId !== claimed.userId || found.session.accountId !== claimed.accountId) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
@@ -180,7 +179,7 @@ export class SessionService {
       ? { userId: { in: sessions.map((session) => session.userId) } }
       : { id: { in: sessions.map((session) => session.id) } };
     const reason = request.allSessions ? RevocationReason.LOGOUT_ALL : RevocationReason.LOGOUT;
-    await this.options.prisma.$transaction(async (transaction) => {
+    await inTransaction(this.options.prisma, async (transaction) => {
       await this.revokeWhere(transaction, where, reason);
       for (const session of sessions) {
         await this.options.audit.record(
@@ -188,12 +187,12 @@ export class SessionService {
           transaction,
         );
       }
-    }, TRANSACTION_OPTIONS);
+    });
     return true;
   }
 
-  /** Revokes sessions matching `where` that are still live, at the service clock's now; returns how many it ended. */
-  async revokeWhere(database: Transaction | PrismaClient, where: Prisma.SessionWhereInput, reason: RevocationReason): Promise<number> {
-    return revokeSessions(database, where, reason, this.options.clock.now());
+  /** Revokes sessions matching `where` that are still live, inside `transaction`, at the service clock's now; returns how many it ended. */
+  async revokeWhere(transaction: Transaction, where: Prisma.SessionWhereInput, reason: RevocationReason): Promise<number> {
+    return this.options.sessionStore.revoke(where, reason, this.options.clock.now(), transaction);
   }
 }

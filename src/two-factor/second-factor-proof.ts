@@ -2,7 +2,7 @@ import type { AbuseLimits } from '../abuse/abuse-limits';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { RequestMetadata } from '../identity/request-metadata';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 import { badUserInput, ErrorReason, unauthenticated } from '../errors';
 import type { Prisma, PrismaClient, User } from '../generated/prisma/client';
 import { RejectedCode } from './second-factor-codes';
@@ -49,12 +49,12 @@ export class SecondFactorProof {
     try {
       const factor = await this.options.codes.identify(user, code);
       if (factor === null) throw new RejectedCode();
-      await this.options.prisma.$transaction(async (transaction) => {
+      await inTransaction(this.options.prisma, async (transaction) => {
         // Spent first: it is conditional on the secret the code was checked against, which `then` may clear.
         await this.options.codes.spend(transaction, user, factor);
         if (factor.kind === 'recovery') await this.recordRecoveryCodeUse(transaction, actor, request);
         await then(transaction);
-      }, TRANSACTION_OPTIONS);
+      });
       await this.options.attempts.reset(user.id);
     } catch (error) {
       if (!(error instanceof RejectedCode)) throw error;

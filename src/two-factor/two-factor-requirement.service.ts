@@ -6,7 +6,7 @@ import type { Account, PrismaClient } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { idField, parseInput } from '../graphql/input-validation';
 import { TWO_FACTOR_ROLES, twoFactorRequired } from '../accounts/two-factor-policy';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface TwoFactorRequirementServiceOptions {
   readonly prisma: PrismaClient;
@@ -33,7 +33,7 @@ export class TwoFactorRequirementService {
     if (membership?.roleName !== BuiltInRole.owner) throw forbidden(ErrorReason.MISSING_PERMISSION, 'Only owners may change this.');
     // Requiring it without having it would refuse this owner's own next login into the account.
     if (isRequired && membership.user.totpEnabledAt === null) throw twoFactorRequired('Turn on two-factor authentication for yourself first.');
-    return this.options.prisma.$transaction(async (transaction) => {
+    return inTransaction(this.options.prisma, async (transaction) => {
       const account = await transaction.account.update({ where: { id }, data: { requireTwoFactor: isRequired } });
       await this.options.audit.record(
         {
@@ -47,7 +47,7 @@ export class TwoFactorRequirementService {
         transaction,
       );
       return account;
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   /** Whether some account the user owns or administers requires 2FA of them. */

@@ -16,7 +16,7 @@ import type { SecondFactorProof } from './second-factor-proof';
 import { generateTotpSecret, totpUrl } from './totp';
 import { twoFactorRequired } from '../accounts/two-factor-policy';
 import type { TwoFactorRequirementService } from './two-factor-requirement.service';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface TotpSetup {
   readonly secret: string;
@@ -87,7 +87,7 @@ export class TwoFactorService {
     await this.options.attempts.reset(user.id);
     const now = this.options.clock.now();
     const recovery = this.options.codes.issueRecoveryCodes(user.id, now);
-    await this.options.prisma.$transaction(async (transaction) => {
+    await inTransaction(this.options.prisma, async (transaction) => {
       // Conditional on the pending secret read above: of a concurrent enableTotp or confirmTotp, one wins.
       const { count } = await transaction.user.updateMany({
         where: { id: user.id, totpEnabledAt: null, totpPendingSecret: pendingSecret },
@@ -101,7 +101,7 @@ export class TwoFactorService {
       await transaction.recoveryCode.createMany({ data: recovery.rows });
       await endWhatOldCredentialsProved(transaction, { userId: user.id, now, reason: RevocationReason.TWO_FACTOR_CHANGED, keptSessionId: actor.sessionId });
       await this.options.audit.record({ type: AuthEventType.TWO_FACTOR_ENABLED, ...actorOf(actor), ...request }, transaction);
-    }, TRANSACTION_OPTIONS);
+    });
     return recovery.codes;
   }
 

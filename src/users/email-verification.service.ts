@@ -12,7 +12,7 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { parseInput, tokenField } from '../graphql/input-validation';
 import type { Logger } from '../logger';
-import { TRANSACTION_OPTIONS } from '../database/open-database';
+import { inTransaction } from '../database/transaction';
 
 export interface EmailVerificationOptions {
   readonly prisma: PrismaClient;
@@ -63,7 +63,7 @@ export class EmailVerificationService {
   async verify(presentedToken: string, request: RequestMetadata): Promise<User> {
     const { prisma, tokens, audit, clock } = this.options;
     const token = await tokens.check(EmailTokenPurpose.VERIFY_EMAIL, parseInput(tokenField, presentedToken, 'token'));
-    return prisma.$transaction(async (transaction) => {
+    return inTransaction(prisma, async (transaction) => {
       await tokens.spend(token, transaction);
       const user = await transaction.user.findUniqueOrThrow({ where: { id: token.userId } });
       // A link proves the address it was sent to, not whatever the account holds today.
@@ -78,6 +78,6 @@ export class EmailVerificationService {
       });
       await audit.record({ type: AuthEventType.EMAIL_VERIFIED, userId: user.id, ...request }, transaction);
       return verified;
-    }, TRANSACTION_OPTIONS);
+    });
   }
 }

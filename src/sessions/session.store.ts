@@ -1,0 +1,40 @@
+import { transactionSql } from '../database/hot-path-sql';
+import type { HotPathSql } from '../database/hot-path-sql';
+import type { Transaction } from '../database/transaction';
+import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client';
+import { findBearerSession } from './bearer-session.sql';
+import type { BearerSession } from './bearer-session.sql';
+import { revokeSessions } from './revocation';
+import type { RevocationReason } from './revocation';
+import { openSession } from './session-opening.sql';
+import type { SessionOpening } from './session-opening.sql';
+
+/**
+ * The session operations the session services run, each one statement: the bearer check's read and a
+ * session's opening in plain SQL (database/hot-path-sql.ts says why), revocation through Prisma. An
+ * operation given the caller's transaction runs inside it and commits with the rest.
+ */
+export class SessionStore {
+  constructor(
+    private readonly sql: HotPathSql,
+    private readonly prisma: PrismaClient,
+  ) {}
+
+  /** The session, its user, the member's current role and the account's 2FA rule (bearer-session.sql.ts); null for an unknown id. */
+  findBearer(sessionId: string): Promise<BearerSession | null> {
+    return findBearerSession(this.sql, sessionId);
+  }
+
+  /**
+   * Writes a session with its refresh token, audit row and last uses (session-opening.sql.ts): atomic on
+   * its own, or inside `transaction`. Null when the user is no longer a member of the account.
+   */
+  open(opening: SessionOpening, transaction?: Transaction): Promise<{ session: Session; user: User } | null> {
+    return openSession(transaction ? transactionSql(transaction) : this.sql, opening);
+  }
+
+  /** Ends the sessions matching `where` that are still live, at `now`; returns how many it ended. */
+  revoke(where: Prisma.SessionWhereInput, reason: RevocationReason, now: Date, transaction?: Transaction): Promise<number> {
+    return revokeSessions(transaction ?? this.prisma, where, reason, now);
+  }
+}
