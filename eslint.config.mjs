@@ -36,4 +36,12 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // Scripts served to a browser (development link pages).
+    files: ['**/*.browser.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', console: 'readonly' },
+    },
+  },
 );

@@ -54,6 +54,7 @@ export function logFormatFor(config: Pick<Config, 'isDevelopment'>, isTerminal =
  * thread, which would lose the last lines of a crash). Loaded only when asked for.
  */
 export function prettyDestination(destination: number | NodeJS.WritableStream = process.stdout.fd, colorize = true): DestinationStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- production never loads it
   const pretty = require('pino-pretty') as typeof import('pino-pretty');
   return pretty({
     destination,

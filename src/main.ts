@@ -1,6 +1,6 @@
 import { createApp } from './app';
-import { loadConfig } from './config/load-config';
 import type { Config } from './config/config';
+import { loadConfig } from './config/load-config';
 import { asListenAddressError, checkListenAddress, localUrl } from './startup/listen-address';
 import { explainStartupFailure, redactDatabaseUrl } from './startup/startup-failure';
 

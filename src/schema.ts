@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
 import { applyMiddleware } from 'graphql-middleware';
+import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver } from './accounts/account.resolver';
-import { MembershipResolver } from './members/membership.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
 import { DEFAULT_SUBGRAPH_OPTIONS, buildGatehouseSubgraph } from './federation/subgraph-schema';
 import type { SubgraphOptions } from './federation/subgraph-schema';
 import { InvitationResolver } from './invitations/invitation.resolver';
+import { MembershipResolver } from './members/membership.resolver';
 import { PasswordResolver } from './passwords/password.resolver';
 import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
 import { createPermissions } from './permissions/permissions';

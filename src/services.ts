@@ -1,6 +1,5 @@
 import { createAbuseLimits } from './abuse/abuse-limits';
 import type { AbuseLimits } from './abuse/abuse-limits';
-import { MembershipService } from './members/membership.service';
 import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
 import { AuditLog } from './audit/audit-log';
@@ -17,7 +16,9 @@ import type { Mailer } from './email/mailer';
 import { OutboxMailer } from './email/outbox-mailer';
 import { SmtpMailer } from './email/smtp-mailer';
 import type { PrismaClient } from './generated/prisma/client';
+import { InvitationService } from './invitations/invitation.service';
 import type { Logger } from './logger';
+import { MembershipService } from './members/membership.service';
 import { PasswordConfirmation } from './passwords/password-confirmation';
 import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicy } from './passwords/password-policy';
@@ -37,7 +38,6 @@ import { SecondFactorProof } from './two-factor/second-factor-proof';
 import { SecretBox } from './two-factor/secret-box';
 import { TwoFactorRequirementService } from './two-factor/two-factor-requirement.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
-import { InvitationService } from './invitations/invitation.service';
 import { EmailVerificationService } from './users/email-verification.service';
 
 /** The services resolvers call, wired once by createServices. */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
 import type { Account, Membership } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { idField, parseInput } from '../graphql/input-validation';
 import { requireViewer } from '../graphql/viewer';
 import { AccountType } from './account.type';

@@ -1,5 +1,5 @@
-import { BuiltInRole } from './roles';
 import { ErrorReason, forbidden } from '../errors';
+import { BuiltInRole } from './roles';
 
 /** The roles an account's 2FA requirement applies to: those who can change who gets in and what they may do. */
 export const TWO_FACTOR_ROLES: readonly string[] = [BuiltInRole.owner, BuiltInRole.admin];

@@ -1,17 +1,17 @@
-import { AuthEventType } from '../audit/auth-event';
 import { z } from 'zod';
+import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { idField, parseInput, tokenField } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { SessionService } from '../sessions/session.service';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
-import type { SecondFactorChallenges } from './second-factor-challenges';
-import type { LoginReadStore } from './login-read.store';
 import type { AccountChoice, LoginOutcome, MembershipWithAccount } from './auth.types';
-import { inTransaction } from '../database/transaction';
+import type { LoginReadStore } from './login-read.store';
+import type { SecondFactorChallenges } from './second-factor-challenges';
 
 export interface AccountSelectionServiceOptions {
   readonly prisma: PrismaClient;

@@ -4,9 +4,9 @@ import type { GraphQLContext } from '../graphql/context';
 import { clientIdField, idField, parseInput, tokenField } from '../graphql/input-validation';
 import { actAs, requireViewer } from '../graphql/viewer';
 import type { SessionGrant } from '../sessions/session-grant';
-import type { AccountChoice, LoginOutcome } from './auth.types';
 import { LoginInput, RefreshTokenInput, SelectAccountInput, SignUpInput } from './auth.inputs';
 import { AccountSelectionRequiredType, AuthPayloadType, LoginResult } from './auth.payloads';
+import type { AccountChoice, LoginOutcome } from './auth.types';
 
 @Resolver()
 export class AuthResolver {

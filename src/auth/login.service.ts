@@ -1,25 +1,25 @@
+import { z } from 'zod';
 import type { AbuseLimits } from '../abuse/abuse-limits';
 import { passwordAttemptKey } from '../abuse/login-throttle';
 import { isRateLimited } from '../abuse/rate-limited-error';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { AuthEventInput } from '../audit/auth-event';
-import { z } from 'zod';
 import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { clientIdField, emailField, idField, parseInput } from '../graphql/input-validation';
-import { usernameField, usernameKey } from '../users/username';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import { normalizePassword } from '../passwords/password-policy';
 import type { PasswordPolicyOptions } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
-import type { SecondFactorChallenges } from './second-factor-challenges';
-import type { LoginReadStore } from './login-read.store';
-import type { UserWithMemberships } from './user-with-memberships.sql';
+import { usernameField, usernameKey } from '../users/username';
 import type { AccountSelectionService } from './account-selection.service';
 import type { LoginOutcome, MembershipWithAccount } from './auth.types';
+import type { LoginReadStore } from './login-read.store';
+import type { SecondFactorChallenges } from './second-factor-challenges';
+import type { UserWithMemberships } from './user-with-memberships.sql';
 
 export interface LoginServiceOptions {
   readonly prisma: PrismaClient;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { Prisma, PrismaClient, User } from '../generated/prisma/client';
 import { parseInput, tokenField } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import type { SecondFactorProof } from '../two-factor/second-factor-proof';
 

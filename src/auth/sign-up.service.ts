@@ -1,20 +1,20 @@
-import type { AbuseLimits } from '../abuse/abuse-limits';
-import { AuthEventType } from '../audit/auth-event';
 import { z } from 'zod';
+import type { AbuseLimits } from '../abuse/abuse-limits';
 import { BuiltInRole } from '../accounts/roles';
+import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { badUserInput, ErrorReason } from '../errors';
 import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { clientIdField, displayNameField, emailField, parseInput } from '../graphql/input-validation';
-import { newUsernameField, usernameKey, usernameSkeleton } from '../users/username';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { PasswordHasher } from '../passwords/password-hasher';
-import type { EmailVerificationService } from '../users/email-verification.service';
 import type { PasswordPolicy } from '../passwords/password-policy';
 import type { SessionGrant } from '../sessions/session-grant';
 import type { SessionService } from '../sessions/session.service';
-import { inTransaction } from '../database/transaction';
+import type { EmailVerificationService } from '../users/email-verification.service';
+import { newUsernameField, usernameKey, usernameSkeleton } from '../users/username';
 
 export interface SignUpServiceOptions {
   readonly prisma: PrismaClient;

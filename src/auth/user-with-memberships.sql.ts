@@ -1,8 +1,8 @@
-import type { MembershipWithAccount } from './auth.types';
 import type { HotPathSql } from '../database/hot-path-sql';
+import { ModelColumns } from '../database/model-columns';
 import { Prisma } from '../generated/prisma/client';
 import type { Account, Membership, User } from '../generated/prisma/client';
-import { ModelColumns } from '../database/model-columns';
+import type { MembershipWithAccount } from './auth.types';
 
 const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 const membershipColumns = new ModelColumns<Membership>('membership', Prisma.MembershipScalarFieldEnum);

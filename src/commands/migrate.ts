@@ -1,7 +1,7 @@
-import { loadConfig } from '../config/load-config';
 import type { Config } from '../config/config';
-import { openDatabase } from '../database/open-database';
+import { loadConfig } from '../config/load-config';
 import { applyMigrations } from '../database/migrations';
+import { openDatabase } from '../database/open-database';
 import { explainStartupFailure } from '../startup/startup-failure';
 
 let config: Config | null = null;

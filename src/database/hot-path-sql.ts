@@ -1,8 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Pool } from 'pg';
 import { types as pgTypes } from 'pg';
-import type { DatabaseOptions } from './database-query';
 import type { Prisma } from '../generated/prisma/client';
+import type { DatabaseOptions } from './database-query';
 import { asDatabaseUnavailable } from './database-unavailable';
 
 type QueryObserver = DatabaseOptions['onQuery'];

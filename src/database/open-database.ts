@@ -3,13 +3,13 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config/database-config';
+import { PrismaClient } from '../generated/prisma/client';
 import { lockDataDirectory } from './data-directory-lock';
+import type { DatabaseOptions } from './database-query';
 import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
 import type { HotPathSql } from './hot-path-sql';
 import { pgliteMaintenanceSql, postgresMaintenanceSql } from './maintenance-sql';
 import type { MaintenanceSql } from './maintenance-sql';
-import type { DatabaseOptions } from './database-query';
-import { PrismaClient } from '../generated/prisma/client';
 
 export interface Database {
   readonly kind: DatabaseConfig['kind'];

@@ -1,6 +1,6 @@
 import { addSeconds } from '../clock';
-import { inTransaction } from '../database/transaction';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { EmailToken, Prisma, PrismaClient } from '../generated/prisma/client';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';

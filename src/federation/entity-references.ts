@@ -1,5 +1,5 @@
-import type { GraphQLContext } from '../graphql/context';
 import type { Account, User } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { idField } from '../graphql/input-validation';
 
 /** The entities other subgraphs may reference and extend, each by its key. */

@@ -1,6 +1,6 @@
+import type { AppError } from '../errors';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { Viewer } from '../identity/viewer';
-import type { AppError } from '../errors';
 import type { Services } from '../services';
 import type { DataLoaders } from './data-loaders';
 

@@ -1,7 +1,7 @@
-import type { GraphQLContext } from './context';
-import type { Viewer } from '../identity/viewer';
-import type { Permission } from '../identity/permission';
 import { ErrorReason, unauthenticated } from '../errors';
+import type { Permission } from '../identity/permission';
+import type { Viewer } from '../identity/viewer';
+import type { GraphQLContext } from './context';
 
 /** The viewer of a field whose rule already demanded one; narrows the type and fails closed if a rule was missed. */
 export function requireViewer(context: GraphQLContext): Viewer {

@@ -1,5 +1,5 @@
-import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
 import { asDatabaseUnavailable } from '../database/database-unavailable';
 import { ErrorCode, isAppError } from '../errors';
 import type { Logger } from '../logger';
@@ -23,10 +23,10 @@ const REQUEST_ERROR_CODES = new Set([
 const VARIABLE_ERROR = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" got invalid value /;
 const VARIABLE_ERROR_TAIL = /(?: at "([_A-Za-z0-9.[\]]+)")?; ([^;]*)$/;
 const VALUE_FREE_REASONS = [
-  /^Field "[_A-Za-z][_0-9A-Za-z]*" of required type "[_A-Za-z0-9!\[\]]+" was not provided\.$/,
+  /^Field "[_A-Za-z][_0-9A-Za-z]*" of required type "[_A-Za-z0-9![\]]+" was not provided\.$/,
   /^Field "[_A-Za-z][_0-9A-Za-z]*" is not defined by type "[_A-Za-z0-9]+"\.( Did you mean [^;]*\?)?$/,
-  /^Expected type "[_A-Za-z0-9!\[\]]+" to be an object\.$/,
-  /^Expected value of type "[_A-Za-z0-9!\[\]]+", found null\.$/,
+  /^Expected type "[_A-Za-z0-9![\]]+" to be an object\.$/,
+  /^Expected value of type "[_A-Za-z0-9![\]]+", found null\.$/,
 ];
 
 export function maskVariableValue(message: string): { message: string; field?: string } {

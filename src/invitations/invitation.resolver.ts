@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql'
 import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
 import { AuthPayloadType } from '../auth/auth.payloads';
-import type { GraphQLContext } from '../graphql/context';
 import type { Account } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { actAs, requireViewer } from '../graphql/viewer';
 import type { SessionGrant } from '../sessions/session-grant';
 import { AddMemberInput, InviteMemberInput } from './invitation.inputs';

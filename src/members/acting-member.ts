@@ -1,7 +1,7 @@
+import type { Role, RoleCatalog } from '../accounts/roles';
 import { ErrorReason, badUserInput, forbidden } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
 import { permits } from '../identity/permission';
-import type { Role, RoleCatalog } from '../accounts/roles';
 import type { GatehouseFeature, Operation } from '../identity/permission';
 
 /** What an account change needs of the member making it. */

@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
+import { AccountType } from '../accounts/account.type';
+import { MembershipType } from '../accounts/membership.type';
 import type { Account, Membership, User } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { requireViewer } from '../graphql/viewer';
 import { UserType } from '../users/user.type';
-import { AccountType } from '../accounts/account.type';
 import { RemoveMemberInput, SetMemberRoleInput } from './membership.inputs';
-import { MembershipType } from '../accounts/membership.type';
 
 type MembershipRecord = Membership & { user?: User; account?: Account };
 

@@ -1,18 +1,17 @@
 import { z } from 'zod';
+import { BuiltInRole } from '../accounts/roles';
+import type { Role, RoleCatalog } from '../accounts/roles';
+import { isTwoFactorRequiredFor, twoFactorRequired } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
-import type { RequestMetadata } from '../identity/request-metadata';
+import { inTransaction } from '../database/transaction';
 import { AppError, ErrorCode, ErrorReason, forbidden } from '../errors';
-import type { Account, Membership, PrismaClient, User } from '../generated/prisma/client';
-import type { Prisma } from '../generated/prisma/client';
+import type { Account, Membership, PrismaClient, User, Prisma } from '../generated/prisma/client';
 import { idField, parseInput, roleNameField } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
 import { assertMayGrant, lockActingMember } from './acting-member';
-import { BuiltInRole } from '../accounts/roles';
-import type { Role, RoleCatalog } from '../accounts/roles';
-import { inTransaction } from '../database/transaction';
-import { isTwoFactorRequiredFor, twoFactorRequired } from '../accounts/two-factor-policy';
 
 /** Who is acting: their user and session. Their role is read inside each change (acting-member.ts). */
 export interface Actor {

@@ -1,5 +1,5 @@
-import { userAttemptKey } from '../abuse/login-throttle';
 import type { AbuseLimits } from '../abuse/abuse-limits';
+import { userAttemptKey } from '../abuse/login-throttle';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import { invalidCredentials } from '../errors';

@@ -2,14 +2,15 @@ import type { AbuseLimits } from '../abuse/abuse-limits';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { EmailTokenPurpose } from '../email/email-tokens';
 import type { EmailTokens } from '../email/email-tokens';
 import type { Mailer } from '../email/mailer';
 import { linkTo, passwordResetMessage } from '../email/messages';
 import { badUserInput } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { emailField, parseInput, tokenField } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { Logger } from '../logger';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
@@ -17,7 +18,6 @@ import type { PasswordConfirmation } from './password-confirmation';
 import type { PasswordHasher } from './password-hasher';
 import { normalizePassword } from './password-policy';
 import type { PasswordPolicy } from './password-policy';
-import { inTransaction } from '../database/transaction';
 
 export interface PasswordServiceOptions {
   readonly prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import type { HotPathSql } from '../database/hot-path-sql';
+import { ModelColumns } from '../database/model-columns';
 import { Prisma } from '../generated/prisma/client';
 import type { Session, User } from '../generated/prisma/client';
-import { ModelColumns } from '../database/model-columns';
 
 export type SessionWithUser = Session & { user: User };
 

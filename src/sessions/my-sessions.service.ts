@@ -1,14 +1,14 @@
 import type { RoleCatalog } from '../accounts/roles';
-import type { Permission } from '../identity/permission';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { AppError, ErrorCode } from '../errors';
 import type { Account, PrismaClient, Session } from '../generated/prisma/client';
+import type { Permission } from '../identity/permission';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { RevocationReason } from './revocation';
 import type { SessionStore } from './session.store';
-import { inTransaction } from '../database/transaction';
 
 /** A session as its owner sees it. */
 export interface SessionInfo {

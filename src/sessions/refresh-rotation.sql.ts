@@ -1,9 +1,9 @@
 import { insertAuthEvent } from '../audit/auth-event-insert.sql';
 import type { HotPathSql } from '../database/hot-path-sql';
-import { Prisma } from '../generated/prisma/client';
-import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
 import { ModelColumns } from '../database/model-columns';
 import { StatementParameters } from '../database/statement-parameters';
+import { Prisma } from '../generated/prisma/client';
+import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
 import type { SessionWithAccount } from './session-grant';
 
 // Refresh rotation in two plain-SQL statements (database/hot-path-sql.ts says why): one read, one atomic write.

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { ErrorReason, unauthenticated } from '../errors';
 import type { PrismaClient, RefreshToken, Session } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
-import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
+import type { RefreshTokenStore } from './refresh-token.store';
 import { RevocationReason } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
-import { inTransaction } from '../database/transaction';
-import type { RefreshTokenStore } from './refresh-token.store';
 import type { SessionStore } from './session.store';
 
 export interface RefreshTokenServiceOptions {

@@ -1,7 +1,7 @@
 import type { RoleCatalog } from '../accounts/roles';
-import type { Permission } from '../identity/permission';
 import { addSeconds } from '../clock';
 import type { Account, Session, User } from '../generated/prisma/client';
+import type { Permission } from '../identity/permission';
 import type { AccessTokens } from '../tokens/access-tokens';
 
 /** What every successful sign-up, login, selection, switch and refresh hands the client. */

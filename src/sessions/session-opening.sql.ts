@@ -1,9 +1,9 @@
 import { insertAuthEvent } from '../audit/auth-event-insert.sql';
 import type { HotPathSql } from '../database/hot-path-sql';
-import { Prisma } from '../generated/prisma/client';
-import type { AuthEvent, Session, User } from '../generated/prisma/client';
 import { ModelColumns } from '../database/model-columns';
 import { StatementParameters } from '../database/statement-parameters';
+import { Prisma } from '../generated/prisma/client';
+import type { AuthEvent, Session, User } from '../generated/prisma/client';
 import { RevocationReason } from './revocation';
 
 // A session's opening in one plain-SQL statement (database/hot-path-sql.ts says why): on its own it is atomic

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
 import { ErrorReason, unauthenticated } from '../errors';
+import type { GraphQLContext } from '../graphql/context';
 import { clientIdField, idField, parseInput, tokenField } from '../graphql/input-validation';
 import { requireViewer } from '../graphql/viewer';
 import type { SessionInfo } from './my-sessions.service';

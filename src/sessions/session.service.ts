@@ -1,22 +1,22 @@
-import type { AuditLog } from '../audit/audit-log';
 import { v7 as uuidv7 } from 'uuid';
+import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
+import type { AuditLog } from '../audit/audit-log';
 import type { AuthEventInput } from '../audit/auth-event';
 import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
+import type { Transaction } from '../database/transaction';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { Account, Prisma, PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
-import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
+import type { BearerSession } from './bearer-session.sql';
 import type { RefreshTokenService } from './refresh-token.service';
 import { RevocationReason } from './revocation';
 import type { SessionGrant, SessionGrantIssuer } from './session-grant';
 import { assertSessionLive, sessionRevoked } from './session-liveness';
-import type { BearerSession } from './bearer-session.sql';
 import type { SessionStore } from './session.store';
-import { inTransaction } from '../database/transaction';
-import type { Transaction } from '../database/transaction';
 
 export interface SessionStart {
   readonly user: User;

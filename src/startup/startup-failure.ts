@@ -1,6 +1,6 @@
 import type { Config } from '../config/config';
-import type { DatabaseConfig } from '../config/database-config';
 import { ConfigError } from '../config/config-error';
+import type { DatabaseConfig } from '../config/database-config';
 import { DatabaseInUseError } from '../database/data-directory-lock';
 import { findDatabaseFailure } from '../database/database-unavailable';
 import { ListenAddressError } from './listen-address';

@@ -1,10 +1,10 @@
 import { decodeProtectedHeader } from 'jose';
 import jwt from 'jsonwebtoken';
-import type { Permission } from '../identity/permission';
 import { addSeconds, toUnixSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { ErrorReason, unauthenticated } from '../errors';
 import { idField } from '../graphql/input-validation';
+import type { Permission } from '../identity/permission';
 import type { AccessTokenKey, AccessTokenKeys, JsonWebKeySet } from './access-token-keys';
 import { formatScope } from './scope';
 

@@ -1,10 +1,10 @@
 import type { AbuseLimits } from '../abuse/abuse-limits';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { inTransaction } from '../database/transaction';
 import { badUserInput, ErrorReason, unauthenticated } from '../errors';
 import type { Prisma, PrismaClient, User } from '../generated/prisma/client';
+import type { RequestMetadata } from '../identity/request-metadata';
 import { RejectedCode } from './second-factor-codes';
 import type { SecondFactorCodes } from './second-factor-codes';
 

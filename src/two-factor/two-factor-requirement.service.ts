@@ -1,12 +1,12 @@
 import { BuiltInRole } from '../accounts/roles';
+import { TWO_FACTOR_ROLES, twoFactorRequired } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
+import { inTransaction } from '../database/transaction';
 import { ErrorReason, forbidden } from '../errors';
 import type { Account, PrismaClient } from '../generated/prisma/client';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { idField, parseInput } from '../graphql/input-validation';
-import { TWO_FACTOR_ROLES, twoFactorRequired } from '../accounts/two-factor-policy';
-import { inTransaction } from '../database/transaction';
+import type { RequestMetadata } from '../identity/request-metadata';
 
 export interface TwoFactorRequirementServiceOptions {
   readonly prisma: PrismaClient;

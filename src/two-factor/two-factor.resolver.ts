@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
 import { AccountType } from '../accounts/account.type';
-import type { GraphQLContext } from '../graphql/context';
 import type { Account } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { requireViewer } from '../graphql/viewer';
 import type { TotpSetup } from './two-factor.service';
 import { RecoveryCodesType, TotpSetupType } from './two-factor.types';

@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import type { AbuseLimits } from '../abuse/abuse-limits';
+import { twoFactorRequired } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { badUserInput, ErrorReason } from '../errors';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { AbuseLimits } from '../abuse/abuse-limits';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { parseInput } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { PasswordConfirmation } from '../passwords/password-confirmation';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
@@ -14,9 +16,7 @@ import type { SecondFactorCodes } from './second-factor-codes';
 import { actorOf, wrongCodeInput } from './second-factor-proof';
 import type { SecondFactorProof } from './second-factor-proof';
 import { generateTotpSecret, totpUrl } from './totp';
-import { twoFactorRequired } from '../accounts/two-factor-policy';
 import type { TwoFactorRequirementService } from './two-factor-requirement.service';
-import { inTransaction } from '../database/transaction';
 
 export interface TotpSetup {
   readonly secret: string;

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { ChecksCredential } from '../abuse/credential-mutation';
-import type { GraphQLContext } from '../graphql/context';
 import type { User } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { requireViewer } from '../graphql/viewer';
 import { UserType } from './user.type';
 

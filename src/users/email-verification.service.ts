@@ -1,18 +1,18 @@
 import type { AbuseLimits } from '../abuse/abuse-limits';
+import { BuiltInRole } from '../accounts/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
-import { BuiltInRole } from '../accounts/roles';
 import type { Clock } from '../clock';
+import { inTransaction } from '../database/transaction';
 import { EmailTokenPurpose } from '../email/email-tokens';
 import type { EmailTokens } from '../email/email-tokens';
 import type { Mailer } from '../email/mailer';
 import { linkTo, verificationMessage } from '../email/messages';
 import { badUserInput, ErrorReason, unauthenticated } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
-import type { RequestMetadata } from '../identity/request-metadata';
 import { parseInput, tokenField } from '../graphql/input-validation';
+import type { RequestMetadata } from '../identity/request-metadata';
 import type { Logger } from '../logger';
-import { inTransaction } from '../database/transaction';
 
 export interface EmailVerificationOptions {
   readonly prisma: PrismaClient;

@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { MembershipType } from '../accounts/membership.type';
-import type { GraphQLContext } from '../graphql/context';
 import type { Membership, User } from '../generated/prisma/client';
+import type { GraphQLContext } from '../graphql/context';
 import { UserType } from './user.type';
 
 @Resolver(() => UserType)

@@ -1,6 +1,6 @@
-import { usernameSkeleton } from './username';
-import type { Logger } from '../logger';
 import type { MaintenanceSql } from '../database/maintenance-sql';
+import type { Logger } from '../logger';
+import { usernameSkeleton } from './username';
 
 /**
  * Users who chose a username before User.usernameSkeleton existed get theirs at start, after the
