@@ -5,7 +5,7 @@ import type { ThrowawayPostgres } from '../support/throwaway-postgres';
 /**
  * A PostgreSQL that answers but will not have us (issue 12, "The first hour"): an unknown database, an
  * unknown role, a wrong password. Each stops start-up with one line naming DATABASE_URL, never its
- * password, and the cause; no stack trace. (A refused connection needs no server: test/main.test.ts.)
+ * password, and the cause; no stack trace. (A refused connection needs no server: test/deploy/main.test.ts.)
  * The machine's PostgreSQL (DATABASE_URL) trusts every role, as development servers often do, so it is
  * the one that says a role does not exist; a wrong password needs a cluster of this test's own that asks
  * for one (there an unknown role is refused the same way: PostgreSQL does not tell which was wrong).

@@ -10,8 +10,8 @@ const templateIn = (directory: string) => path.join(directory, 'pglite-template'
 /**
  * Creating a PGlite database runs initdb and then every migration: about 3 s of CPU, most of what
  * starting a test server cost. The global setup does it once per run; each test database is a copy
- * of the directory. Starting from nothing is still covered: test/unit/migrations.test.ts, the cold
- * start in test/main.test.ts, and the PostgreSQL suite, where each server gets a new empty database.
+ * of the directory. Starting from nothing is still covered: test/database/migrations.test.ts, the cold
+ * start in test/deploy/main.test.ts, and the PostgreSQL suite, where each server gets a new empty database.
  */
 export async function createPgliteTemplate(directory: string): Promise<void> {
   // PGlite and the migrations alone: jest's global setup resolves modules without the test config's

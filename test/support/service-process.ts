@@ -9,7 +9,7 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 
 /**
- * Compiles the service into a directory of this run's own (never the shared dist/, which test/main.test.ts
+ * Compiles the service into a directory of this run's own (never the shared dist/, which test/deploy/main.test.ts
  * and `npm start` write). It sits under the project root so the service finds prisma/migrations and
  * node_modules by walking up, as it does from dist/.
  */

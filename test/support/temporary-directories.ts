@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -9,7 +9,10 @@ import path from 'node:path';
  */
 const RUN_DIRECTORY_VARIABLE = 'GATEHOUSE_TEST_RUN_DIRECTORY';
 
-export function createRunDirectory(): string {
+/** This run's directory, created by whichever lane's global setup runs first (see jest.config.js). */
+export function ensureRunDirectory(): string {
+  const existing = process.env[RUN_DIRECTORY_VARIABLE];
+  if (existing && existsSync(existing)) return existing;
   const runDirectory = mkdtempSync(path.join(tmpdir(), 'gatehouse-test-run-'));
   process.env[RUN_DIRECTORY_VARIABLE] = runDirectory;
   return runDirectory;
@@ -18,6 +21,8 @@ export function createRunDirectory(): string {
 export function removeRunDirectory(): void {
   const runDirectory = process.env[RUN_DIRECTORY_VARIABLE];
   if (runDirectory) rmSync(runDirectory, { recursive: true, force: true });
+  // A watch-mode rerun starts from a new directory.
+  delete process.env[RUN_DIRECTORY_VARIABLE];
 }
 
 /** This run's directory, or null for a test file run without the global setup. */

@@ -5,15 +5,15 @@ import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
-import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from './support/factories';
-import { runServiceToExit, spawnService } from './support/service-process';
-import { temporaryDirectory } from './support/temporary-directories';
+import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from '../support/factories';
+import { runServiceToExit, spawnService } from '../support/service-process';
+import { temporaryDirectory } from '../support/temporary-directories';
 
 /**
  * The README's promise, end to end: the built service starts with no configuration on the embedded
  * database, persists it under DATA_DIR, keeps its generated secret across restarts, and stops cleanly.
  */
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const mainScript = path.join(root, 'dist', 'src', 'main.js');
 
 beforeAll(() => {
