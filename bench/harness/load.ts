@@ -1,18 +1,21 @@
 import autocannon from 'autocannon';
 
-/** A GraphQL POST whose body may change per request (tokens, emails), and what makes its answer a success. */
-export interface LoadRequest {
+/**
+ * A GraphQL POST whose body may change per request (tokens, emails), and what makes its answer a success.
+ * `Data` is what the scenario's document selects, as the scenario reads it.
+ */
+export interface LoadRequest<Data = unknown> {
   readonly url: string;
   /** Called for every request; the returned state comes back in `check` with its response. */
   prepare(): { body: string; headers?: Record<string, string>; state?: unknown };
   /** null when the response is what the scenario expects; otherwise why it is not (counted as a failure). */
-  check(body: GraphQLBody, state: unknown): string | null;
+  check(body: GraphQLBody<Data>, state: unknown): string | null;
   /** After check, with the same state: a chain advances, a borrowed account goes back to its pool. */
-  settle?(body: GraphQLBody | null, state: unknown): void;
+  settle?(body: GraphQLBody<Data> | null, state: unknown): void;
 }
 
-export interface GraphQLBody {
-  readonly data?: Record<string, any> | null;
+export interface GraphQLBody<Data = unknown> {
+  readonly data?: Data | null;
   readonly errors?: readonly { message?: string; extensions?: Record<string, unknown> }[];
 }
 
@@ -41,7 +44,7 @@ const MAX_SAMPLES = 3;
  * per-request context, which it resets between requests: what must outlive a request lives in the
  * scenario's own pools.
  */
-export async function runLoad(request: LoadRequest, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad<Data>(request: LoadRequest<Data>, options: LoadOptions): Promise<LoadResult> {
   let served = 0;
   let failures = 0;
   const failureSamples: string[] = [];
@@ -65,9 +68,9 @@ export async function runLoad(request: LoadRequest, options: LoadOptions): Promi
         },
         onResponse: (status, text, context) => {
           const { state } = context as { state?: unknown };
-          let body: GraphQLBody | null = null;
+          let body: GraphQLBody<Data> | null = null;
           try {
-            body = JSON.parse(text) as GraphQLBody;
+            body = JSON.parse(text) as GraphQLBody<Data>;
           } catch {
             fail(`HTTP ${status}: unparsable body ${text.slice(0, 80)}`);
           }

@@ -10,7 +10,12 @@ const LOGIN = `mutation Login($input: LoginInput!) {
 }`;
 
 /** Each connection logs in as its own account (a pool lends each account to one request at a time). */
-function knownLoginRequest(url: string, emails: readonly string[]): LoadRequest {
+/** What LOGIN selects: the tokens, when the login opened a session. */
+interface LoginData {
+  login: { __typename: string; accessToken?: string; refreshToken?: string };
+}
+
+function knownLoginRequest(url: string, emails: readonly string[]): LoadRequest<LoginData> {
   const accounts = new Pool(emails);
   return {
     url,
@@ -34,7 +39,7 @@ function expectInvalidCredentials(body: Parameters<LoadRequest['check']>[0]): st
  * Never the same email twice: the per-identifier back-off (from the 5th failure) would otherwise refuse
  * these before any hashing and flatter the figure. The per-IP failure limit is raised for the run.
  */
-function unknownLoginRequest(url: string, round: number): LoadRequest {
+function unknownLoginRequest(url: string, round: number): LoadRequest<LoginData> {
   let next = 0;
   return {
     url,
@@ -44,7 +49,7 @@ function unknownLoginRequest(url: string, round: number): LoadRequest {
 }
 
 /** Existing users with a wrong password, cycling through many of them so none reaches its back-off. */
-function wrongPasswordRequest(url: string, emails: readonly string[], round: number): LoadRequest {
+function wrongPasswordRequest(url: string, emails: readonly string[], round: number): LoadRequest<LoginData> {
   let next = round * 97;
   return {
     url,

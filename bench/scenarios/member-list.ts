@@ -6,7 +6,11 @@ import { bareUrl, bearerHeaders, fullUrl, graphqlBody, inAlternatingOrder, measu
 const MEMBERS = 'query Members($id: ID!) { account(id: $id) { members { user { id email } role } } }';
 const CONNECTIONS = 4;
 
-function membersRequest(url: string, accountId: string, expectedMembers: number, accessTokens: readonly string[]): LoadRequest {
+interface MembersData {
+  account: { members: { user: { id: string; email: string | null }; role: string }[] } | null;
+}
+
+function membersRequest(url: string, accountId: string, expectedMembers: number, accessTokens: readonly string[]): LoadRequest<MembersData> {
   const body = graphqlBody(MEMBERS, { id: accountId });
   const headers = bearerHeaders(accessTokens);
   return {
@@ -15,7 +19,7 @@ function membersRequest(url: string, accountId: string, expectedMembers: number,
     check: (response) => {
       const errors = describeErrors(response);
       if (errors) return errors;
-      const members = response.data?.account?.members as { user: { email: string | null } }[] | undefined;
+      const members = response.data?.account?.members;
       if (members?.length !== expectedMembers) return `expected ${expectedMembers} members, got ${members?.length}`;
       // The owner reads every email (admin of a shared account): a missing one would mean a rule denied it.
       return members.every((member) => typeof member.user.email === 'string') ? null : 'a member without an email';

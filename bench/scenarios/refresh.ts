@@ -14,7 +14,7 @@ interface Chain {
  * Each connection rotates its own chain: every refresh presents the token the previous one returned.
  * Chains are fresh each round: a request in flight when a run stops rotates its chain unseen.
  */
-function refreshRequest(url: string, chains: Pool<Chain>): LoadRequest {
+function refreshRequest(url: string, chains: Pool<Chain>): LoadRequest<{ refreshToken: { accessToken: string; refreshToken: string } }> {
   return {
     url,
     prepare: () => {

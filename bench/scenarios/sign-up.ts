@@ -22,7 +22,7 @@ const randomPassword = () => Array.from({ length: PASSWORD_LENGTH }, () => PASSW
  * New users with strong random passwords: every one passes the cheap checks and costs a full strength
  * estimate, then a hash. Never the same email twice, so no sign-up stops early at EMAIL_TAKEN.
  */
-function strongSignUpRequest(url: string, round: number): LoadRequest {
+function strongSignUpRequest(url: string, round: number): LoadRequest<{ signUp: { accessToken: string } }> {
   let next = 0;
   return {
     url,

@@ -7,7 +7,7 @@ export const TOKEN_PATH_CONNECTIONS = 10;
 const ME = graphqlBody('{ me { id email } }');
 
 /** `me` with a Bearer token: JWT verify, session liveness, shield, resolver. Tokens cycle over sessions of the list owner. */
-export function meRequest(url: string, accessTokens: readonly string[]): LoadRequest {
+export function meRequest(url: string, accessTokens: readonly string[]): LoadRequest<{ me: { id: string; email: string } | null }> {
   const headers = bearerHeaders(accessTokens);
   return {
     url,
