@@ -1,4 +1,5 @@
 import { signUp, uniqueEmail } from '../support/factories';
+import { sleep } from '../support/sleep';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -28,8 +29,6 @@ const refusalOf = async (attempt: Promise<unknown>) => {
     return (error as { extensions?: Record<string, unknown> }).extensions ?? { thrown: String(error) };
   }
 };
-
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 describe('mail sending limits', () => {
   it('refuses more mails to one address than configured, whatever the IP and however the address is written', async () => {

@@ -1,4 +1,6 @@
-import { extensionsOf, signUp, uniqueEmail } from '../support/factories';
+import { REQUEST_RESET, RESEND_VERIFICATION } from '../support/documents';
+import { signUp, uniqueClientIp, uniqueEmail } from '../support/factories';
+import { extensionsOf } from '../support/graphql-errors';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { nextTotpCode, startTwoFactorLogin, turnOnTwoFactor, verifyTwoFactor, wrongTotpCode } from '../support/two-factor';
@@ -18,14 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-let ipSequence = 0;
-/** A client IP of its own per test (X-Forwarded-For is believed from loopback), so per-IP counts never mix. */
-const freshIp = () => `198.51.100.${++ipSequence}`;
-
-const REQUEST_RESET = `mutation Reset($email: String!) { requestPasswordReset(email: $email) }`;
-const RESEND = `mutation { resendVerification }`;
-
-
 describe('requestPasswordReset', () => {
   it.each([
     ['a registered address', async () => (await signUp(server)).email],
@@ -33,10 +27,10 @@ describe('requestPasswordReset', () => {
   ])('refuses more requests for %s than configured, with RATE_LIMITED and retryAfter', async (_case, addressOf) => {
     const email = await addressOf();
     for (let sent = 0; sent < EMAIL_SEND_MAX; sent++) {
-      const allowed = await server.graphql(REQUEST_RESET, { email }, { headers: { 'x-forwarded-for': freshIp() } });
+      const allowed = await server.graphql(REQUEST_RESET, { email }, { headers: { 'x-forwarded-for': uniqueClientIp() } });
       expect(allowed.data).toEqual({ requestPasswordReset: true });
     }
-    const refused = await server.graphql(REQUEST_RESET, { email }, { headers: { 'x-forwarded-for': freshIp() } });
+    const refused = await server.graphql(REQUEST_RESET, { email }, { headers: { 'x-forwarded-for': uniqueClientIp() } });
     expect(refused.status).toBe(200);
     expect(extensionsOf(refused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED', retryAfter: expect.any(Number) });
   });
@@ -45,13 +39,13 @@ describe('requestPasswordReset', () => {
 describe('resendVerification', () => {
   it('sends no more verification mails than configured', async () => {
     const user = await signUp(server, { unverified: true });
-    const ip = freshIp();
+    const ip = uniqueClientIp();
     for (let sent = 0; sent < EMAIL_SEND_MAX; sent++) {
-      const allowed = await server.graphql(RESEND, {}, { token: user.accessToken, headers: { 'x-forwarded-for': ip } });
+      const allowed = await server.graphql(RESEND_VERIFICATION, {}, { token: user.accessToken, headers: { 'x-forwarded-for': ip } });
       expect(allowed.data).toEqual({ resendVerification: true });
     }
     const before = await server.prisma.outboxMessage.count({ where: { to: user.email } });
-    const refused = await server.graphql(RESEND, {}, { token: user.accessToken, headers: { 'x-forwarded-for': ip } });
+    const refused = await server.graphql(RESEND_VERIFICATION, {}, { token: user.accessToken, headers: { 'x-forwarded-for': ip } });
     expect(extensionsOf(refused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
     expect(await server.prisma.outboxMessage.count({ where: { to: user.email } })).toBe(before);
   });

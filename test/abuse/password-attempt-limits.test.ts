@@ -1,7 +1,8 @@
-import { LOGIN, reasonIn, signUp, strongPassword } from '../support/factories';
+import { CHANGE_PASSWORD, ENABLE_TOTP, LOGIN } from '../support/documents';
+import { attemptLogin, signUp, strongPassword } from '../support/factories';
+import { reasonIn } from '../support/graphql-errors';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-import { ENABLE_TOTP } from '../support/two-factor';
 
 // Every check of a password is a guess, wherever it is made: counted per user once the identifier
 // names one (email and username share one budget), through the same lock and the same hashing queue.
@@ -18,9 +19,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const CHANGE_PASSWORD = `mutation Change($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }`;
-
-const login = (input: Record<string, unknown>) => server.graphql(LOGIN, { input });
 
 describe('one budget of password guesses per user', () => {
   it('locks changePassword after the configured wrong current passwords, and the right one no longer helps', async () => {
@@ -33,7 +31,7 @@ describe('one budget of password guesses per user', () => {
 
     expect(right.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
     expect((await server.prisma.authEvent.count({ where: { userId: user.userId, type: 'LOCKED_OUT' } }))).toBe(1);
-    expect(reasonIn(await login({ email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await attemptLogin(server, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
   });
 
   it('counts wrong passwords at enableTotp against the same budget', async () => {
@@ -49,19 +47,19 @@ describe('one budget of password guesses per user', () => {
   it('adds wrong logins by email and by username up to one lock, not one each', async () => {
     const username = `both-ways-${Date.now().toString(36)}`;
     const user = await signUp(server, { username });
-    await login({ email: user.email, password: strongPassword() });
-    await login({ username, password: strongPassword() });
-    await login({ email: user.email.toUpperCase(), password: strongPassword() });
+    await attemptLogin(server, { email: user.email, password: strongPassword() });
+    await attemptLogin(server, { username, password: strongPassword() });
+    await attemptLogin(server, { email: user.email.toUpperCase(), password: strongPassword() });
 
-    expect(reasonIn(await login({ username, password: user.password }))).toBe('RATE_LIMITED');
-    expect(reasonIn(await login({ email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await attemptLogin(server, { username, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await attemptLogin(server, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
   });
 
   it('locks an email nobody has after the same number of guesses, so a lock tells nothing', async () => {
     const email = `nobody-${Date.now().toString(36)}@example.test`;
-    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonIn(await login({ email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonIn(await attemptLogin(server, { email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
 
-    expect(reasonIn(await login({ email, password: strongPassword() }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await attemptLogin(server, { email, password: strongPassword() }))).toBe('RATE_LIMITED');
   });
 });
 

@@ -1,4 +1,5 @@
-import { codeIn, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { codeIn } from '../support/graphql-errors';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 

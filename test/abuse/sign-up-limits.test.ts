@@ -1,4 +1,5 @@
-import { SIGN_UP, strongPassword, uniqueEmail } from '../support/factories';
+import { SIGN_UP } from '../support/documents';
+import { strongPassword, uniqueEmail } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 

@@ -1,7 +1,11 @@
-import { addMember, decodeJwtPayload, loginTo, presentRefreshToken, signUp } from '../support/factories';
+import { CURRENT_ACCESS, SET_ROLE } from '../support/documents';
+import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { presentRefreshToken } from '../support/presenting-tokens';
+import { roleIn } from '../support/rows';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { decodeJwtPayload } from '../support/tokens';
 
 // Every decision Gatehouse makes reads the member's role as it is now, with the session, never the
 // access token's `role` claim: a demotion takes effect on the very next request, on any instance.
@@ -12,15 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const SET_ROLE = `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
 const REMOVE = `mutation Remove($input: RemoveMemberInput!) { removeMember(input: $input) }`;
 const INVITE = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { status } }`;
 const MEMBER_EMAILS = `query Members($id: ID!) { account(id: $id) { members { user { id email } } } }`;
 const AUTH_EVENTS = `query Events($accountId: ID!) { authEvents(accountId: $accountId) { edges { node { type } } } }`;
-const CURRENT_SESSION = `query { currentSession { role access { feature access } } }`;
-
-const roleOf = (userId: string, accountId: string) =>
-  server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId, accountId } } }).then((membership) => membership.roleName);
 
 /** An account with two owners (the founder and `second`), each with a live token into it. */
 async function twoOwners() {
@@ -46,8 +45,8 @@ describe("a member's role as it is now", () => {
     const demoteFounder = await server.graphql(SET_ROLE, { input: { accountId: founder.accountId, userId: founder.userId, role: 'guest' } }, { token: second.accessToken });
 
     for (const response of [promoteSelf, removeFounder, demoteFounder]) expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await roleOf(second.userId, founder.accountId)).toBe('member');
-    expect(await roleOf(founder.userId, founder.accountId)).toBe('owner');
+    expect(await roleIn(server, second.userId, founder.accountId)).toBe('member');
+    expect(await roleIn(server, founder.userId, founder.accountId)).toBe('owner');
   });
 
   it("takes a demoted admin's audit log, member emails, invitations and removals away on the next request", async () => {
@@ -72,7 +71,7 @@ describe("a member's role as it is now", () => {
     expect(invite.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(remove.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await server.prisma.invitation.count({ where: { accountId: owner.accountId, email: 'someone.new@example.test' } })).toBe(0);
-    expect(await roleOf(bystander.userId, owner.accountId)).toBe('member');
+    expect(await roleIn(server, bystander.userId, owner.accountId)).toBe('member');
   });
 
   it('gives a promoted member the new rights on the next request, before any refresh', async () => {
@@ -85,9 +84,9 @@ describe("a member's role as it is now", () => {
     await demote(owner, owner.accountId, member.userId, 'admin');
 
     expect((await server.graphql(AUTH_EVENTS, { accountId: owner.accountId }, { token: memberToken })).errors).toBeUndefined();
-    const session = await server.graphql(CURRENT_SESSION, {}, { token: memberToken });
-    expect(session.data!.currentSession.role).toBe('admin');
-    expect(session.data!.currentSession.access).toEqual(expect.arrayContaining([{ feature: 'audit', access: 'r' }]));
+    const session = await server.graphql(CURRENT_ACCESS, {}, { token: memberToken });
+    expect(session.data!.currentSession!.role).toBe('admin');
+    expect(session.data!.currentSession!.access).toEqual(expect.arrayContaining([{ feature: 'audit', access: 'r' }]));
   });
 
   it("brings the token's role and scope claims up to date at the next refresh", async () => {

@@ -1,5 +1,6 @@
 import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -9,9 +10,15 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const ACCOUNT_MEMBERS = `query Members($id: ID!) { account(id: $id) { id name members { role user { id } } } }`;
-const MEMBER_EMAILS = `query Members($id: ID!) { account(id: $id) { members { user { id email } } } }`;
-const SET_ROLE = `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role user { id } } }`;
+const ACCOUNT_MEMBERS = typedDocument<{ account: { id: string; name: string; members: { role: string; user: { id: string } }[] } | null }>(
+  `query Members($id: ID!) { account(id: $id) { id name members { role user { id } } } }`,
+);
+const MEMBER_EMAILS = typedDocument<{ account: { members: { user: { id: string; email: string | null } }[] } | null }>(
+  `query Members($id: ID!) { account(id: $id) { members { user { id email } } } }`,
+);
+const SET_ROLE = typedDocument<{ setMemberRole: { role: string; user: { id: string } } }>(
+  `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role user { id } } }`,
+);
 const REMOVE = `mutation Remove($input: RemoveMemberInput!) { removeMember(input: $input) }`;
 const INVITE = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { role status } }`;
 
@@ -30,7 +37,7 @@ describe('account members', () => {
   it('shows members to a role with members:r and hides them from a guest', async () => {
     const { owner, member, guest } = await team();
     const asMember = await server.graphql(ACCOUNT_MEMBERS, { id: owner.accountId }, { token: member.accessToken });
-    expect(asMember.data!.account.members).toHaveLength(4);
+    expect(asMember.data!.account!.members).toHaveLength(4);
 
     const asGuest = await server.graphql(ACCOUNT_MEMBERS, { id: owner.accountId }, { token: guest.accessToken });
     expect(asGuest.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -41,7 +48,7 @@ describe('account members', () => {
     const { owner, admin, member } = await team();
     const asAdmin = await server.graphql(MEMBER_EMAILS, { id: owner.accountId }, { token: admin.accessToken });
     expect(asAdmin.errors).toBeUndefined();
-    expect(asAdmin.data!.account.members.map((m: { user: { email: string } }) => m.user.email)).toContain(owner.email);
+    expect(asAdmin.data!.account!.members.map((m) => m.user.email)).toContain(owner.email);
 
     const asMember = await server.graphql(MEMBER_EMAILS, { id: owner.accountId }, { token: member.accessToken });
     expect(asMember.errors?.some((error) => error.path?.at(-1) === 'email' && error.extensions?.code === 'FORBIDDEN')).toBe(true);
@@ -140,9 +147,9 @@ describe('account members', () => {
 
   it("shows a user's memberships to themself, and to a plain member not at all", async () => {
     const { owner, member } = await team();
-    const query = `query { me { memberships { role account { id } } } }`;
+    const query = typedDocument<{ me: { memberships: { role: string; account: { id: string } }[] } | null }>(`query { me { memberships { role account { id } } } }`);
     const own = await server.graphql(query, {}, { token: member.accessToken });
-    expect(own.data!.me.memberships).toEqual(expect.arrayContaining([{ role: 'member', account: { id: owner.accountId } }]));
+    expect(own.data!.me!.memberships).toEqual(expect.arrayContaining([{ role: 'member', account: { id: owner.accountId } }]));
 
     const throughAccount = await server.graphql(`query($id: ID!) { account(id: $id) { members { user { memberships { role } } } } }`, { id: owner.accountId }, { token: member.accessToken });
     expect(throughAccount.errors?.some((error) => error.extensions?.code === 'FORBIDDEN')).toBe(true);
@@ -151,12 +158,14 @@ describe('account members', () => {
   it("shows an admin only the membership in the account they administer, never a member's other tenants", async () => {
     const { owner, admin, member } = await team();
     // member also owns an account of their own, which the admin has no business knowing about.
-    const query = `query($id: ID!) { account(id: $id) { members { user { id memberships { role account { id name } } } } } }`;
+    const query = typedDocument<{ account: { members: { user: { id: string; memberships: { role: string; account: { id: string; name: string } }[] } }[] } | null }>(
+      `query($id: ID!) { account(id: $id) { members { user { id memberships { role account { id name } } } } } }`,
+    );
 
     const response = await server.graphql(query, { id: owner.accountId }, { token: admin.accessToken });
 
     expect(response.errors).toBeUndefined();
-    const memberRow = response.data!.account.members.find((row: { user: { id: string } }) => row.user.id === member.userId);
+    const memberRow = response.data!.account!.members.find((row) => row.user.id === member.userId)!;
     expect(memberRow.user.memberships).toEqual([{ role: 'member', account: { id: owner.accountId, name: expect.any(String) } }]);
     expect(JSON.stringify(response.data)).not.toContain(member.accountId);
   });

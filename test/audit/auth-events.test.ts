@@ -1,23 +1,14 @@
-import {
-  ACCEPT_INVITATION,
-  decodeJwtPayload,
-  extensionsOf,
-  LOGIN,
-  loginFrom,
-  loginTo,
-  LOGOUT,
-  mailedToken,
-  presentRefreshToken,
-  REFRESH,
-  SIGN_UP,
-  signUp,
-  strongPassword,
-  uniqueEmail,
-  VERIFY_EMAIL,
-} from '../support/factories';
+import { ACCEPT_INVITATION, LOGIN, LOGOUT, REFRESH, SET_ROLE, SIGN_UP, VERIFY_EMAIL } from '../support/documents';
+import { loginFrom, loginTo, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import type { GraphQLResponse } from '../support/graphql-client';
+import { extensionsOf } from '../support/graphql-errors';
+import { mailedToken } from '../support/outbox';
+import { presentRefreshToken } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+import { sessionIdOf } from '../support/tokens';
 
 const AUTH_EVENTS = `query Events($accountId: ID!, $first: Int, $after: String) {
   authEvents(accountId: $accountId, first: $first, after: $after) {
@@ -25,8 +16,7 @@ const AUTH_EVENTS = `query Events($accountId: ID!, $first: Int, $after: String) 
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const INVITE = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { id } }`;
-const SET_ROLE = `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
+const INVITE = typedDocument<{ inviteMember: { id: string } }>(`mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { id } }`);
 
 const USER_AGENT = 'AuditBrowser/3.0 (X11; Linux x86_64)';
 const CLIENT_ID = 'web';
@@ -56,7 +46,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const fromBrowser = { headers: { 'user-agent': USER_AGENT } };
-const sessionIdOf = (accessToken: string): string => decodeJwtPayload(accessToken).sid as string;
 
 const authEvents = (accessToken: string, variables: { accountId: string; first?: number; after?: string }) =>
   server.graphql<{ authEvents: EventPage }>(AUTH_EVENTS, variables, { token: accessToken });
@@ -67,7 +56,7 @@ async function eventPage(accessToken: string, variables: { accountId: string; fi
   return response.data!.authEvents;
 }
 
-function succeeded<T extends GraphQLResponse>(response: T): T {
+function succeeded<T extends GraphQLResponse<unknown>>(response: T): T {
   if (response.errors) throw new Error(`request failed: ${JSON.stringify(response.errors)}`);
   return response;
 }
@@ -108,7 +97,7 @@ async function ownerWithHistory() {
   server.clock.advance(1);
   succeeded(await server.graphql(LOGOUT, {}, { token: refreshed.accessToken, ...fromBrowser }));
   server.clock.advance(1);
-  const invitationId: string = succeeded(
+  const invitationId = succeeded(
     await server.graphql(INVITE, { input: { accountId: owner.accountId, email: colleague.email, role: 'member' } }, { token: owner.accessToken, ...fromBrowser }),
   ).data!.inviteMember.id;
   server.clock.advance(1);

@@ -1,12 +1,15 @@
-import { AUTH_PAYLOAD_FIELDS, LOGIN, ME, memberOfTwoAccounts, signUp, SWITCH_ACCOUNT } from '../support/factories';
+import { LOGIN, ME, SWITCH_ACCOUNT } from '../support/documents';
+import type { AccountSelectionRequired } from '../support/documents';
+import { memberOfTwoAccounts, selectAccount, signUp, startAccountSelection } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import { sessionCount } from '../support/rows';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
-const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { selectAccount(input: $input) { __typename ... on AuthPayload { ${AUTH_PAYLOAD_FIELDS} } } }`;
-const LOGIN_ACCOUNTS = `query LoginAccounts($selectionToken: String!) {
+const LOGIN_ACCOUNTS = typedDocument<{ loginAccounts: AccountSelectionRequired }>(`query LoginAccounts($selectionToken: String!) {
   loginAccounts(selectionToken: $selectionToken) { selectionToken expiresAt lastAccountId accounts { id name role } }
-}`;
+}`);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,22 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function startLogin(user: SignedUpUser): Promise<string> {
-  const response = await server.graphql(LOGIN, { input: { email: user.email, password: user.password } });
-  expect(response.data?.login?.__typename).toBe('AccountSelectionRequired');
-  return response.data!.login.selectionToken;
-}
-
-const selectAccount = (selectionToken: string, accountId: string) =>
-  server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId } });
-
-/** The user's sessions (in one account, if given), live or not: a test compares before and after. */
-const sessionCount = (userId: string, accountId?: string) => server.prisma.session.count({ where: { userId, ...(accountId ? { accountId } : {}) } });
-
 describe('login with several accounts', () => {
   it('asks a user in two accounts to choose, listing both with their roles and the last one used', async () => {
     const { owner, member } = await memberOfTwoAccounts(server, 'admin');
-    const sessionsBefore = await sessionCount(member.userId);
+    const sessionsBefore = await sessionCount(server, member.userId);
 
     const response = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
 
@@ -45,7 +36,7 @@ describe('login with several accounts', () => {
         { id: owner.accountId, name: 'Shared Workshop', role: 'admin' },
       ]),
     );
-    expect(await sessionCount(member.userId)).toBe(sessionsBefore);
+    expect(await sessionCount(server, member.userId)).toBe(sessionsBefore);
   });
 
   it('reports the account most recently logged into as lastAccountId', async () => {
@@ -59,7 +50,7 @@ describe('login with several accounts', () => {
 
   it('lists the accounts of a pending selection again through loginAccounts', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const selectionToken = await startLogin(member);
+    const selectionToken = await startAccountSelection(server, member);
 
     const response = await server.graphql(LOGIN_ACCOUNTS, { selectionToken });
 
@@ -75,67 +66,67 @@ describe('login with several accounts', () => {
 
   it('completes the login into the chosen account with the role held there', async () => {
     const { owner, member } = await memberOfTwoAccounts(server, 'guest');
-    const selectionToken = await startLogin(member);
-    const sessionsBefore = await sessionCount(member.userId, owner.accountId);
+    const selectionToken = await startAccountSelection(server, member);
+    const sessionsBefore = await sessionCount(server, member.userId, owner.accountId);
 
-    const response = await selectAccount(selectionToken, owner.accountId);
+    const response = await selectAccount(server, selectionToken, owner.accountId);
 
     expect(response.errors).toBeUndefined();
     expect(response.data!.selectAccount).toMatchObject({ role: 'guest', user: { id: member.userId }, account: { id: owner.accountId } });
     const me = await server.graphql(ME, {}, { token: response.data!.selectAccount.accessToken });
     expect(me.data!.me).toEqual({ id: member.userId, email: member.email });
-    expect(await sessionCount(member.userId, owner.accountId)).toBe(sessionsBefore + 1);
+    expect(await sessionCount(server, member.userId, owner.accountId)).toBe(sessionsBefore + 1);
   });
 
   it('spends the selection token: a second selectAccount with it is UNAUTHENTICATED', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const selectionToken = await startLogin(member);
-    const sessionsBefore = await sessionCount(member.userId);
-    await selectAccount(selectionToken, owner.accountId);
+    const selectionToken = await startAccountSelection(server, member);
+    const sessionsBefore = await sessionCount(server, member.userId);
+    await selectAccount(server, selectionToken, owner.accountId);
 
-    const again = await selectAccount(selectionToken, member.accountId);
+    const again = await selectAccount(server, selectionToken, member.accountId);
 
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(await sessionCount(member.userId)).toBe(sessionsBefore + 1);
+    expect(await sessionCount(server, member.userId)).toBe(sessionsBefore + 1);
   });
 
   it('lets only one of two concurrent selectAccount calls with the same token through', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const selectionToken = await startLogin(member);
-    const sessionsBefore = await sessionCount(member.userId);
+    const selectionToken = await startAccountSelection(server, member);
+    const sessionsBefore = await sessionCount(server, member.userId);
 
-    const results = await Promise.all([selectAccount(selectionToken, owner.accountId), selectAccount(selectionToken, member.accountId)]);
+    const results = await Promise.all([selectAccount(server, selectionToken, owner.accountId), selectAccount(server, selectionToken, member.accountId)]);
 
     const codes = results.map((result) => result.errors?.[0]?.extensions?.code ?? 'OK').sort();
     expect(codes).toEqual(['OK', 'UNAUTHENTICATED']);
-    expect(await sessionCount(member.userId)).toBe(sessionsBefore + 1);
+    expect(await sessionCount(server, member.userId)).toBe(sessionsBefore + 1);
   });
 
   it('refuses an account the user is not in with FORBIDDEN NOT_A_MEMBER without spending the token', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const stranger = await signUp(server);
-    const selectionToken = await startLogin(member);
+    const selectionToken = await startAccountSelection(server, member);
 
-    const wrongPick = await selectAccount(selectionToken, stranger.accountId);
-    const rightPick = await selectAccount(selectionToken, owner.accountId);
+    const wrongPick = await selectAccount(server, selectionToken, stranger.accountId);
+    const rightPick = await selectAccount(server, selectionToken, owner.accountId);
 
     expect(wrongPick.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_A_MEMBER' });
     expect(rightPick.errors).toBeUndefined();
-    expect(rightPick.data!.selectAccount.account.id).toBe(owner.accountId);
+    expect(rightPick.data!.selectAccount.account!.id).toBe(owner.accountId);
   });
 
   it('refuses an expired selection token with TOKEN_EXPIRED', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const selectionToken = await startLogin(member);
-    const sessionsBefore = await sessionCount(member.userId, owner.accountId);
+    const selectionToken = await startAccountSelection(server, member);
+    const sessionsBefore = await sessionCount(server, member.userId, owner.accountId);
     server.clock.advance(server.config.tokens.selectionTokenTtlSeconds + 1);
 
     const listed = await server.graphql(LOGIN_ACCOUNTS, { selectionToken });
-    const selected = await selectAccount(selectionToken, owner.accountId);
+    const selected = await selectAccount(server, selectionToken, owner.accountId);
 
     expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
     expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
-    expect(await sessionCount(member.userId, owner.accountId)).toBe(sessionsBefore);
+    expect(await sessionCount(server, member.userId, owner.accountId)).toBe(sessionsBefore);
   });
 
   it.each([
@@ -144,14 +135,14 @@ describe('login with several accounts', () => {
     ["a refresh token's id and secret under the selection prefix", (user: SignedUpUser) => user.refreshToken.replace(/^ghr_/, 'ghs_')],
   ])('refuses %s as a selection token', async (_case, tokenOf) => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const sessionsBefore = await sessionCount(member.userId, owner.accountId);
+    const sessionsBefore = await sessionCount(server, member.userId, owner.accountId);
 
     const listed = await server.graphql(LOGIN_ACCOUNTS, { selectionToken: tokenOf(member) });
-    const selected = await selectAccount(tokenOf(member), owner.accountId);
+    const selected = await selectAccount(server, tokenOf(member), owner.accountId);
 
     expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(await sessionCount(member.userId, owner.accountId)).toBe(sessionsBefore);
+    expect(await sessionCount(server, member.userId, owner.accountId)).toBe(sessionsBefore);
   });
 });
 

@@ -1,4 +1,5 @@
-import { LOGIN, memberOfTwoAccounts, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGIN } from '../support/documents';
+import { memberOfTwoAccounts, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 

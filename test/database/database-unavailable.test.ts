@@ -7,29 +7,13 @@ import type { Database } from '../../src/database/open-database';
 import { DatabaseUnavailableError, asDatabaseUnavailable, findDatabaseFailure } from '../../src/database/database-unavailable';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import { applyMigrations } from '../../src/database/migrations';
+import { closedPort } from '../support/ports';
+import { rejectionOf } from '../support/rejections';
 
 /**
  * Which real failures count as "the database is unavailable": each error here is produced by the
  * real driver against a real (or deliberately absent or silent) server, never built by hand.
  */
-const caught = async (work: () => Promise<unknown>): Promise<unknown> => {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-};
-
-/** A port with nothing listening: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Accepts TCP connections and never says a word: a hung database server, as a client sees one. */
 async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -53,9 +37,9 @@ describe('recognizing an unavailable database', () => {
     const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 1_000 });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     try {
-      expect(findDatabaseFailure(await caught(() => pool.query('SELECT 1')))).toEqual({ kind: 'socket', code: 'ECONNREFUSED' });
-      expect(findDatabaseFailure(await caught(() => prisma.user.findFirst()))).toMatchObject({ kind: 'DatabaseNotReachable' });
-      expect(findDatabaseFailure(await caught(() => prisma.$transaction(async (transaction) => transaction.user.findFirst())))).toMatchObject({
+      expect(findDatabaseFailure(await rejectionOf(pool.query('SELECT 1')))).toEqual({ kind: 'socket', code: 'ECONNREFUSED' });
+      expect(findDatabaseFailure(await rejectionOf(prisma.user.findFirst()))).toMatchObject({ kind: 'DatabaseNotReachable' });
+      expect(findDatabaseFailure(await rejectionOf(prisma.$transaction(async (transaction) => transaction.user.findFirst())))).toMatchObject({
         kind: 'DatabaseNotReachable',
       });
     } finally {
@@ -70,7 +54,7 @@ describe('recognizing an unavailable database', () => {
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     try {
       const started = Date.now();
-      const error = await caught(() => prisma.user.findFirst());
+      const error = await rejectionOf(prisma.user.findFirst());
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(findDatabaseFailure(error)).toEqual({ kind: 'pg', code: 'Connection terminated due to connection timeout' });
       expect(asDatabaseUnavailable(error)).toBeInstanceOf(DatabaseUnavailableError);
@@ -92,8 +76,8 @@ describe('recognizing an unavailable database', () => {
     it('leaves every other database error alone: a constraint violation or a bad query is no outage', async () => {
       const user = { email: 'twice@example.test', passwordHash: 'x' };
       await database.prisma.user.create({ data: user });
-      const duplicate = await caught(() => database.prisma.user.create({ data: user }));
-      const badQuery = await caught(() => database.prisma.$queryRawUnsafe('SELECT * FROM "NoSuchTable"'));
+      const duplicate = await rejectionOf(database.prisma.user.create({ data: user }));
+      const badQuery = await rejectionOf(database.prisma.$queryRawUnsafe('SELECT * FROM "NoSuchTable"'));
 
       expect(findDatabaseFailure(duplicate)).toBeNull();
       expect(findDatabaseFailure(badQuery)).toBeNull();

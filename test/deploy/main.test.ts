@@ -5,9 +5,15 @@ import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
-import { LOGIN, SIGN_UP, decodeJwtPayload, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGIN, SIGN_UP } from '../support/documents';
+import type { LoginResult } from '../support/documents';
+import { strongPassword, uniqueEmail } from '../support/factories';
+import { postGraphql, typedDocument } from '../support/graphql-client';
+import type { GraphQLResponseBody } from '../support/graphql-client';
+import { closedPort } from '../support/ports';
 import { runServiceToExit, spawnService } from '../support/service-process';
 import { temporaryDirectory } from '../support/temporary-directories';
+import { decodeJwtPayload } from '../support/tokens';
 
 /**
  * The README's promise, end to end: the built service starts with no configuration on the embedded
@@ -44,27 +50,20 @@ async function stopService(service: RunningService): Promise<number | null> {
   return code;
 }
 
-const graphql = async (url: string, query: string, variables: object = {}, token?: string) => {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as { data?: any; errors?: any[] };
-};
+const ME_EMAIL = typedDocument<{ me: { email: string } | null }>('{ me { email } }');
 
 describe('the service process', () => {
   it('starts with no configuration, keeps data and tokens across a restart, and exits 0 on SIGTERM', async () => {
     const dataDir = temporaryDirectory('main');
     const first = await startService({ DATA_DIR: dataDir });
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
-    const signedUp = await graphql(first.url, SIGN_UP, { input: { email: uniqueEmail(), password: strongPassword() } });
+    const signedUp = await postGraphql(`${first.url}/graphql`, SIGN_UP, { variables: { input: { email: uniqueEmail(), password: strongPassword() } } });
     expect(signedUp.errors).toBeUndefined();
     expect(await stopService(first)).toBe(0);
 
     const second = await startService({ DATA_DIR: dataDir });
-    const me = await graphql(second.url, '{ me { email } }', {}, signedUp.data.signUp.accessToken);
-    expect(me).toEqual({ data: { me: { email: signedUp.data.signUp.user.email } } });
+    const { data, errors } = await postGraphql(`${second.url}/graphql`, ME_EMAIL, { variables: {}, token: signedUp.data!.signUp.accessToken });
+    expect({ data, errors }).toEqual({ data: { me: { email: signedUp.data!.signUp.user.email } } });
     expect(await stopService(second)).toBe(0);
   }, 60_000);
 
@@ -80,9 +79,9 @@ describe('the service process', () => {
     });
     const email = uniqueEmail('draining');
     const password = strongPassword();
-    const signedUp = await graphql(service.url, SIGN_UP, { input: { email, password } });
+    const signedUp = await postGraphql(`${service.url}/graphql`, SIGN_UP, { variables: { input: { email, password } } });
     expect(signedUp.errors).toBeUndefined();
-    const userId: string = signedUp.data.signUp.user.id;
+    const userId = signedUp.data!.signUp.user.id;
 
     // Signal only once the service is working on every login: each has been read, parsed and has looked
     // its user up (LOG_LEVEL=trace logs each statement). A request the service has not read yet is not
@@ -122,8 +121,8 @@ describe('the service process', () => {
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       expect(answer.body.errors).toBeUndefined();
-      expect(answer.body.data.login).toMatchObject({ __typename: 'AuthPayload', user: { id: userId, email } });
-      expect(decodeJwtPayload(answer.body.data.login.accessToken)).toMatchObject({ sub: userId });
+      expect(answer.body.data!.login).toMatchObject({ __typename: 'AuthPayload', user: { id: userId, email } });
+      expect(decodeJwtPayload(answer.body.data!.login.accessToken!)).toMatchObject({ sub: userId });
     }
     expect(code).toBe(0);
     expect(shutdownMilliseconds).toBeLessThan(10_000);
@@ -228,17 +227,7 @@ describe('starting the service', () => {
 
 const STACK_TRACE = /\n\s+at /;
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
-type PostAnswer = { status: number; body: { data?: any; errors?: unknown } };
+type PostAnswer = { status: number; body: GraphQLResponseBody<{ login: LoginResult }> };
 
 /** POST /graphql on a connection of its own: no pooled keep-alive socket shared with other requests. */
 function postOnNewConnection(url: string, body: string): Promise<PostAnswer> {
@@ -268,6 +257,7 @@ async function waitFor(condition: () => boolean, timeoutMilliseconds: number): P
   }
 }
 
+/** Opens a fresh TCP connection (no agent, so no pooled socket) and asks for /healthz. */
 function openNewConnection(url: string): Promise<'connected' | string> {
   const { port } = new URL(url);
   return new Promise((resolve) => {

@@ -1,9 +1,11 @@
 import http from 'node:http';
-import { mailedLink, mailedToken, signUp } from '../support/factories';
+import { REQUEST_RESET } from '../support/documents';
+import { signUp } from '../support/factories';
+import { mailedLink, mailedToken } from '../support/outbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { opaqueTokenParts } from '../support/tokens';
 
-const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
 const LINK_PAGES = ['/verify-email', '/reset-password', '/accept-invitation'];
 const SCRIPT_PATH = '/dev/link-pages.js';
 
@@ -22,9 +24,6 @@ function statusWithHost(server: TestServer, path: string, host: string): Promise
       .on('error', reject);
   });
 }
-
-/** The secret half of a mailed token: what must never reach a log outside development. */
-const secretOf = (token: string): string => token.split('.')[1]!;
 
 describe('development mail, in development with nothing configured', () => {
   let server: TestServer;
@@ -140,6 +139,6 @@ describe.each(['test', 'production'])('development mail, with NODE_ENV=%s', (env
     const token = await mailedToken(server, user.email, 'verify-email');
 
     expect(server.logs.some((line) => line.includes(user.email) && line.includes('outbox'))).toBe(true);
-    expect(server.logs.join('\n')).not.toContain(secretOf(token));
+    expect(server.logs.join('\n')).not.toContain(opaqueTokenParts(token).secret);
   });
 });

@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot } from '../support/browser';
-import { INVITE_MEMBER, LOGIN, mailedLink, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { INVITE_MEMBER, LOGIN, REQUEST_RESET } from '../support/documents';
+import { signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { mailedLink } from '../support/outbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-
-const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
 
 /**
  * A development server with nothing configured, in headless Chromium, following the links it mails

@@ -7,13 +7,15 @@ import type { GatewayContext } from '../../examples/gateway/gateway';
 import { serveGraphql } from '../../examples/shared/serve-graphql';
 import type { ServedGraphql } from '../../examples/shared/serve-graphql';
 import { printGatehouseSchema } from '../../src/commands/print-schema';
+import { ME, SERVICE_SDL } from '../support/documents';
 import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { loopbackGraphqlUrl, postGraphql } from '../support/graphql-client';
+import type { TypedDocument } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
 const GATEWAY_SECRET = 'Vb7-q2RkWm9xT4zLc8Nf1Hs6Jd3Gp0Ya5Ue';
-const ME = '{ me { id email } }';
 
 /** The standard Apollo Gateway, nothing added: the recipe's data source forwards the caller's token to Gatehouse. */
 async function serveApolloGateway(supergraph: string | SupergraphManager): Promise<ServedGraphql> {
@@ -21,14 +23,8 @@ async function serveApolloGateway(supergraph: string | SupergraphManager): Promi
   return serveGraphql<GatewayContext>({ gateway }, callerCredentials, 0);
 }
 
-async function queryThrough(gateway: ServedGraphql, document: string, token?: string) {
-  const response = await fetch(`http://127.0.0.1:${gateway.port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query: document }),
-  });
-  return (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: { code?: string } }[] };
-}
+const queryThrough = <Data>(gateway: ServedGraphql, document: TypedDocument<Data>, token?: string) =>
+  postGraphql(loopbackGraphqlUrl(gateway.port), document, { token });
 
 const gatehouseSubgraph = (server: TestServer): ServiceEndpointDefinition[] => [{ name: 'gatehouse', url: `${server.url}/graphql` }];
 
@@ -47,7 +43,7 @@ describe('a default-configured Gatehouse behind the standard Apollo Gateway', ()
   });
 
   it('publishes no authorization directive: nothing a gateway must refuse for want of enforcing it', async () => {
-    const response = await server.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    const response = await server.graphql(SERVICE_SDL);
     const sdl = response.data!._service.sdl;
 
     expect(sdl).toContain('@key(fields: "id")');
@@ -70,7 +66,7 @@ describe('a default-configured Gatehouse behind the standard Apollo Gateway', ()
   });
 
   it('loads a supergraph composed by @apollo/composition from the served SDL, and serves a query', async () => {
-    const sdl = (await server.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }')).data!._service.sdl;
+    const sdl = (await server.graphql(SERVICE_SDL)).data!._service.sdl;
     const composed = composeServices([{ name: 'gatehouse', url: `${server.url}/graphql`, typeDefs: parse(sdl) }]);
     expect(composed.errors).toBeUndefined();
 

@@ -5,10 +5,11 @@ import { getNamedType, getNullableType, isEnumType, isInputObjectType, isLeafTyp
 import type { GraphQLField, GraphQLInputType, GraphQLSchema } from 'graphql';
 import { withoutAuthorizationDirectives } from '../../examples/gateway/supergraph';
 import { buildGatehouseSchema } from '../../src/schema';
-import { addMember, decodeJwtPayload, loginTo, signUp } from '../support/factories';
+import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { decodeJwtPayload } from '../support/tokens';
 
 /** The directives a router reads on a field, as the subgraph SDL states them. */
 interface RouterPolicy {

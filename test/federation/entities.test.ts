@@ -3,20 +3,22 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { MAX_REPRESENTATIONS } from '../../src/federation/subgraph-schema';
+import { SERVICE_SDL } from '../support/documents';
 import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
-const USERS = `query Users($representations: [_Any!]!) {
+const USERS = typedDocument<{ _entities: ({ id: string; username: string | null } | null)[] }>(`query Users($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on User { id username } }
-}`;
-const USER_EMAILS = `query Emails($representations: [_Any!]!) {
+}`);
+const USER_EMAILS = typedDocument<{ _entities: ({ email: string | null } | null)[] }>(`query Emails($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on User { email } }
-}`;
-const ACCOUNTS = `query Accounts($representations: [_Any!]!) {
+}`);
+const ACCOUNTS = typedDocument<{ _entities: ({ id: string; name: string } | null)[] }>(`query Accounts($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Account { id name } }
-}`;
+}`);
 
 const user = (id: string) => ({ __typename: 'User', id });
 const account = (id: string) => ({ __typename: 'Account', id });
@@ -36,7 +38,7 @@ describe('entity references (what a gateway asks Gatehouse for)', () => {
   afterAll(() => server.close());
 
   it('publishes at _service the subgraph that schema.graphql describes (both compose to the same supergraph)', async () => {
-    const response = await server.graphql(`{ _service { sdl } }`);
+    const response = await server.graphql(SERVICE_SDL);
     const supergraphOf = (sdl: string) => composeServices([{ name: 'gatehouse', url: 'http://gatehouse/graphql', typeDefs: parse(sdl) }]).supergraphSdl;
 
     const committed = supergraphOf(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));

@@ -6,6 +6,7 @@ import { serveGraphql } from '../../examples/shared/serve-graphql';
 import type { ServedGraphql } from '../../examples/shared/serve-graphql';
 import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { loopbackGraphqlUrl, sendGraphql } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -31,7 +32,7 @@ describe('Gatehouse as a subgraph behind Apollo Gateway', () => {
     reviews = await serveGraphql({ schema: createReviewsSchema(reviewList) }, async () => ({}), 0);
     const composed = await createGateway([
       { name: 'gatehouse', url: `${gatehouse.url}/graphql` },
-      { name: 'reviews', url: `http://127.0.0.1:${reviews.port}/graphql` },
+      { name: 'reviews', url: loopbackGraphqlUrl(reviews.port) },
     ]);
     gateway = await serveGraphql<GatewayContext>({ gateway: composed }, async ({ req }) => ({ authorization: req.get('authorization') }), 0);
   }, 60_000);
@@ -43,11 +44,7 @@ describe('Gatehouse as a subgraph behind Apollo Gateway', () => {
   });
 
   const query = async (document: string, token?: string) => {
-    const response = await fetch(`http://127.0.0.1:${gateway.port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query: document }),
-    });
+    const response = await sendGraphql(loopbackGraphqlUrl(gateway.port), document, { token });
     return { status: response.status, text: await response.text() };
   };
 

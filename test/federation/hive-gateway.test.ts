@@ -12,6 +12,8 @@ import { startCountingRelay } from '../support/counting-relay';
 import type { CountingRelay } from '../support/counting-relay';
 import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { loopbackGraphqlUrl, postGraphql } from '../support/graphql-client';
+import type { GraphQLResponseBody } from '../support/graphql-client';
 import { startRs256Server } from '../support/rs256-server';
 import type { Rs256Server } from '../support/rs256-server';
 
@@ -20,7 +22,8 @@ const REFUSED_BY_GATEWAY = 'UNAUTHORIZED_FIELD_OR_TYPE';
 
 const NEW_HIRE = 'new.hire@example.test';
 
-type GraphQLBody = { data?: Record<string, unknown> | null; errors?: { path?: string[]; extensions?: { code?: string } }[] };
+/** The gateway's answers, read by root field whatever the operation. */
+type GatewayAnswer = GraphQLResponseBody<Record<string, unknown>>;
 
 describe('Gatehouse publishing its authorization directives, behind Hive Gateway', () => {
   let gatehouse: Rs256Server;
@@ -45,7 +48,7 @@ describe('Gatehouse publishing its authorization directives, behind Hive Gateway
     // A member of the owner's account: signed in, but their scope is members:r alone.
     member = await signUp(gatehouse.server);
     await addMember(gatehouse.server, owner, member, 'member');
-    memberToken = (await loginTo(gatehouse.server, member, owner.accountId)).accessToken as string;
+    memberToken = (await loginTo(gatehouse.server, member, owner.accountId)).accessToken;
 
     const supergraph = await composeSupergraph([
       { name: 'gatehouse', url: `${toGatehouse.url}/graphql` },
@@ -68,14 +71,8 @@ describe('Gatehouse publishing its authorization directives, behind Hive Gateway
     await gatehouse?.server.close();
   });
 
-  async function query(document: string, token?: string): Promise<GraphQLBody> {
-    const response = await fetch(`http://127.0.0.1:${(gateway.address() as AddressInfo).port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query: document }),
-    });
-    return (await response.json()) as GraphQLBody;
-  }
+  const query = (document: string, token?: string): Promise<GatewayAnswer> =>
+    postGraphql<Record<string, unknown>>(loopbackGraphqlUrl((gateway.address() as AddressInfo).port), document, { token });
 
   /** The requests a subgraph received while `action` ran. */
   async function receivedDuring(relay: CountingRelay, action: () => Promise<unknown>): Promise<string[]> {
@@ -88,7 +85,7 @@ describe('Gatehouse publishing its authorization directives, behind Hive Gateway
   const invitation = () => `mutation { inviteMember(input: { accountId: "${owner.accountId}", email: "${NEW_HIRE}", role: "member" }) { id } }`;
 
   it('refuses a field marked @authenticated to a caller without a token, before Gatehouse is asked', async () => {
-    let body: GraphQLBody = {};
+    let body: GatewayAnswer = {};
     const reachedGatehouse = await receivedDuring(toGatehouse, async () => {
       body = await query(auditLog());
     });
@@ -102,7 +99,7 @@ describe('Gatehouse publishing its authorization directives, behind Hive Gateway
     ['authEvents, which needs audit:r', auditLog, 'authEvents'],
     ['inviteMember, which needs invitations:c', invitation, 'inviteMember'],
   ])("refuses %s to a member's token, before Gatehouse is asked", async (_case, document, field) => {
-    let body: GraphQLBody = {};
+    let body: GatewayAnswer = {};
     const reachedGatehouse = await receivedDuring(toGatehouse, async () => {
       body = await query(document(), memberToken);
     });
@@ -114,7 +111,7 @@ describe('Gatehouse publishing its authorization directives, behind Hive Gateway
   });
 
   it('serves the rest of an operation and sends Gatehouse only what the token allows', async () => {
-    let body: GraphQLBody = {};
+    let body: GatewayAnswer = {};
     const reachedGatehouse = await receivedDuring(toGatehouse, async () => {
       body = await query(`{ me { id } authEvents(accountId: "${owner.accountId}") { edges { cursor } } }`, memberToken);
     });
@@ -142,7 +139,7 @@ describe('Gatehouse publishing its authorization directives, behind Hive Gateway
   });
 
   it('lets an anonymous postReview reach the reviews subgraph, which refuses it: UNAUTHENTICATED', async () => {
-    let body: GraphQLBody = {};
+    let body: GatewayAnswer = {};
     const reachedReviews = await receivedDuring(toReviews, async () => {
       body = await query('mutation { postReview(body: "Anonymous praise.") { body } }');
     });

@@ -6,27 +6,23 @@ import type { Review } from '../../examples/reviews-subgraph/reviews-subgraph';
 import type { GatehouseTokenSettings } from '../../examples/shared/gatehouse-token-settings';
 import { serveGraphql } from '../../examples/shared/serve-graphql';
 import type { ServedGraphql } from '../../examples/shared/serve-graphql';
-import { decodeJwtPayload } from '../support/factories';
+import { loopbackGraphqlUrl, postGraphql, typedDocument } from '../support/graphql-client';
+import type { TypedDocument } from '../support/graphql-client';
 import { startRs256Server } from '../support/rs256-server';
 import type { Rs256Server } from '../support/rs256-server';
 import { generateRsaKeyPair } from '../support/signing-keys';
+import { decodeJwtPayload } from '../support/tokens';
 
-const POST_REVIEW = 'mutation Post($body: String!) { postReview(body: $body) { body author { id } } }';
-
-type Response = { status: number; data?: { postReview?: unknown } | null; errors?: { extensions?: { code?: string } }[] };
+const POST_REVIEW = typedDocument<{ postReview: { body: string; author: { id: string } } | null }>(
+  'mutation Post($body: String!) { postReview(body: $body) { body author { id } } }',
+);
 
 async function serveReviews(settings: GatehouseTokenSettings, reviews: Review[]): Promise<ServedGraphql> {
   return serveGraphql({ schema: createReviewsSchema(reviews) }, reviewsContext(createCallerVerifier(settings)), 0);
 }
 
-async function post(subgraph: ServedGraphql, query: string, variables: Record<string, unknown>, token?: string): Promise<Response> {
-  const response = await fetch(`http://127.0.0.1:${subgraph.port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, ...((await response.json()) as Omit<Response, 'status'>) };
-}
+const post = <Data>(subgraph: ServedGraphql, document: TypedDocument<Data>, variables: Record<string, unknown>, token?: string) =>
+  postGraphql(loopbackGraphqlUrl(subgraph.port), document, { variables, token });
 
 describe('the example reviews subgraph', () => {
   let gatehouse: Rs256Server;

@@ -1,17 +1,18 @@
 import { IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { composeSupergraph } from '../../examples/gateway/supergraph';
+import { SERVICE_SDL } from '../support/documents';
 import { signUp } from '../support/factories';
+import type { GraphQLResponse } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
-const SERVICE_SDL = '{ _service { sdl } }';
 const GATEWAY_SECRET = 'Vb7-q2RkWm9xT4zLc8Nf1Hs6Jd3Gp0Ya5Ue';
 const START_UP_NOTICE = 'GATEWAY_SECRET is not set';
 /** Near misses graphql-js answers with the right name ("Did you mean …"): a field, an input field. */
 const MISSPELT = ['{ mee { id } }', 'mutation { login(input: { emial: "a@example.com", password: "x" }) { __typename } }'];
 const SUGGESTION = /Did you mean|"me"|"email"/;
 
-const readSdl = (server: TestServer, headers: Record<string, string> = {}) => server.graphql<{ _service: { sdl: string } }>(SERVICE_SDL, {}, { headers });
+const readSdl = (server: TestServer, headers: Record<string, string> = {}) => server.graphql(SERVICE_SDL, {}, { headers });
 
 function expectRefused(response: GraphQLResponse<{ _service: { sdl: string } }>): void {
   expect(response.status).toBe(200);

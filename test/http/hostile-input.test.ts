@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { buildClientSchema, getIntrospectionQuery, getNamedType, isCompositeType, isEnumType, isInputObjectType, isListType, isNonNullType } from 'graphql';
 import type { GraphQLArgument, GraphQLField, GraphQLInputType, GraphQLSchema, IntrospectionQuery } from 'graphql';
-import { LOGIN, ME, signUp } from '../support/factories';
+import { LOGIN, ME } from '../support/documents';
+import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import type { GraphQLResponseBody } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -49,14 +51,17 @@ afterAll(() => server.close());
 
 const STACK_FRAME = /(^|\n)\s*at \S+.*(:\d+:\d+|\(native\)|<anonymous>)/;
 
-async function expectWellBehaved(response: Response, context: string): Promise<{ data?: any; errors?: any[] } | null> {
+/** An answer to hostile input, read by alias: each mutation is sent under aliases a0, a1, … */
+type HostileAnswer = GraphQLResponseBody<Record<string, unknown>>;
+
+async function expectWellBehaved(response: Response, context: string): Promise<HostileAnswer | null> {
   const text = await response.text();
   if (response.status >= 500) throw new Error(`${context}: answered ${response.status}: ${text.slice(0, 500)}`);
   expect(text).not.toMatch(/"stacktrace"/);
   expect(text).not.toMatch(/node_modules|\/src\/[\w/-]+\.[jt]s/);
-  let body: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null = null;
+  let body: HostileAnswer | null = null;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as HostileAnswer;
   } catch {
     // Some refusals are not JSON (e.g. a 404 page); they must still be free of stack frames.
     expect(text).not.toMatch(STACK_FRAME);
@@ -264,7 +269,7 @@ async function ensureViewerToken(): Promise<string> {
   if (me.data?.me?.id === viewer.userId) return viewerToken;
   // A hostile run logged the viewer out (logout with a bearer is legitimate input): log in again.
   const login = await server.graphql(LOGIN, { input: { email: viewer.email, password: viewer.password } });
-  viewerToken = login.data!.login.accessToken;
+  viewerToken = login.data!.login.accessToken!;
   return viewerToken;
 }
 
@@ -292,7 +297,7 @@ describe('every mutation, with hostile arguments', () => {
         const context = `${call.mutation} ×${call.aliases}`;
         const body = await expectWellBehaved(response, context);
         const succeeded = Array.from({ length: call.aliases }, (_unused, index) => `a${index}`).filter(
-          (alias) => body?.data?.[alias] != null && !body?.errors?.some((error: { path?: unknown[] }) => error.path?.[0] === alias),
+          (alias) => body?.data?.[alias] != null && !body?.errors?.some((error) => error.path?.[0] === alias),
         );
         if (token && succeeded.length > 0) mayHaveEndedViewerSession = true;
         if (call.mutation === 'signUp') successfulSignUps += succeeded.length;

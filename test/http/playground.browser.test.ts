@@ -5,6 +5,7 @@ import { ConfigError } from '../../src/config/config-error';
 import { locatePlaygroundAssets } from '../../src/http/playground-assets';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { signUp } from '../support/factories';
+import type { GraphQLResponseBody } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { temporaryDirectory } from '../support/temporary-directories';
@@ -65,9 +66,9 @@ describe('GraphQL Playground outside production', () => {
   }
 
   /** The response in the result pane (the one read-only editor), once it holds one for `field`. */
-  async function readResult(page: Page, field: string): Promise<any> {
+  async function readResult<Data>(page: Page, field: string): Promise<GraphQLResponseBody<Data>> {
     const handle = await page.waitForFunction(readResultPane, field);
-    return handle.jsonValue();
+    return (await handle.jsonValue()) as GraphQLResponseBody<Data>;
   }
 
   it('logs in from the playground, then calls as that user with an Authorization header, all on its own origin', async () => {
@@ -97,10 +98,10 @@ describe('GraphQL Playground outside production', () => {
         __typename ... on AuthPayload { accessToken role user { email } } } }`,
     );
     await page.keyboard.press('Control+Enter');
-    const login = await readResult(page, 'login');
+    const login = await readResult<{ login: { __typename: string; accessToken?: string; role?: string; user?: { email: string } } }>(page, 'login');
     expect(login.errors).toBeUndefined();
-    expect(login.data.login).toMatchObject({ __typename: 'AuthPayload', user: { email: user.email } });
-    const accessToken: string = login.data.login.accessToken;
+    expect(login.data!.login).toMatchObject({ __typename: 'AuthPayload', user: { email: user.email } });
+    const accessToken = login.data!.login.accessToken!;
     expect(accessToken).toMatch(/^eyJ/);
     await saveScreenshot(page, 'playground-login');
 

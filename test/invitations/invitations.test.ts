@@ -1,5 +1,9 @@
-import { ACCEPT_INVITATION, INVITE_MEMBER, addMember, loginTo, mailedToken, outboxMessagesTo, signUp, uniqueEmail } from '../support/factories';
+import { ACCEPT_INVITATION, INVITE_MEMBER, SET_ROLE } from '../support/documents';
+import type { Invitation } from '../support/documents';
+import { addMember, loginTo, signUp, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import { mailedToken, outboxMessagesTo } from '../support/outbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -10,8 +14,9 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const DECLINE = `mutation Decline($token: String!) { declineInvitation(token: $token) }`;
-const ADD_MEMBER = `mutation Add($input: AddMemberInput!) { addMember(input: $input) { email role status } }`;
-const SET_ROLE = `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
+const ADD_MEMBER = typedDocument<{ addMember: Pick<Invitation, 'email' | 'role' | 'status'> }>(
+  `mutation Add($input: AddMemberInput!) { addMember(input: $input) { email role status } }`,
+);
 
 const invite = (by: SignedUpUser, email: string, role = 'member', accountId = by.accountId) =>
   server.graphql(INVITE_MEMBER, { input: { accountId, email, role } }, { token: by.accessToken });

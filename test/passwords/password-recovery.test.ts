@@ -1,24 +1,14 @@
-import {
-  extensionsOf,
-  LOGIN,
-  loginFrom,
-  mailedToken,
-  ME,
-  outboxMessagesTo,
-  presentRefreshToken,
-  signUp,
-  strongPassword,
-  uniqueEmail,
-} from '../support/factories';
+import { CHANGE_PASSWORD, REQUEST_RESET, RESET_PASSWORD } from '../support/documents';
+import { attemptLogin, loginFrom, requestResetToken, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { extensionsOf } from '../support/graphql-errors';
+import { mailedToken, outboxMessagesTo } from '../support/outbox';
+import { presentRefreshToken, presentToMe } from '../support/presenting-tokens';
+import { userRow } from '../support/rows';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { opaqueTokenParts } from '../support/tokens';
 
-const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
-const RESET = `mutation Reset($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }`;
-const CHANGE_PASSWORD = `mutation Change($currentPassword: String!, $newPassword: String!) {
-  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
-}`;
 const WEAK_PASSWORD = 'passwordpassword';
 const MINUTE_SECONDS = 60;
 
@@ -29,37 +19,21 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const requestReset = (email: string) => server.graphql(REQUEST_RESET, { email });
-const reset = (token: string, newPassword: string) => server.graphql(RESET, { token, newPassword });
+const reset = (token: string, newPassword: string) => server.graphql(RESET_PASSWORD, { token, newPassword });
 const changePassword = (user: { accessToken: string }, currentPassword: string, newPassword: string) =>
   server.graphql(CHANGE_PASSWORD, { currentPassword, newPassword }, { token: user.accessToken });
-const login = (email: string, password: string) => server.graphql(LOGIN, { input: { email, password } });
-const me = (accessToken: string) => server.graphql(ME, {}, { token: accessToken });
-const passwordHashOf = async (userId: string) => (await server.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash;
-const tokenRow = (token: string) => server.prisma.emailToken.findUniqueOrThrow({ where: { id: token.slice('ghp_'.length).split('.')[0]! } });
-
-/**
- * Asks for a reset link for `user` and reads it from the outbox. The mail goes out after the
- * response, so this waits for the new message before reading the newest link.
- */
-async function resetLinkFor(user: SignedUpUser): Promise<string> {
-  const mailedBefore = (await outboxMessagesTo(server, user.email)).length;
-  const response = await requestReset(user.email);
-  if (response.errors) throw new Error(`requestPasswordReset failed: ${JSON.stringify(response.errors)}`);
-  for (let attempt = 0; attempt < 50 && (await outboxMessagesTo(server, user.email)).length === mailedBefore; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return mailedToken(server, user.email, 'reset-password');
-}
+const passwordHashOf = async (userId: string) => (await userRow(server, userId)).passwordHash;
+const tokenRow = (token: string) => server.prisma.emailToken.findUniqueOrThrow({ where: { id: opaqueTokenParts(token).id } });
 
 /** Asserts that the password is `password`: it logs in, and login answers an AuthPayload. */
 async function expectPasswordIs(email: string, password: string): Promise<void> {
-  const response = await login(email, password);
+  const response = await attemptLogin(server, { email, password });
   expect(response.errors).toBeUndefined();
   expect(response.data!.login.__typename).toBe('AuthPayload');
 }
 
 async function expectPasswordIsNot(email: string, password: string): Promise<void> {
-  expect(extensionsOf(await login(email, password))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
+  expect(extensionsOf(await attemptLogin(server, { email, password }))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
 }
 
 describe('requestPasswordReset', () => {
@@ -89,7 +63,7 @@ describe('requestPasswordReset', () => {
   it('mails a reset-password link under the public URL, in the plain text and the HTML alike', async () => {
     const user = await signUp(server);
 
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
 
     const message = (await outboxMessagesTo(server, user.email)).at(-1)!;
     const link = `${server.config.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
@@ -116,7 +90,7 @@ describe('requestPasswordReset', () => {
 
   it("stores the link's token only as a hash of its secret", async () => {
     const user = await signUp(server);
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
     const secret = token.split('.')[1]!;
 
     const row = await tokenRow(token);
@@ -127,8 +101,8 @@ describe('requestPasswordReset', () => {
 
   it('makes the earlier link stop working when a new one is asked for', async () => {
     const user = await signUp(server);
-    const first = await resetLinkFor(user);
-    const second = await resetLinkFor(user);
+    const first = await requestResetToken(server, user.email);
+    const second = await requestResetToken(server, user.email);
     expect(second).not.toBe(first);
 
     const withFirst = await reset(first, strongPassword());
@@ -143,7 +117,7 @@ describe('resetPassword', () => {
     const user = await signUp(server);
     const newPassword = strongPassword();
 
-    const response = await reset(await resetLinkFor(user), newPassword);
+    const response = await reset(await requestResetToken(server, user.email), newPassword);
 
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ resetPassword: true });
@@ -155,10 +129,10 @@ describe('resetPassword', () => {
     const user = await signUp(server);
     const other = await loginFrom(server, user, { clientId: 'mobile' });
 
-    await reset(await resetLinkFor(user), strongPassword());
+    await reset(await requestResetToken(server, user.email), strongPassword());
 
     for (const session of [user, other]) {
-      expect(extensionsOf(await me(session.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+      expect(extensionsOf(await presentToMe(server, session.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     }
     expect(extensionsOf(await presentRefreshToken(server, user.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     expect(extensionsOf(await presentRefreshToken(server, other.refreshToken, 'mobile'))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
@@ -169,7 +143,7 @@ describe('resetPassword', () => {
 
   it('works once: a second use of the link is refused and the password stays the first new one', async () => {
     const user = await signUp(server);
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
     const firstPassword = strongPassword();
     expect((await reset(token, firstPassword)).errors).toBeUndefined();
 
@@ -181,7 +155,7 @@ describe('resetPassword', () => {
 
   it('refuses a link older than 30 minutes as TOKEN_EXPIRED and keeps the password', async () => {
     const user = await signUp(server);
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
     server.clock.advance(31 * MINUTE_SECONDS);
 
     const response = await reset(token, strongPassword());
@@ -192,7 +166,7 @@ describe('resetPassword', () => {
 
   it('accepts a link still inside its 30 minutes', async () => {
     const user = await signUp(server);
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
     server.clock.advance(29 * MINUTE_SECONDS);
 
     const response = await reset(token, strongPassword());
@@ -202,7 +176,7 @@ describe('resetPassword', () => {
 
   it('refuses a weak new password with BAD_USER_INPUT on newPassword without spending the link, so a strong one then works', async () => {
     const user = await signUp(server);
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
     const hashBefore = await passwordHashOf(user.userId);
 
     const weak = await reset(token, WEAK_PASSWORD);
@@ -210,7 +184,7 @@ describe('resetPassword', () => {
     expect(extensionsOf(weak)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newPassword', reason: 'WEAK_PASSWORD' });
     expect(await passwordHashOf(user.userId)).toBe(hashBefore);
     expect((await tokenRow(token)).consumedAt).toBeNull();
-    expect(extensionsOf(await me(user.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, user.accessToken))).toBeUndefined();
     const strongPasswordValue = strongPassword();
     expect((await reset(token, strongPasswordValue)).errors).toBeUndefined();
     await expectPasswordIs(user.email, strongPasswordValue);
@@ -218,7 +192,7 @@ describe('resetPassword', () => {
 
   it('refuses a password built from the email address with BAD_USER_INPUT on newPassword', async () => {
     const user = await signUp(server, { email: uniqueEmail('grace.hopper.cobol') });
-    const token = await resetLinkFor(user);
+    const token = await requestResetToken(server, user.email);
 
     const response = await reset(token, user.email);
 
@@ -267,8 +241,8 @@ describe('changePassword', () => {
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
     expect(await passwordHashOf(user.userId)).toBe(hashBefore);
-    expect(extensionsOf(await me(other.accessToken))).toBeUndefined();
-    expect(extensionsOf(await me(user.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, other.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, user.accessToken))).toBeUndefined();
   });
 
   it('applies the password policy: a weak new password is BAD_USER_INPUT on newPassword', async () => {
@@ -298,17 +272,17 @@ describe('changePassword', () => {
     const response = await changePassword(laptop, user.password, strongPassword());
 
     expect(response.errors).toBeUndefined();
-    const stillMe = await me(laptop.accessToken);
+    const stillMe = await presentToMe(server, laptop.accessToken);
     expect(stillMe.errors).toBeUndefined();
-    expect(stillMe.data!.me.id).toBe(user.userId);
+    expect(stillMe.data!.me!.id).toBe(user.userId);
     expect((await presentRefreshToken(server, laptop.refreshToken, 'laptop')).errors).toBeUndefined();
     for (const ended of [user, phone]) {
-      expect(extensionsOf(await me(ended.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+      expect(extensionsOf(await presentToMe(server, ended.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     }
     expect(extensionsOf(await presentRefreshToken(server, phone.refreshToken, 'phone'))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     const revoked = await server.prisma.session.findMany({ where: { userId: user.userId, revokedAt: { not: null } } });
     expect(revoked.map((session) => session.revokedReason)).toEqual(['PASSWORD_CHANGED', 'PASSWORD_CHANGED']);
-    expect(extensionsOf(await me(bystander.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, bystander.accessToken))).toBeUndefined();
   });
 
   it('needs a signed-in user', async () => {

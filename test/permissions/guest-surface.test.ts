@@ -4,9 +4,12 @@ import { permissionMap } from '../../src/permissions/permissions';
 import { guestAccessOf } from '../../src/permissions/rule-metadata';
 import type { ShieldRule } from '../../src/permissions/rule-metadata';
 import { buildGatehouseSchema } from '../../src/schema';
-import { addMember, LOGIN, signUp } from '../support/factories';
+import { LOGIN } from '../support/documents';
+import type { Permission } from '../support/documents';
+import { addMember, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { decodeJwtPayload } from '../support/tokens';
 
 const ruleTable = permissionMap as unknown as Record<string, Record<string, ShieldRule>>;
 
@@ -144,22 +147,25 @@ describe('an unverified user who holds a role in a company account', () => {
     const events = await server.graphql(`query($id: ID!) { authEvents(accountId: $id) { edges { node { type } } } }`, { id: owner.accountId }, { token });
     const invite = await server.graphql(`mutation($input: InviteMemberInput!) { inviteMember(input: $input) { id } }`, { input: { accountId: owner.accountId, email: 'friend.of.guest@example.test', role: 'member' } }, { token });
     const remove = await server.graphql(`mutation($input: RemoveMemberInput!) { removeMember(input: $input) }`, { input: { accountId: owner.accountId, userId: colleague.userId } }, { token });
-    const session = await server.graphql(`{ currentSession { role access { feature } } }`, {}, { token });
+    const session = await server.graphql<{ currentSession: { role: string; access: Pick<Permission, 'feature'>[] } | null }>(`{ currentSession { role access { feature } } }`, {}, { token });
 
     for (const response of [events, invite, remove]) expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(session.data!.currentSession).toEqual({ role: 'admin', access: [] });
-    expect(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).scope).toBeUndefined();
+    expect(decodeJwtPayload(token).scope).toBeUndefined();
     expect(await server.prisma.membership.count({ where: { userId: colleague.userId, accountId: owner.accountId } })).toBe(1);
   });
 
   it('still sees its own user, memberships and the account it is signed into', async () => {
     const { owner, guest, token } = await guestAdmin();
 
-    const response = await server.graphql(`{ me { id email emailVerified memberships { role account { id name } } } currentSession { account { id name } } }`, {}, { token });
+    const response = await server.graphql<{
+      me: { id: string; email: string; emailVerified: boolean; memberships: { role: string; account: { id: string; name: string } }[] } | null;
+      currentSession: { account: { id: string; name: string } } | null;
+    }>(`{ me { id email emailVerified memberships { role account { id name } } } currentSession { account { id name } } }`, {}, { token });
 
     expect(response.errors).toBeUndefined();
     expect(response.data!.me).toMatchObject({ id: guest.userId, email: guest.email, emailVerified: false });
-    expect(response.data!.me.memberships).toEqual(expect.arrayContaining([{ role: 'admin', account: { id: owner.accountId, name: 'Directory Corp' } }]));
-    expect(response.data!.currentSession.account).toEqual({ id: owner.accountId, name: 'Directory Corp' });
+    expect(response.data!.me!.memberships).toEqual(expect.arrayContaining([{ role: 'admin', account: { id: owner.accountId, name: 'Directory Corp' } }]));
+    expect(response.data!.currentSession!.account).toEqual({ id: owner.accountId, name: 'Directory Corp' });
   });
 });

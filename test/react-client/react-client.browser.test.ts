@@ -5,8 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot } from '../support/browser';
-import { ACCEPT_INVITATION, INVITE_MEMBER, loginFrom, LOGOUT, mailedToken, outboxMessagesTo, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { ACCEPT_INVITATION, INVITE_MEMBER, LOGOUT } from '../support/documents';
+import { loginFrom, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { mailedLink, mailedToken } from '../support/outbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { recordGraphQLTraffic } from './graphql-traffic';
@@ -24,17 +26,6 @@ async function buildReactClient(outDir: string, graphqlUrl: string): Promise<voi
   await promisify(execFile)(process.execPath, [path.join(__dirname, 'build-react-client.mjs'), outDir], {
     env: { ...process.env, VITE_GRAPHQL_URL: graphqlUrl },
   });
-}
-
-/** The link in the newest mail of kind `kind` to `to`, exactly as mailed. */
-async function mailedLink(server: TestServer, to: string, kind: string): Promise<string> {
-  const token = await mailedToken(server, to, kind);
-  const messages = await outboxMessagesTo(server, to);
-  const link = messages
-    .flatMap((message) => message.text.match(/https?:\/\/\S+/g) ?? [])
-    .find((url) => new URL(url).searchParams.get('token') === token);
-  if (!link) throw new Error(`no ${kind} link to ${to}`);
-  return link;
 }
 
 /**

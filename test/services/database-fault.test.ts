@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOGIN, LOGOUT, ME, REFRESH, SIGN_UP, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGIN, LOGOUT, ME, REFRESH, SIGN_UP } from '../support/documents';
+import type { AuthPayload } from '../support/documents';
+import { signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import type { GraphQLResponseBody, TypedDocument } from '../support/graphql-client';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { startThrowawayPostgres } from '../support/throwaway-postgres';
@@ -149,7 +152,8 @@ async function runClient(isRunning: () => boolean): Promise<void> {
     () => send('refresh', REFRESH, { input: { refreshToken } }, null, (data) => keep(data.refreshToken)),
     () => send('me', ME, {}, accessToken),
     () => send('logout', LOGOUT, {}, accessToken),
-    () => send('login', LOGIN, { input: { email, password } }, null, (data) => keep(data.login)),
+    // A user of one account: the login answers an AuthPayload.
+    () => send('login', LOGIN, { input: { email, password } }, null, (data) => keep(data.login as AuthPayload)),
     () => send('refresh', REFRESH, { input: { refreshToken } }, null, (data) => keep(data.refreshToken)),
     () => send('logout', LOGOUT, { input: { refreshToken } }, null),
   ];
@@ -163,18 +167,18 @@ async function runClient(isRunning: () => boolean): Promise<void> {
   }
 }
 
-async function send(
+async function send<Data>(
   operation: Operation,
-  query: string,
+  document: TypedDocument<Data>,
   variables: Record<string, unknown>,
   token: string | null,
-  onData: (data: Record<string, any>) => void = () => undefined,
+  onData: (data: Data) => void = () => undefined,
 ): Promise<Sample> {
   const startedAt = Date.now();
-  const response = await server.post(JSON.stringify({ query, variables }), token ? { authorization: `Bearer ${token}` } : {});
+  const response = await server.post(JSON.stringify({ query: document, variables }), token ? { authorization: `Bearer ${token}` } : {});
   const body = await response.text();
   const endedAt = Date.now();
-  const parsed = JSON.parse(body) as { data?: Record<string, any> | null; errors?: Sample['errors'] };
+  const parsed = JSON.parse(body) as GraphQLResponseBody<Data>;
   const sample = { operation, startedAt, endedAt, status: response.status, retryAfter: response.headers.get('retry-after'), body, errors: parsed.errors ?? [] };
   if (isSuccess(sample) && parsed.data) onData(parsed.data);
   return sample;

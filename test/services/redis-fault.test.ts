@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { LOGIN, LOGOUT, ME, reasonIn, REFRESH, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGOUT, ME, REFRESH, REQUEST_RESET } from '../support/documents';
+import { attemptLogin, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { reasonIn } from '../support/graphql-errors';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -77,16 +79,15 @@ afterAll(async () => {
   await killRedis();
 });
 
-const login = (input: Record<string, unknown>) => server.graphql(LOGIN, { input });
 const logEntries = () => server.logs.map((line) => JSON.parse(line) as { level: number; msg: string });
 const redisWarnings = () => logEntries().filter((entry) => entry.level === 40 && /redis|insurance/i.test(entry.msg));
 
 /** Fails LOCK_AFTER times, then the right password must be refused as RATE_LIMITED. */
 async function expectLockAfterFailures(user: SignedUpUser): Promise<void> {
   for (let failure = 0; failure < LOCK_AFTER; failure++) {
-    expect(reasonIn(await login({ email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+    expect(reasonIn(await attemptLogin(server, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
   }
-  const locked = await login({ email: user.email, password: user.password });
+  const locked = await attemptLogin(server, { email: user.email, password: user.password });
   expect(locked.status).toBe(200);
   expect(locked.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
 }
@@ -94,13 +95,13 @@ async function expectLockAfterFailures(user: SignedUpUser): Promise<void> {
 /** Sign-up, login, me, refresh (rotation), logout: everything but the limits must not care where counts live. */
 async function expectEveryOperationWorks(): Promise<void> {
   const user = await signUp(server);
-  const loggedIn = await login({ email: user.email, password: user.password });
+  const loggedIn = await attemptLogin(server, { email: user.email, password: user.password });
   expect(loggedIn.errors).toBeUndefined();
   expect(loggedIn.data!.login.__typename).toBe('AuthPayload');
   expect((await server.graphql(ME, {}, { token: loggedIn.data!.login.accessToken })).data?.me?.id).toBe(user.userId);
   const refreshed = await server.graphql(REFRESH, { input: { refreshToken: loggedIn.data!.login.refreshToken } });
   expect(refreshed.errors).toBeUndefined();
-  const reset = await server.graphql(`mutation R($email: String!) { requestPasswordReset(email: $email) }`, { email: user.email });
+  const reset = await server.graphql(REQUEST_RESET, { email: user.email });
   expect(reset.data?.requestPasswordReset).toBe(true);
   const loggedOut = await server.graphql(LOGOUT, {}, { token: refreshed.data!.refreshToken.accessToken });
   expect(loggedOut.data?.logout).toBe(true);
@@ -108,7 +109,7 @@ async function expectEveryOperationWorks(): Promise<void> {
 
 describe('when Redis dies under a running instance and comes back', () => {
   it('counts in Redis while it is up', async () => {
-    await login({ email: uniqueEmail('before'), password: strongPassword() });
+    await attemptLogin(server, { email: uniqueEmail('before'), password: strongPassword() });
 
     expect((await keysInRedis()).some((key) => key.startsWith(`${KEY_PREFIX}login-account`))).toBe(true);
     expect(redisWarnings()).toEqual([]);
@@ -122,8 +123,8 @@ describe('when Redis dies under a running instance and comes back', () => {
     await expectLockAfterFailures(await signUp(server));
     // A locked unknown email reads like a locked real account, outage or not.
     const stranger = uniqueEmail('stranger');
-    for (let failure = 0; failure < LOCK_AFTER; failure++) await login({ email: stranger, password: strongPassword() });
-    expect(reasonIn(await login({ email: stranger, password: strongPassword() }))).toBe('RATE_LIMITED');
+    for (let failure = 0; failure < LOCK_AFTER; failure++) await attemptLogin(server, { email: stranger, password: strongPassword() });
+    expect(reasonIn(await attemptLogin(server, { email: stranger, password: strongPassword() }))).toBe('RATE_LIMITED');
     await expectEveryOperationWorks();
     // Commands fail fast (no offline queue), so the outage costs no request a timeout.
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { LOGIN, reasonIn, signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { attemptLogin, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { reasonIn } from '../support/graphql-errors';
 import { createTestDatabase } from '../support/test-database';
 import type { TestDatabase } from '../support/test-database';
 import { startTestServer } from '../support/test-server';
@@ -43,14 +44,13 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const login = (server: TestServer, input: Record<string, unknown>) => server.graphql(LOGIN, { input });
 
 /** A user of the deployment: signed up through one instance, known to both. */
 const signUpOnce = (): Promise<SignedUpUser> => signUp(first);
 
 describe('rate limits in Redis', () => {
   it('keeps the counts in Redis, under the configured key prefix', async () => {
-    await login(first, { email: uniqueEmail('counted'), password: strongPassword() });
+    await attemptLogin(first, { email: uniqueEmail('counted'), password: strongPassword() });
 
     expect(await redis.keys(`${KEY_PREFIX}login-account*`)).not.toHaveLength(0);
   });
@@ -58,25 +58,25 @@ describe('rate limits in Redis', () => {
   it('locks an account on one instance after failures on another', async () => {
     const user = await signUpOnce();
     for (let failure = 0; failure < LOCK_AFTER; failure++) {
-      expect(reasonIn(await login(first, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+      expect(reasonIn(await attemptLogin(first, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
     }
 
-    const response = await login(second, { email: user.email, password: user.password });
+    const response = await attemptLogin(second, { email: user.email, password: user.password });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
   });
 
   it('adds up failures made on different instances', async () => {
     const user = await signUpOnce();
-    await login(first, { email: user.email, password: strongPassword() });
-    await login(second, { email: user.email, password: strongPassword() });
-    expect(reasonIn(await login(first, { email: user.email, password: user.password }))).toBeUndefined();
+    await attemptLogin(first, { email: user.email, password: strongPassword() });
+    await attemptLogin(second, { email: user.email, password: strongPassword() });
+    expect(reasonIn(await attemptLogin(first, { email: user.email, password: user.password }))).toBeUndefined();
 
-    for (let failure = 0; failure < LOCK_AFTER - 1; failure++) await login(first, { email: user.email, password: strongPassword() });
-    await login(second, { email: user.email, password: strongPassword() });
+    for (let failure = 0; failure < LOCK_AFTER - 1; failure++) await attemptLogin(first, { email: user.email, password: strongPassword() });
+    await attemptLogin(second, { email: user.email, password: strongPassword() });
 
-    expect(reasonIn(await login(first, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
-    expect(reasonIn(await login(second, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await attemptLogin(first, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
+    expect(reasonIn(await attemptLogin(second, { email: user.email, password: user.password }))).toBe('RATE_LIMITED');
   });
 
   it('refuses a locked login without any password hashing', async () => {
@@ -84,10 +84,10 @@ describe('rate limits in Redis', () => {
     const noHashing = await startTestServer({ ...limitsEnvironment, REDIS_URL, PASSWORD_HASH_QUEUE_LIMIT: '0' });
     try {
       const lockedEmail = uniqueEmail('locked');
-      for (let failure = 0; failure < LOCK_AFTER; failure++) await login(first, { email: lockedEmail, password: strongPassword() });
+      for (let failure = 0; failure < LOCK_AFTER; failure++) await attemptLogin(first, { email: lockedEmail, password: strongPassword() });
 
-      const locked = await login(noHashing, { email: lockedEmail, password: strongPassword() });
-      const unlocked = await login(noHashing, { email: uniqueEmail('unlocked'), password: strongPassword() });
+      const locked = await attemptLogin(noHashing, { email: lockedEmail, password: strongPassword() });
+      const unlocked = await attemptLogin(noHashing, { email: uniqueEmail('unlocked'), password: strongPassword() });
 
       expect(locked.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
       expect(unlocked.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_BUSY' });
@@ -107,7 +107,7 @@ describe('when Redis is unreachable', () => {
   it('still logs users in', async () => {
     const user = await signUp(stranded);
 
-    const response = await login(stranded, { email: user.email, password: user.password });
+    const response = await attemptLogin(stranded, { email: user.email, password: user.password });
 
     expect(response.errors).toBeUndefined();
     expect(response.data!.login.__typename).toBe('AuthPayload');
@@ -116,10 +116,10 @@ describe('when Redis is unreachable', () => {
   it('keeps limiting with the in-memory insurance limiter, and says so in a warning', async () => {
     const user = await signUp(stranded);
     for (let failure = 0; failure < LOCK_AFTER; failure++) {
-      expect(reasonIn(await login(stranded, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
+      expect(reasonIn(await attemptLogin(stranded, { email: user.email, password: strongPassword() }))).toBe('INVALID_CREDENTIALS');
     }
 
-    const response = await login(stranded, { email: user.email, password: user.password });
+    const response = await attemptLogin(stranded, { email: user.email, password: user.password });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
     const warnings = stranded.logs.map((line) => JSON.parse(line)).filter((entry) => entry.level === 40 && /insurance/i.test(entry.msg));

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { LOGIN, ME, REFRESH, SIGN_UP, strongPassword, uniqueEmail } from '../support/factories';
+import { LOGIN, ME, REFRESH, SIGN_UP } from '../support/documents';
+import type { AuthPayload, LoginResult } from '../support/documents';
+import { strongPassword, uniqueEmail } from '../support/factories';
 import { buildServiceIntoPrivateDirectory, residentSetKib, startServiceProcess } from '../support/service-process';
 import type { ServiceProcess } from '../support/service-process';
 import { createTestDatabase } from '../support/test-database';
@@ -80,7 +82,14 @@ afterAll(async () => {
   expect(code).toBe(0);
 }, 30_000);
 
-async function post(query: string, variables: object, token?: string): Promise<{ status: number; body: any; milliseconds: number }> {
+/** What this test reads of an answer: the fields of the operations it sends, or the text when it was not JSON. */
+interface LoadAnswer {
+  readonly data?: { me?: { id: string; email: string } | null; signUp?: AuthPayload; refreshToken?: AuthPayload; login?: LoginResult } | null;
+  readonly errors?: readonly unknown[];
+  readonly unparsable?: string;
+}
+
+async function post(query: string, variables: object, token?: string): Promise<{ status: number; body: LoadAnswer; milliseconds: number }> {
   const started = performance.now();
   const response = await fetch(`${service.url}/graphql`, {
     method: 'POST',
@@ -88,9 +97,9 @@ async function post(query: string, variables: object, token?: string): Promise<{
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
-  let body: any = null;
+  let body: LoadAnswer;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as LoadAnswer;
   } catch {
     body = { unparsable: text.slice(0, 200) };
   }
@@ -109,7 +118,7 @@ describe('60 s of sustained mixed traffic at concurrency 64', () => {
           const password = strongPassword();
           const { status, body } = await post(SIGN_UP, { input: { email, password } });
           if (status !== 200 || body.errors) throw new Error(`sign-up failed: ${status} ${JSON.stringify(body)}`);
-          const payload = body.data.signUp;
+          const payload = body.data!.signUp!;
           return { email, password, userId: payload.user.id, accessToken: payload.accessToken, refreshToken: payload.refreshToken };
         }),
       );
@@ -150,7 +159,7 @@ describe('60 s of sustained mixed traffic at concurrency 64', () => {
         if (operation === 'me') {
           if (body.data?.me?.id !== user.userId || body.data.me.email !== user.email) fail(operation, `wrong viewer: ${JSON.stringify(body)}`);
         } else {
-          const payload = operation === 'refresh' ? body.data?.refreshToken : body.data?.login;
+          const payload: (Partial<AuthPayload> & { __typename?: string }) | undefined = operation === 'refresh' ? body.data?.refreshToken : body.data?.login;
           if (operation === 'login' && payload?.__typename !== 'AuthPayload') fail(operation, `not an AuthPayload: ${JSON.stringify(body)}`);
           if (payload?.user?.id !== user.userId || typeof payload.accessToken !== 'string' || !String(payload.refreshToken).startsWith('ghr_')) {
             fail(operation, `bad token pair: ${JSON.stringify(body).slice(0, 300)}`);
@@ -158,7 +167,7 @@ describe('60 s of sustained mixed traffic at concurrency 64', () => {
           }
           if (operation === 'login') retiredRefreshTokens.push(user.refreshToken);
           user.accessToken = payload.accessToken;
-          user.refreshToken = payload.refreshToken;
+          user.refreshToken = payload.refreshToken!;
         }
       }
     }

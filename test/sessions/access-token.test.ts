@@ -1,24 +1,27 @@
 import jwt from 'jsonwebtoken';
 import type { JwtPayload } from 'jsonwebtoken';
 import { deriveTokenKeys } from '../../src/tokens/keys';
-import { ME, signUp } from '../support/factories';
+import { ME } from '../support/documents';
+import type { Permission } from '../support/documents';
+import { signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import { expectAccessTokenRefused } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+import { base64url, decodeJwtPayload } from '../support/tokens';
 
-const CURRENT_SESSION = `query CurrentSession {
+const CURRENT_SESSION = typedDocument<{
+  currentSession: { id: string; role: string; access: Permission[]; expiresAt: string; clientId: string | null; account: { id: string; name: string } } | null;
+}>(`query CurrentSession {
   currentSession { id role access { feature access } expiresAt clientId account { id name } }
-}`;
+}`);
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
-
-const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-const claimsOf = (token: string): JwtPayload => jwt.decode(token, { json: true })!;
 
 /** Signs `claims` as the server would (derived key, HS256, typ at+jwt) unless told otherwise. */
 function forge(claims: object, options: { key?: jwt.Secret; algorithm?: jwt.Algorithm; typ?: string } = {}): string {
@@ -29,15 +32,9 @@ function forge(claims: object, options: { key?: jwt.Secret; algorithm?: jwt.Algo
 
 /** The user's own access token with some claims changed (undefined removes one), correctly signed. */
 function withClaims(user: SignedUpUser, changes: Record<string, unknown>): string {
-  const claims: Record<string, unknown> = { ...claimsOf(user.accessToken), ...changes };
+  const claims: Record<string, unknown> = { ...decodeJwtPayload(user.accessToken), ...changes };
   return forge(Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined)));
 }
-
-const expectRefused = (response: GraphQLResponse, reason = 'INVALID_TOKEN') => {
-  expect(response.status).toBeLessThan(500);
-  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
-  expect(response.data?.me ?? null).toBeNull();
-};
 
 describe('the bearer access token', () => {
   it('identifies the user for me', async () => {
@@ -56,7 +53,7 @@ describe('the bearer access token', () => {
 
     expect(response.errors).toBeUndefined();
     const session = await server.prisma.session.findFirstOrThrow({ where: { userId: user.userId } });
-    const info = response.data!.currentSession;
+    const info = response.data!.currentSession!;
     expect(info).toMatchObject({
       id: session.id,
       role: 'owner',
@@ -110,7 +107,7 @@ describe('the bearer access token', () => {
     const { accessTokenTtlSeconds, clockToleranceSeconds } = server.config.tokens;
     server.clock.advance(accessTokenTtlSeconds + clockToleranceSeconds + 1);
 
-    expectRefused(await server.graphql(ME, {}, { token: user.accessToken }), 'TOKEN_EXPIRED');
+    expectAccessTokenRefused(await server.graphql(ME, {}, { token: user.accessToken }), 'TOKEN_EXPIRED');
     const session = await server.graphql(CURRENT_SESSION, {}, { token: user.accessToken });
     expect(session.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
   });
@@ -127,10 +124,10 @@ describe('the bearer access token', () => {
 describe('a bearer that is not a genuine access token', () => {
   const forgeries: [string, (user: SignedUpUser) => string][] = [
     ['a garbage string', () => 'not-a-jwt-at-all'],
-    ['a token with alg "none"', (user) => `${base64url({ alg: 'none', typ: 'at+jwt' })}.${base64url(claimsOf(user.accessToken))}.`],
-    ['a token signed HS256 with a different secret', (user) => forge(claimsOf(user.accessToken), { key: 'a-different-secret-0123456789-abcdefghijklmnop' })],
-    ['a token signed with the configured secret instead of the derived key', (user) => forge(claimsOf(user.accessToken), { key: server.config.tokens.secret })],
-    ['a token signed HS512 with the right key', (user) => forge(claimsOf(user.accessToken), { algorithm: 'HS512' })],
+    ['a token with alg "none"', (user) => `${base64url({ alg: 'none', typ: 'at+jwt' })}.${base64url(decodeJwtPayload(user.accessToken))}.`],
+    ['a token signed HS256 with a different secret', (user) => forge(decodeJwtPayload(user.accessToken), { key: 'a-different-secret-0123456789-abcdefghijklmnop' })],
+    ['a token signed with the configured secret instead of the derived key', (user) => forge(decodeJwtPayload(user.accessToken), { key: server.config.tokens.secret })],
+    ['a token signed HS512 with the right key', (user) => forge(decodeJwtPayload(user.accessToken), { algorithm: 'HS512' })],
     ['a token with the wrong issuer', (user) => withClaims(user, { iss: 'someone-else' })],
     ['a token with the wrong audience', (user) => withClaims(user, { aud: 'another-api' })],
     ['a token without exp', (user) => withClaims(user, { exp: undefined })],
@@ -138,7 +135,7 @@ describe('a bearer that is not a genuine access token', () => {
     ['a token naming another user for its session', (user) => withClaims(user, { sub: '00000000-0000-7000-8000-000000000000' })],
     ['a token with a tampered payload', (user) => tamper(user.accessToken, { role: 'superuser' })],
     ['a refresh token', (user) => user.refreshToken],
-    ['a token typed "JWT" instead of "at+jwt"', (user) => forge(claimsOf(user.accessToken), { typ: 'JWT' })],
+    ['a token typed "JWT" instead of "at+jwt"', (user) => forge(decodeJwtPayload(user.accessToken), { typ: 'JWT' })],
   ];
 
   it.each(forgeries)('is refused with UNAUTHENTICATED, never a server error, when it is %s', async (_case, tokenOf) => {
@@ -146,7 +143,7 @@ describe('a bearer that is not a genuine access token', () => {
 
     const response = await server.graphql(ME, {}, { token: tokenOf(user) });
 
-    expectRefused(response);
+    expectAccessTokenRefused(response);
   });
 
   it.each([
@@ -156,13 +153,12 @@ describe('a bearer that is not a genuine access token', () => {
   ])('is refused with UNAUTHENTICATED when the Authorization header holds %s', async (_case, authorization) => {
     const response = await server.graphql(ME, {}, { headers: { authorization } });
 
-    expectRefused(response);
+    expectAccessTokenRefused(response);
   });
 });
 
 /** Swaps in a modified payload but keeps the original signature. */
 function tamper(token: string, changes: Record<string, unknown>): string {
-  const [header, payload, signature] = token.split('.');
-  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
-  return `${header}.${base64url({ ...claims, ...changes })}.${signature}`;
+  const [header, , signature] = token.split('.');
+  return `${header}.${base64url({ ...decodeJwtPayload(token), ...changes })}.${signature}`;
 }

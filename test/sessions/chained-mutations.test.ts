@@ -1,6 +1,7 @@
-import { decodeJwtPayload, loginTo, memberOfTwoAccounts, signUp } from '../support/factories';
+import { loginTo, memberOfTwoAccounts, signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { sessionIdOf } from '../support/tokens';
 
 // A document's root mutations run one after another; each after the first acts as the viewer is now,
 // not as the request began: a session ended or a role lost earlier in the same document counts. (The
@@ -31,7 +32,7 @@ describe('mutations chained in one document', () => {
 
   it('refuses what follows the revocation of the current session in the same document', async () => {
     const user = await signUp(server);
-    const sessionId = decodeJwtPayload(user.accessToken).sid as string;
+    const sessionId = sessionIdOf(user.accessToken);
 
     const response = await server.graphql(
       `mutation($id: ID!, $input: InviteMemberInput!) { revokeSession(id: $id) inviteMember(input: $input) { id } }`,
@@ -67,7 +68,7 @@ describe('mutations chained in one document', () => {
 
   it('never switches from a session that ended after the request began (the revocation decides, under its row lock)', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const sessionId = decodeJwtPayload(member.accessToken).sid as string;
+    const sessionId = sessionIdOf(member.accessToken);
     await server.prisma.session.update({ where: { id: sessionId }, data: { revokedAt: server.clock.now(), revokedReason: 'LOGOUT' } });
     const before = await server.prisma.session.count({ where: { userId: member.userId } });
 

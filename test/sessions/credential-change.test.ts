@@ -1,8 +1,11 @@
-import { LOGIN, mailedToken, memberOfTwoAccounts, outboxMessagesTo, signUp, strongPassword } from '../support/factories';
-import type { SignedUpUser } from '../support/factories';
+import { CHANGE_PASSWORD, DISABLE_TOTP, LOGIN, LOGIN_WITH_TWO_FACTOR, ME_ID, RESET_PASSWORD, VERIFY_EMAIL } from '../support/documents';
+import { memberOfTwoAccounts, requestResetToken, selectAccount, signUp, startAccountSelection, strongPassword } from '../support/factories';
+import type { GraphQLResponseBody } from '../support/graphql-client';
+import { codeIn, reasonIn } from '../support/graphql-errors';
+import { mailedToken } from '../support/outbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-import { DISABLE_TOTP, LOGIN_WITH_TWO_FACTOR, SELECT_ACCOUNT, nextTotpCode, startTwoFactorLogin, turnOnTwoFactor, verifyTwoFactor } from '../support/two-factor';
+import { nextTotpCode, startTwoFactorLogin, turnOnTwoFactor, verifyTwoFactor } from '../support/two-factor';
 
 // A credential change (password reset or change, 2FA on or off) ends everything the old credentials
 // proved and that is still outstanding: selection tokens, second-factor challenges, mailed links, and
@@ -14,40 +17,16 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const CHANGE_PASSWORD = `mutation Change($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }`;
-const RESET = `mutation Reset($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }`;
-const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
-const VERIFY_EMAIL = `mutation Verify($token: String!) { verifyEmail(token: $token) { id } }`;
-const ME = `{ me { id } }`;
-
-/** A selection token from a password login of a user in two accounts: what an attacker with the old password holds. */
-async function pendingSelection(user: SignedUpUser): Promise<string> {
-  const response = await server.graphql(LOGIN, { input: { email: user.email, password: user.password } });
-  expect(response.data!.login.__typename).toBe('AccountSelectionRequired');
-  return response.data!.login.selectionToken;
-}
-
-const select = (selectionToken: string, accountId: string) => server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId } });
-
-async function resetLink(user: SignedUpUser): Promise<string> {
-  const before = (await outboxMessagesTo(server, user.email)).length;
-  await server.graphql(REQUEST_RESET, { email: user.email });
-  for (let attempt = 0; attempt < 50 && (await outboxMessagesTo(server, user.email)).length === before; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return mailedToken(server, user.email, 'reset-password');
-}
-
-const isRefusedToken = (response: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
-  response.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && response.errors?.[0]?.extensions?.reason === 'INVALID_TOKEN';
+/** Whether the first error refuses a token (a selection token, a challenge, a mailed link) as invalid. */
+const isRefusedToken = (response: GraphQLResponseBody<unknown>) => codeIn(response) === 'UNAUTHENTICATED' && reasonIn(response) === 'INVALID_TOKEN';
 
 describe('a password reset', () => {
   it('voids a selection token issued on the old password: it opens no session', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const selectionToken = await pendingSelection(member);
+    const selectionToken = await startAccountSelection(server, member);
 
-    await server.graphql(RESET, { token: await resetLink(member), newPassword: strongPassword() });
-    const selected = await select(selectionToken, owner.accountId);
+    await server.graphql(RESET_PASSWORD, { token: await requestResetToken(server, member.email), newPassword: strongPassword() });
+    const selected = await selectAccount(server, selectionToken, owner.accountId);
 
     expect(isRefusedToken(selected)).toBe(true);
     expect(await server.prisma.session.count({ where: { userId: member.userId, revokedAt: null } })).toBe(0);
@@ -58,7 +37,7 @@ describe('a password reset', () => {
     const { secret } = await turnOnTwoFactor(server, user);
     const challengeToken = await startTwoFactorLogin(server, user);
 
-    await server.graphql(RESET, { token: await resetLink(user), newPassword: strongPassword() });
+    await server.graphql(RESET_PASSWORD, { token: await requestResetToken(server, user.email), newPassword: strongPassword() });
     const passed = await verifyTwoFactor(server, challengeToken, await nextTotpCode(server, secret));
 
     expect(isRefusedToken(passed)).toBe(true);
@@ -69,7 +48,7 @@ describe('a password reset', () => {
     const user = await signUp(server, { unverified: true });
     const verificationToken = await mailedToken(server, user.email, 'verify-email');
 
-    await server.graphql(RESET, { token: await resetLink(user), newPassword: strongPassword() });
+    await server.graphql(RESET_PASSWORD, { token: await requestResetToken(server, user.email), newPassword: strongPassword() });
 
     expect(isRefusedToken(await server.graphql(VERIFY_EMAIL, { token: verificationToken }))).toBe(true);
   });
@@ -79,7 +58,7 @@ describe('a password reset', () => {
     await turnOnTwoFactor(server, user);
     const newPassword = strongPassword();
 
-    await server.graphql(RESET, { token: await resetLink(user), newPassword });
+    await server.graphql(RESET_PASSWORD, { token: await requestResetToken(server, user.email), newPassword });
     const login = await server.graphql(LOGIN_WITH_TWO_FACTOR, { input: { email: user.email, password: newPassword } });
 
     expect(login.data!.login.__typename).toBe('TwoFactorRequired');
@@ -89,12 +68,12 @@ describe('a password reset', () => {
 describe('a password change', () => {
   it('voids selection tokens and challenges issued on the old password', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
-    const selectionToken = await pendingSelection(member);
+    const selectionToken = await startAccountSelection(server, member);
 
     const changed = await server.graphql(CHANGE_PASSWORD, { currentPassword: member.password, newPassword: strongPassword() }, { token: member.accessToken });
 
     expect(changed.errors).toBeUndefined();
-    expect(isRefusedToken(await select(selectionToken, owner.accountId))).toBe(true);
+    expect(isRefusedToken(await selectAccount(server, selectionToken, owner.accountId))).toBe(true);
   });
 });
 
@@ -102,13 +81,13 @@ describe('turning the second factor on or off', () => {
   it('on: voids pending selections and ends the other sessions, which signed in with the password alone', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const elsewhere = await server.graphql(LOGIN, { input: { email: member.email, password: member.password, accountId: member.accountId } });
-    const selectionToken = await pendingSelection(member);
+    const selectionToken = await startAccountSelection(server, member);
 
     await turnOnTwoFactor(server, member);
 
-    expect(isRefusedToken(await select(selectionToken, owner.accountId))).toBe(true);
-    expect((await server.graphql(ME, {}, { token: elsewhere.data!.login.accessToken })).errors?.[0]?.extensions).toMatchObject({ reason: 'SESSION_REVOKED' });
-    expect((await server.graphql(ME, {}, { token: member.accessToken })).data).toEqual({ me: { id: member.userId } });
+    expect(isRefusedToken(await selectAccount(server, selectionToken, owner.accountId))).toBe(true);
+    expect((await server.graphql(ME_ID, {}, { token: elsewhere.data!.login.accessToken })).errors?.[0]?.extensions).toMatchObject({ reason: 'SESSION_REVOKED' });
+    expect((await server.graphql(ME_ID, {}, { token: member.accessToken })).data).toEqual({ me: { id: member.userId } });
   });
 
   it('off: voids open challenges and ends the other sessions', async () => {
@@ -121,7 +100,7 @@ describe('turning the second factor on or off', () => {
 
     expect(disabled.errors).toBeUndefined();
     expect(isRefusedToken(await verifyTwoFactor(server, challengeToken, await nextTotpCode(server, secret)))).toBe(true);
-    expect((await server.graphql(ME, {}, { token: other.data!.verifyTwoFactor.accessToken })).errors?.[0]?.extensions).toMatchObject({ reason: 'SESSION_REVOKED' });
-    expect((await server.graphql(ME, {}, { token: user.accessToken })).data).toEqual({ me: { id: user.userId } });
+    expect((await server.graphql(ME_ID, {}, { token: other.data!.verifyTwoFactor.accessToken })).errors?.[0]?.extensions).toMatchObject({ reason: 'SESSION_REVOKED' });
+    expect((await server.graphql(ME_ID, {}, { token: user.accessToken })).data).toEqual({ me: { id: user.userId } });
   });
 });

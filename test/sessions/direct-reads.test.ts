@@ -3,6 +3,7 @@ import { findBearerSession } from '../../src/sessions/bearer-session.sql';
 import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { sessionIdOf } from '../support/tokens';
 
 // The bearer check and refresh rotation read in plain SQL (src/database/hot-path-sql.ts), outside Prisma: what
 // they read must be exactly what Prisma reads of the same rows, every column and type, on either driver.
@@ -13,8 +14,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
-
-const sessionIdOf = (accessToken: string): string => JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).sid;
 
 it('reads a session and its user exactly as Prisma does, every nullable column filled', async () => {
   const user = await signUp(server);

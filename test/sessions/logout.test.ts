@@ -1,10 +1,10 @@
-import { decodeJwtPayload, extensionsOf, loginTo, LOGOUT, presentRefreshToken, signUp } from '../support/factories';
+import { LOGOUT, ME_ID } from '../support/documents';
+import { loginTo, signUp } from '../support/factories';
+import { extensionsOf } from '../support/graphql-errors';
+import { presentRefreshToken, presentToMe } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-
-const ME_ID = `query MeId { me { id } }`;
-
-const sessionIdOf = (accessToken: string): string => decodeJwtPayload(accessToken).sid as string;
+import { sessionIdOf } from '../support/tokens';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,18 +14,17 @@ afterAll(() => server.close());
 
 const logout = (input: Record<string, unknown> | undefined, accessToken?: string) =>
   server.graphql(LOGOUT, input === undefined ? {} : { input }, { token: accessToken ?? null });
-const me = (accessToken: string) => server.graphql(ME_ID, {}, { token: accessToken });
 const sessionRow = (accessToken: string) => server.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(accessToken) } });
 
 /** Asserts that neither token of a session works any more, each refused as a revoked session. */
 async function expectEnded(tokens: { accessToken: string; refreshToken: string }): Promise<void> {
   expect(extensionsOf(await presentRefreshToken(server, tokens.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
-  expect(extensionsOf(await me(tokens.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+  expect(extensionsOf(await presentToMe(server, tokens.accessToken, ME_ID))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
 }
 
 /** Asserts that a session still answers `me` and still refreshes (which spends its refresh token). */
 async function expectLive(tokens: { accessToken: string; refreshToken: string }, userId: string, clientId?: string): Promise<void> {
-  const viewer = await me(tokens.accessToken);
+  const viewer = await presentToMe(server, tokens.accessToken, ME_ID);
   expect(viewer.errors).toBeUndefined();
   expect(viewer.data!.me).toEqual({ id: userId });
   expect((await presentRefreshToken(server, tokens.refreshToken, clientId)).errors).toBeUndefined();
@@ -85,7 +84,7 @@ describe('logout', () => {
       code: 'UNAUTHENTICATED',
       reason: 'SESSION_REVOKED',
     });
-    expect(extensionsOf(await me(thirdSession.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+    expect(extensionsOf(await presentToMe(server, thirdSession.accessToken, ME_ID))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     await expectLive(bystander, bystander.userId);
   });
 
@@ -116,7 +115,7 @@ describe('logout', () => {
   it('with an expired access token but a valid refresh token ends the session', async () => {
     const user = await signUp(server);
     server.clock.advance(server.config.tokens.accessTokenTtlSeconds + server.config.tokens.clockToleranceSeconds + 60);
-    expect(extensionsOf(await me(user.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
+    expect(extensionsOf(await presentToMe(server, user.accessToken, ME_ID))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
 
     const response = await logout({ refreshToken: user.refreshToken }, user.accessToken);
 
@@ -207,7 +206,7 @@ describe('logout with a refresh token: only a live, current one of the right cli
     const response = await logout({ refreshToken: user.refreshToken, allSessions: true });
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_TOKEN_REUSED' });
-    expect(extensionsOf(await me(rotated.data!.refreshToken.accessToken))).toMatchObject({ reason: 'SESSION_REVOKED' });
+    expect(extensionsOf(await presentToMe(server, rotated.data!.refreshToken.accessToken, ME_ID))).toMatchObject({ reason: 'SESSION_REVOKED' });
     await expectLive(other, user.userId);
   });
 

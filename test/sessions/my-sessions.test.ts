@@ -1,10 +1,12 @@
-import { decodeJwtPayload, extensionsOf, loginFrom, LOGOUT, ME, presentRefreshToken, signUp } from '../support/factories';
+import { LOGOUT } from '../support/documents';
+import { loginFrom, signUp } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import { extensionsOf } from '../support/graphql-errors';
+import { presentRefreshToken, presentToMe } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { sessionIdOf } from '../support/tokens';
 
-const MY_SESSIONS = `query MySessions {
-  mySessions { id clientId userAgent ip createdAt lastUsedAt current role account { id } }
-}`;
 const REVOKE_SESSION = `mutation Revoke($id: ID!) { revokeSession(id: $id) }`;
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -22,20 +24,22 @@ interface ListedSession {
   account: { id: string };
 }
 
+const MY_SESSIONS = typedDocument<{ mySessions: ListedSession[] }>(`query MySessions {
+  mySessions { id clientId userAgent ip createdAt lastUsedAt current role account { id } }
+}`);
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
 
-const sessionIdOf = (accessToken: string): string => decodeJwtPayload(accessToken).sid as string;
-const me = (accessToken: string) => server.graphql(ME, {}, { token: accessToken });
 const revokeSession = (id: string, accessToken: string) => server.graphql(REVOKE_SESSION, { id }, { token: accessToken });
 
 async function mySessions(accessToken: string): Promise<ListedSession[]> {
   const response = await server.graphql(MY_SESSIONS, {}, { token: accessToken });
   if (response.errors) throw new Error(`mySessions failed: ${JSON.stringify(response.errors)}`);
-  return response.data!.mySessions as ListedSession[];
+  return response.data!.mySessions;
 }
 
 /** A verified user logged in twice more: from a browser (clientId "web") and from a phone app ("ios"). */
@@ -123,15 +127,15 @@ describe('revokeSession', () => {
 
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({ revokeSession: true });
-    expect(extensionsOf(await me(ios.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+    expect(extensionsOf(await presentToMe(server, ios.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     expect(extensionsOf(await presentRefreshToken(server, ios.refreshToken, 'ios'))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     const row = await server.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(ios.accessToken) } });
     expect(row.revokedReason).toBe('REVOKED_BY_USER');
     expect((await mySessions(web.accessToken)).map((session) => session.id).sort()).toEqual(
       [sessionIdOf(user.accessToken), sessionIdOf(web.accessToken)].sort(),
     );
-    expect(extensionsOf(await me(web.accessToken))).toBeUndefined();
-    expect(extensionsOf(await me(user.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, web.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, user.accessToken))).toBeUndefined();
   });
 
   it('can end the session it is called with', async () => {
@@ -140,7 +144,7 @@ describe('revokeSession', () => {
     const response = await revokeSession(sessionIdOf(web.accessToken), web.accessToken);
 
     expect(response.data).toEqual({ revokeSession: true });
-    expect(extensionsOf(await me(web.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+    expect(extensionsOf(await presentToMe(server, web.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
   });
 
   it("answers someone else's session id with NOT_FOUND, exactly as an unknown id, and that session keeps working", async () => {
@@ -155,7 +159,7 @@ describe('revokeSession', () => {
     expect(extensionsOf(foreign)).toEqual(extensionsOf(unknown));
     expect(foreign.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
     expect((await server.prisma.session.findUniqueOrThrow({ where: { id: victimSessionId } })).revokedAt).toBeNull();
-    expect(extensionsOf(await me(victim.ios.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, victim.ios.accessToken))).toBeUndefined();
     expect((await presentRefreshToken(server, victim.ios.refreshToken, 'ios')).errors).toBeUndefined();
   });
 
@@ -183,6 +187,6 @@ describe('revokeSession', () => {
     const response = await server.graphql(REVOKE_SESSION, { id: sessionIdOf(ios.accessToken) }, { token: null });
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED' });
-    expect(extensionsOf(await me(ios.accessToken))).toBeUndefined();
+    expect(extensionsOf(await presentToMe(server, ios.accessToken))).toBeUndefined();
   });
 });

@@ -1,24 +1,23 @@
-import { addMember, decodeJwtPayload, extensionsOf, LOGIN, loginTo, presentRefreshToken, signUp } from '../support/factories';
+import { LOGIN, ME_ID } from '../support/documents';
+import type { AuthPayload } from '../support/documents';
+import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import type { GraphQLResponse } from '../support/graphql-client';
+import { extensionsOf } from '../support/graphql-errors';
+import { presentRefreshToken, presentToMe } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+import { decodeJwtPayload, opaqueTokenParts, sessionIdOf } from '../support/tokens';
 
-const ME_ID = `query MeId { me { id } }`;
 const REFRESH_TOKEN_PATTERN = /^ghr_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9_-]{43}$/;
 const RACERS = 8;
-
-const tokenIdOf = (refreshToken: string): string => refreshToken.slice('ghr_'.length).split('.')[0]!;
-const secretOf = (refreshToken: string): string => refreshToken.split('.')[1]!;
-const sessionIdOf = (accessToken: string): string => decodeJwtPayload(accessToken).sid as string;
 
 /** Refreshes and fails the test on any error: for steps that set up the behaviour under test. */
 async function refreshOrThrow(server: TestServer, refreshToken: string, clientId?: string) {
   const response = await presentRefreshToken(server, refreshToken, clientId);
   if (response.errors) throw new Error(`refresh failed: ${JSON.stringify(response.errors)}`);
-  return response.data!.refreshToken as { accessToken: string; refreshToken: string; refreshExpiresAt: string; role: string; access: unknown[] };
+  return response.data!.refreshToken;
 }
-
-const me = (server: TestServer, accessToken: string) => server.graphql(ME_ID, {}, { token: accessToken });
 
 /** One server per configuration, started only when a test that needs it runs, and shared by every block that asks for it. */
 const servers = new Map<string, Promise<TestServer>>();
@@ -45,13 +44,13 @@ describe('refreshToken', () => {
 
       expect(pair.refreshToken).not.toBe(user.refreshToken);
       expect(pair.accessToken).not.toBe(user.accessToken);
-      const presented = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: tokenIdOf(user.refreshToken) } });
+      const presented = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: opaqueTokenParts(user.refreshToken).id } });
       expect(presented.rotatedAt).toBeInstanceOf(Date);
-      expect(presented.replacedById).toBe(tokenIdOf(pair.refreshToken));
-      const successor = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: tokenIdOf(pair.refreshToken) } });
+      expect(presented.replacedById).toBe(opaqueTokenParts(pair.refreshToken).id);
+      const successor = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: opaqueTokenParts(pair.refreshToken).id } });
       expect(successor).toMatchObject({ sessionId: presented.sessionId, rotatedAt: null, replacedById: null });
       expect(sessionIdOf(pair.accessToken)).toBe(presented.sessionId);
-      const viewer = await me(server(), pair.accessToken);
+      const viewer = await presentToMe(server(), pair.accessToken, ME_ID);
       expect(viewer.errors).toBeUndefined();
       expect(viewer.data!.me).toEqual({ id: user.userId });
     });
@@ -62,7 +61,7 @@ describe('refreshToken', () => {
 
       for (const token of [user.refreshToken, pair.refreshToken]) {
         expect(token).toMatch(REFRESH_TOKEN_PATTERN);
-        expect(Buffer.from(secretOf(token), 'base64url')).toHaveLength(32);
+        expect(Buffer.from(opaqueTokenParts(token).secret, 'base64url')).toHaveLength(32);
       }
     });
 
@@ -74,13 +73,13 @@ describe('refreshToken', () => {
       const tokens = await server().prisma.refreshToken.findMany({ where: { sessionId } });
       expect(tokens).toHaveLength(2);
       for (const token of [user.refreshToken, pair.refreshToken]) {
-        const row = tokens.find((candidate) => candidate.id === tokenIdOf(token))!;
-        expect(row.secretHash).not.toBe(secretOf(token));
+        const row = tokens.find((candidate) => candidate.id === opaqueTokenParts(token).id)!;
+        expect(row.secretHash).not.toBe(opaqueTokenParts(token).secret);
       }
       const session = await server().prisma.session.findUniqueOrThrow({ where: { id: sessionId } });
       const stored = JSON.stringify([tokens, session]);
       for (const token of [user.refreshToken, pair.refreshToken]) {
-        expect(stored).not.toContain(secretOf(token));
+        expect(stored).not.toContain(opaqueTokenParts(token).secret);
         expect(stored).not.toContain(token);
       }
     });
@@ -89,7 +88,7 @@ describe('refreshToken', () => {
       const user = await signUp(server());
       server().clock.advance(server().config.tokens.accessTokenTtlSeconds + server().config.tokens.clockToleranceSeconds + 60);
 
-      const response = await server().graphql(
+      const response = await server().graphql<{ refreshToken: Pick<AuthPayload, 'accessToken' | 'refreshToken'> }>(
         `mutation Refresh($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken } }`,
         { input: { refreshToken: user.refreshToken } },
         { token: user.accessToken },
@@ -227,7 +226,7 @@ describe('refreshToken', () => {
       expect(extensionsOf(refused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'CLIENT_MISMATCH' });
       const session = await server().prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(user.accessToken) } });
       expect(session.revokedAt).toBeNull();
-      const token = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: tokenIdOf(user.refreshToken) } });
+      const token = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: opaqueTokenParts(user.refreshToken).id } });
       expect(token.rotatedAt).toBeNull();
       expect((await presentRefreshToken(server(), user.refreshToken, startedWith)).errors).toBeUndefined();
     });
@@ -308,7 +307,7 @@ describe('refreshToken', () => {
       expect(removed.errors).toBeUndefined();
 
       expect(extensionsOf(await presentRefreshToken(server(), session.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED' });
-      expect(extensionsOf(await me(server(), session.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(extensionsOf(await presentToMe(server(), session.accessToken, ME_ID))).toMatchObject({ code: 'UNAUTHENTICATED' });
       const row = await server().prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(session.accessToken) } });
       expect(row.revokedReason).toBe('MEMBERSHIP_REMOVED');
       // Only the session in that account ends: the member's own account is untouched.
@@ -341,7 +340,7 @@ describe('refreshToken', () => {
       await addMember(server(), owner, user, 'member');
       const response = await server().graphql(LOGIN, { input: { email: user.email, password: user.password } });
       if (response.errors) throw new Error(`login failed: ${JSON.stringify(response.errors)}`);
-      return response.data!.login.selectionToken as string;
+      return response.data!.login.selectionToken!;
     }
 
     const tamper = (token: string): string => {
@@ -372,11 +371,11 @@ describe('refreshToken', () => {
 });
 
 /** Reuse was answered REFRESH_TOKEN_REUSED and the whole session is gone: its newest pair works no more. */
-async function expectRevokedForReuse(server: TestServer, reused: GraphQLResponse, pair: { accessToken: string; refreshToken: string }) {
+async function expectRevokedForReuse(server: TestServer, reused: GraphQLResponse<unknown>, pair: { accessToken: string; refreshToken: string }) {
   expect(extensionsOf(reused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REFRESH_TOKEN_REUSED' });
   const session = await server.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(pair.accessToken) } });
   expect(session.revokedAt).toBeInstanceOf(Date);
   expect(session.revokedReason).toBe('REFRESH_TOKEN_REUSED');
   expect(extensionsOf(await presentRefreshToken(server, pair.refreshToken))).toMatchObject({ code: 'UNAUTHENTICATED' });
-  expect(extensionsOf(await me(server, pair.accessToken))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+  expect(extensionsOf(await presentToMe(server, pair.accessToken, ME_ID))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
 }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { linksIn } from '../../src/email/messages';
+import { ACCEPT_INVITATION, INVITE_MEMBER, LOGIN, REFRESH, REQUEST_RESET, SELECT_ACCOUNT, SIGN_UP, VERIFY_EMAIL } from './documents';
+import type { AuthPayload, LoginResult } from './documents';
+import { mailedToken, outboxMessagesTo } from './outbox';
+import { sleep } from './sleep';
 import type { TestServer } from './test-server';
 
 let sequence = 0;
@@ -9,24 +12,10 @@ export const strongPassword = (): string => `Gh-${randomBytes(12).toString('base
 
 export const uniqueEmail = (name = 'user'): string => `${name}.${Date.now().toString(36)}.${++sequence}@example.test`;
 
-export const AUTH_PAYLOAD_FIELDS = `
-  tokenType accessToken expiresAt refreshToken refreshExpiresAt role
-  user { id email username emailVerified createdAt }
-  account { id name createdAt }
-  access { feature access }
-`;
+let clientIpSequence = 0;
 
-export const SIGN_UP = `mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_PAYLOAD_FIELDS} } }`;
-
-export const LOGIN = `mutation Login($input: LoginInput!) {
-  login(input: $input) {
-    __typename
-    ... on AuthPayload { ${AUTH_PAYLOAD_FIELDS} }
-    ... on AccountSelectionRequired { selectionToken expiresAt lastAccountId accounts { id name role } }
-  }
-}`;
-
-export const REFRESH = `mutation Refresh($input: RefreshTokenInput!) { refreshToken(input: $input) { ${AUTH_PAYLOAD_FIELDS} } }`;
+/** A client address no other request of this test file came from (send it as X-Forwarded-For), for per-IP limits. */
+export const uniqueClientIp = (): string => `198.51.100.${++clientIpSequence}`;
 
 export interface SignedUpUser {
   readonly email: string;
@@ -68,38 +57,6 @@ export async function signUp(
   return { ...user, accessToken: refreshed.data!.refreshToken.accessToken, refreshToken: refreshed.data!.refreshToken.refreshToken };
 }
 
-export const VERIFY_EMAIL = `mutation Verify($token: String!) { verifyEmail(token: $token) { id emailVerified } }`;
-
-/**
- * The token in the newest link of kind `path` ("verify-email", "reset-password") mailed to `to`,
- * read from the outbox. Waits briefly: some mail is sent after the response.
- */
-export async function mailedToken(server: TestServer, to: string, path: string): Promise<string> {
-  const pattern = new RegExp(`/${path}\\?token=([^\\s"<&]+)`);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const messages = await server.prisma.outboxMessage.findMany({ where: { to }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-    const token = messages.map((message) => pattern.exec(message.text)?.[1]).find(Boolean);
-    if (token) return decodeURIComponent(token);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no ${path} mail to ${to} in the outbox`);
-}
-
-/** The whole newest link of kind `path` mailed to `to`, exactly as the message's text has it (see mailedToken). */
-export async function mailedLink(server: TestServer, to: string, path: string): Promise<string> {
-  const token = await mailedToken(server, to, path);
-  const links = (await outboxMessagesTo(server, to)).flatMap((message) => linksIn(message.text));
-  const link = links.find((candidate) => {
-    const url = new URL(candidate);
-    return url.pathname === `/${path}` && url.searchParams.get('token') === token;
-  });
-  if (!link) throw new Error(`no ${path} link to ${to} in the outbox`);
-  return link;
-}
-
-export const INVITE_MEMBER = `mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { id email role status expiresAt createdAt account { id } } }`;
-export const ACCEPT_INVITATION = `mutation Accept($token: String!) { acceptInvitation(token: $token) { ${AUTH_PAYLOAD_FIELDS} } }`;
-
 /**
  * Makes `member` a member of `owner`'s current account with `role` the way people do it: the owner
  * invites their address, and `member` (verified, signed in) accepts with the link from the outbox.
@@ -113,17 +70,6 @@ export async function addMember(server: TestServer, owner: SignedUpUser, member:
   if (accepted.errors) throw new Error(`acceptInvitation failed: ${JSON.stringify(accepted.errors)}`);
 }
 
-/** Logs in straight into one account, skipping the selection step. */
-export async function loginTo(server: TestServer, user: SignedUpUser, accountId: string, clientId?: string) {
-  const response = await server.graphql(LOGIN, { input: { email: user.email, password: user.password, accountId, clientId } });
-  if (response.errors) throw new Error(`login failed: ${JSON.stringify(response.errors)}`);
-  return response.data!.login as { accessToken: string; refreshToken: string; role: string };
-}
-
-export const ME = `query Me { me { id email } }`;
-
-export const SWITCH_ACCOUNT = `mutation Switch($accountId: ID!) { switchAccount(accountId: $accountId) { ${AUTH_PAYLOAD_FIELDS} } }`;
-
 /** Two signed-up users; `member` is added to `owner`'s account with `role`, so they belong to two accounts. */
 export async function memberOfTwoAccounts(server: TestServer, role = 'member'): Promise<{ owner: SignedUpUser; member: SignedUpUser }> {
   const owner = await signUp(server, { accountName: 'Shared Workshop' });
@@ -132,41 +78,60 @@ export async function memberOfTwoAccounts(server: TestServer, role = 'member'): 
   return { owner, member };
 }
 
-export const LOGOUT = `mutation Logout($input: LogoutInput) { logout(input: $input) }`;
-
-/** Presents a refresh token; the raw response, so a test can assert on the refusal as well as the pair. */
-export const presentRefreshToken = (server: TestServer, refreshToken: string, clientId?: string | null) =>
-  server.graphql(REFRESH, { input: { refreshToken, clientId } });
-
-/** A JWT's claims, read without verifying it: for asserting on what the service signed. */
-export function decodeJwtPayload(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (payload === undefined) throw new Error('not a JWT');
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+/** The tokens of a login that must have opened a session: anything else fails the step that asked. */
+function openedSession(result: LoginResult | undefined, step: string): AuthPayload {
+  if (result?.__typename !== 'AuthPayload') throw new Error(`${step}: expected an AuthPayload, got ${JSON.stringify(result)}`);
+  return result as AuthPayload;
 }
 
-type ErrorsOf = { errors?: readonly { extensions?: Record<string, any> }[] };
+/**
+ * Sends LOGIN with `input`, from `clientIp` (as X-Forwarded-For, which the service believes from
+ * loopback) when given; the raw response, for tests of what a login answers.
+ */
+export const attemptLogin = (server: TestServer, input: Record<string, unknown>, clientIp?: string) =>
+  server.graphql(LOGIN, { input }, clientIp ? { headers: { 'x-forwarded-for': clientIp } } : {});
 
-/** The first error's extensions (code, reason, field), or undefined when the response has no error. */
-export const extensionsOf = (response: ErrorsOf) => response.errors?.[0]?.extensions;
-
-/** The first error's `extensions.reason`, or undefined. */
-export const reasonIn = (response: ErrorsOf): string | undefined => extensionsOf(response)?.reason;
-
-/** The first error's `extensions.code`, or undefined. */
-export const codeIn = (response: ErrorsOf): string | undefined => extensionsOf(response)?.code;
-
-/** Every message the outbox holds for `to`, oldest first. */
-export const outboxMessagesTo = (server: TestServer, to: string) =>
-  server.prisma.outboxMessage.findMany({ where: { to }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+/** Logs in straight into one account, skipping the selection step. */
+export async function loginTo(server: TestServer, user: SignedUpUser, accountId: string, clientId?: string): Promise<AuthPayload> {
+  const response = await server.graphql(LOGIN, { input: { email: user.email, password: user.password, accountId, clientId } });
+  if (response.errors) throw new Error(`login failed: ${JSON.stringify(response.errors)}`);
+  return openedSession(response.data?.login, 'login');
+}
 
 /** Logs a one-account user in by email from a given client and user agent; throws on anything but an AuthPayload. */
-export async function loginFrom(server: TestServer, user: Pick<SignedUpUser, 'email' | 'password'>, from: { clientId?: string; userAgent?: string } = {}) {
+export async function loginFrom(
+  server: TestServer,
+  user: Pick<SignedUpUser, 'email' | 'password'>,
+  from: { clientId?: string; userAgent?: string } = {},
+): Promise<AuthPayload> {
   const response = await server.graphql(
     LOGIN,
     { input: { email: user.email, password: user.password, clientId: from.clientId } },
     { headers: from.userAgent ? { 'user-agent': from.userAgent } : {} },
   );
-  if (response.errors || response.data?.login?.__typename !== 'AuthPayload') throw new Error(`login failed: ${JSON.stringify(response)}`);
-  return response.data!.login as { accessToken: string; refreshToken: string; role: string };
+  if (response.errors) throw new Error(`login failed: ${JSON.stringify(response)}`);
+  return openedSession(response.data?.login, 'login');
+}
+
+/** The selection token a password login of a user in several accounts answers with (asserted to be one). */
+export async function startAccountSelection(server: TestServer, user: SignedUpUser): Promise<string> {
+  const response = await server.graphql(LOGIN, { input: { email: user.email, password: user.password } });
+  expect(response.data?.login?.__typename).toBe('AccountSelectionRequired');
+  return response.data!.login.selectionToken!;
+}
+
+/** Finishes a login with the account chosen; the raw response. */
+export const selectAccount = (server: TestServer, selectionToken: string, accountId: string) =>
+  server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId } });
+
+/**
+ * Asks for a password reset for `email` and reads the token from the outbox. The mail goes out after
+ * the response, so this waits for the new message before reading the newest link.
+ */
+export async function requestResetToken(server: TestServer, email: string): Promise<string> {
+  const mailedBefore = (await outboxMessagesTo(server, email)).length;
+  const response = await server.graphql(REQUEST_RESET, { email });
+  if (response.errors) throw new Error(`requestPasswordReset failed: ${JSON.stringify(response.errors)}`);
+  for (let attempt = 0; attempt < 50 && (await outboxMessagesTo(server, email)).length === mailedBefore; attempt++) await sleep(20);
+  return mailedToken(server, email, 'reset-password');
 }

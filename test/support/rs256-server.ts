@@ -20,7 +20,3 @@ export async function startRs256Server(environment: Record<string, string> = {})
   const server = await startTestServer({ ...environment, JWT_PRIVATE_KEY: keyPair.privateKey });
   return { server, keyPair, kid, user: await signUp(server) };
 }
-
-/** JWT segment encoding, for hand-made headers and payloads. */
-export const base64url = (value: object | string): string =>
-  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');

@@ -5,21 +5,13 @@ import type { Config } from '../../src/config/config';
 import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logger';
 import type { PrismaClient } from '../../src/generated/prisma/client';
+import { postGraphql } from './graphql-client';
+import type { GraphQLRequestOptions, GraphQLResponse, TypedDocument } from './graphql-client';
 import { createTestDatabase } from './test-database';
 import type { TestDatabase } from './test-database';
 import { TestClock } from './test-clock';
 
-export interface GraphQLResponse<Data = Record<string, any>> {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly data?: Data | null;
-  readonly errors?: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, any> }[];
-}
-
-export interface RequestOptions {
-  readonly token?: string | null;
-  readonly headers?: Record<string, string>;
-}
+export type RequestOptions = Omit<GraphQLRequestOptions, 'variables'>;
 
 export interface TestServer {
   readonly url: string;
@@ -29,7 +21,8 @@ export interface TestServer {
   readonly config: Config;
   /** Every log line the server wrote, as raw JSON text. */
   readonly logs: string[];
-  graphql<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<Data>>;
+  /** POSTs to /graphql; the data is typed by the document (see documents.ts), or unknown for a plain string. */
+  graphql<Data = unknown>(document: TypedDocument<Data>, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<Data>>;
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
@@ -86,13 +79,7 @@ export async function startTestServer(environment: Record<string, string> = {}, 
     config,
     logs,
     post,
-    async graphql(query, variables = {}, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      const response = await post(JSON.stringify({ query, variables }), headers);
-      const body = (await response.json()) as { data?: any; errors?: any };
-      return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
-    },
+    graphql: (document, variables = {}, options = {}) => postGraphql(`${url}/graphql`, document, { ...options, variables }),
     async close() {
       await app.close();
       if (!options.database) await database.drop();

@@ -1,29 +1,10 @@
 import { generate } from 'otplib';
 import { toUnixSeconds } from '../../src/clock';
-import { AUTH_PAYLOAD_FIELDS } from './factories';
+import { CONFIRM_TOTP, ENABLE_TOTP, LOGIN_WITH_TWO_FACTOR, VERIFY_TWO_FACTOR } from './documents';
 import type { SignedUpUser } from './factories';
 import type { TestServer } from './test-server';
 
 const PERIOD_SECONDS = 30;
-
-const LOGIN_RESULT_FIELDS = `
-  __typename
-  ... on AuthPayload { ${AUTH_PAYLOAD_FIELDS} }
-  ... on AccountSelectionRequired { selectionToken expiresAt lastAccountId accounts { id name role } }
-  ... on TwoFactorRequired { challengeToken expiresAt }
-`;
-
-export const LOGIN_WITH_TWO_FACTOR = `mutation Login($input: LoginInput!) { login(input: $input) { ${LOGIN_RESULT_FIELDS} } }`;
-export const SELECT_ACCOUNT = `mutation Select($input: SelectAccountInput!) { selectAccount(input: $input) { ${LOGIN_RESULT_FIELDS} } }`;
-export const VERIFY_TWO_FACTOR = `mutation Verify($challengeToken: String!, $code: String!) {
-  verifyTwoFactor(challengeToken: $challengeToken, code: $code) { ${LOGIN_RESULT_FIELDS} }
-}`;
-export const ENABLE_TOTP = `mutation Enable($currentPassword: String!) { enableTotp(currentPassword: $currentPassword) { secret otpauthUrl } }`;
-export const CONFIRM_TOTP = `mutation Confirm($code: String!) { confirmTotp(code: $code) { codes } }`;
-export const DISABLE_TOTP = `mutation Disable($code: String!) { disableTotp(code: $code) }`;
-export const SET_TWO_FACTOR_REQUIREMENT = `mutation Require($accountId: ID!, $required: Boolean!) {
-  setTwoFactorRequirement(accountId: $accountId, required: $required) { id requireTwoFactor }
-}`;
 
 /** The TOTP code an authenticator app shows at the server's (injected) time. */
 export const totpCode = (server: TestServer, secret: string, offsetSeconds = 0): Promise<string> =>
@@ -53,7 +34,7 @@ export interface TwoFactorUser {
 export async function turnOnTwoFactor(server: TestServer, user: SignedUpUser): Promise<TwoFactorUser> {
   const setup = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
   if (setup.errors) throw new Error(`enableTotp failed: ${JSON.stringify(setup.errors)}`);
-  const secret: string = setup.data!.enableTotp.secret;
+  const secret = setup.data!.enableTotp.secret;
   const confirmed = await server.graphql(CONFIRM_TOTP, { code: await totpCode(server, secret) }, { token: user.accessToken });
   if (confirmed.errors) throw new Error(`confirmTotp failed: ${JSON.stringify(confirmed.errors)}`);
   return { secret, recoveryCodes: confirmed.data!.confirmTotp.codes };
@@ -67,7 +48,7 @@ export const logInWithPassword = (server: TestServer, user: SignedUpUser, accoun
 export async function startTwoFactorLogin(server: TestServer, user: SignedUpUser, accountId?: string): Promise<string> {
   const response = await logInWithPassword(server, user, accountId);
   if (response.data?.login?.__typename !== 'TwoFactorRequired') throw new Error(`expected TwoFactorRequired: ${JSON.stringify(response)}`);
-  return response.data.login.challengeToken;
+  return response.data.login.challengeToken!;
 }
 
 export const verifyTwoFactor = (server: TestServer, challengeToken: string, code: string) =>

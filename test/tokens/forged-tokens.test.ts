@@ -2,12 +2,13 @@ import { createHmac, createPrivateKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { AccessTokenKeys } from '../../src/tokens/access-token-keys';
 import { deriveTokenKeys } from '../../src/tokens/keys';
-import { ME, decodeJwtPayload, presentRefreshToken } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
-import type { PemKeyPair } from '../support/signing-keys';
-import { base64url, startRs256Server } from '../support/rs256-server';
+import { expectAccessTokenRefused, presentRefreshToken, presentToMe } from '../support/presenting-tokens';
+import { startRs256Server } from '../support/rs256-server';
 import { generateRsaKeyPair, thumbprintOf } from '../support/signing-keys';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { PemKeyPair } from '../support/signing-keys';
+import type { TestServer } from '../support/test-server';
+import { base64url, decodeJwtPayload } from '../support/tokens';
 
 let server: TestServer;
 let keyPair: PemKeyPair;
@@ -24,17 +25,9 @@ function forgeWith(header: object, sign: (signingInput: string) => string, claim
   return `${signingInput}.${sign(signingInput)}`;
 }
 
-const expectRefused = (response: GraphQLResponse, reason = 'INVALID_TOKEN') => {
-  expect(response.status).toBeLessThan(500);
-  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
-  expect(response.data?.me ?? null).toBeNull();
-};
-
-const presentToMe = (token: string) => server.graphql(ME, {}, { token });
-
 describe('an access token on a server signing with RS256', () => {
   it('is accepted when genuine (so the forgeries below differ only where they say)', async () => {
-    const response = await presentToMe(user.accessToken);
+    const response = await presentToMe(server, user.accessToken);
 
     expect(response.data!.me).toEqual({ id: user.userId, email: user.email });
   });
@@ -42,7 +35,7 @@ describe('an access token on a server signing with RS256', () => {
   it('is refused with alg "none" and no signature, even under the right kid', async () => {
     const token = forgeWith({ alg: 'none', typ: 'at+jwt', kid }, () => '');
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused when "signed" HS256 with the published public key PEM as the HMAC secret', async () => {
@@ -51,7 +44,7 @@ describe('an access token on a server signing with RS256', () => {
       createHmac('sha256', keyPair.publicKey).update(input).digest('base64url'),
     );
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused when signed by a key the server does not hold, under that key’s own kid', async () => {
@@ -61,7 +54,7 @@ describe('an access token on a server signing with RS256', () => {
       header: { alg: 'RS256', typ: 'at+jwt', kid: await thumbprintOf(stranger.publicKey) },
     });
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused when signed by a key the server does not hold, under the server’s kid', async () => {
@@ -71,14 +64,14 @@ describe('an access token on a server signing with RS256', () => {
       header: { alg: 'RS256', typ: 'at+jwt', kid },
     });
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused when its kid is not a string', async () => {
     const [, payload, signature] = user.accessToken.split('.');
     const token = `${base64url({ alg: 'RS256', typ: 'at+jwt', kid: 7 })}.${payload}.${signature}`;
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused when its payload is tampered with after signing', async () => {
@@ -86,14 +79,14 @@ describe('an access token on a server signing with RS256', () => {
     const claims = { ...decodeJwtPayload(user.accessToken), role: 'owner', scope: 'members:c members:r members:u members:d' };
     const token = `${header}.${base64url(claims)}.${signature}`;
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused with TOKEN_EXPIRED once expired', async () => {
     const { accessTokenTtlSeconds, clockToleranceSeconds } = server.config.tokens;
     server.clock.advance(accessTokenTtlSeconds + clockToleranceSeconds + 1);
     try {
-      expectRefused(await presentToMe(user.accessToken), 'TOKEN_EXPIRED');
+      expectAccessTokenRefused(await presentToMe(server, user.accessToken), 'TOKEN_EXPIRED');
     } finally {
       server.clock.advance(-(accessTokenTtlSeconds + clockToleranceSeconds + 1));
     }
@@ -110,7 +103,7 @@ describe('an access token on a server signing with RS256', () => {
       createHmac('sha256', hmacKey).update(input).digest('base64url'),
     );
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused as a token, not as malformed input, where a refresh token belongs (RS256 tokens are long)', async () => {

@@ -1,23 +1,15 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { JWKS_MAX_AGE_SECONDS } from '../../src/http/jwks';
-import { ME, decodeJwtPayload, signUp } from '../support/factories';
+import { ME } from '../support/documents';
+import type { AuthPayload } from '../support/documents';
+import { signUp } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import { fetchJwks, verifyAsAnotherService } from '../support/jwks';
 import { generateEcKeyPair, generateRsaKeyPair, onOneLine, thumbprintOf } from '../support/signing-keys';
 import type { PemKeyPair } from '../support/signing-keys';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-
-const fetchJwks = async (server: TestServer) => {
-  const response = await fetch(`${server.url}/.well-known/jwks.json`);
-  return { response, body: (await response.json()) as { keys: Record<string, unknown>[] } };
-};
-
-/** Exactly what another subgraph does: keys from the published set, issuer, audience and type pinned. */
-const verifyAsAnotherService = (server: TestServer, token: string) =>
-  jwtVerify(token, createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`)), {
-    issuer: server.config.tokens.issuer,
-    audience: server.config.tokens.audience,
-    typ: 'at+jwt',
-  });
+import { decodeJwtPayload } from '../support/tokens';
 
 describe('the JWKS endpoint while HS256 signs', () => {
   let server: TestServer;
@@ -91,12 +83,14 @@ describe.each([
 
   it('re-issues the same token claims for a just-rotated refresh token in the grace window', async () => {
     const user = await signUp(server);
-    const refresh = `mutation Refresh($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken } }`;
+    const refresh = typedDocument<{ refreshToken: Pick<AuthPayload, 'accessToken' | 'refreshToken'> }>(
+      `mutation Refresh($input: RefreshTokenInput!) { refreshToken(input: $input) { accessToken refreshToken } }`,
+    );
 
     const first = await server.graphql(refresh, { input: { refreshToken: user.refreshToken } });
     const again = await server.graphql(refresh, { input: { refreshToken: user.refreshToken } });
 
-    const [firstToken, againToken] = [first.data!.refreshToken.accessToken as string, again.data!.refreshToken.accessToken as string];
+    const [firstToken, againToken] = [first.data!.refreshToken.accessToken, again.data!.refreshToken.accessToken];
     expect(again.data!.refreshToken.refreshToken).toBe(first.data!.refreshToken.refreshToken);
     const signingInput = (token: string) => token.split('.').slice(0, 2).join('.');
     expect(signingInput(againToken)).toBe(signingInput(firstToken));

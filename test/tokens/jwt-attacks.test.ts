@@ -1,10 +1,12 @@
 import http from 'node:http';
 import { createSign, randomUUID } from 'node:crypto';
-import { ME, decodeJwtPayload } from '../support/factories';
+import { ME } from '../support/documents';
 import type { SignedUpUser } from '../support/factories';
+import { expectAccessTokenRefused, presentToMe } from '../support/presenting-tokens';
+import { startRs256Server } from '../support/rs256-server';
 import type { PemKeyPair } from '../support/signing-keys';
-import { base64url, startRs256Server } from '../support/rs256-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+import { base64url, decodeJwtPayload } from '../support/tokens';
 
 /**
  * Access tokens an attacker (or a misconfigured sibling service) can present, beyond forged-tokens.test.ts
@@ -43,23 +45,15 @@ function signRaw(headerJson: string, payloadJson: string): string {
 
 const signWithServerKeyRaw = (payloadJson: string): string => signRaw(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid }), payloadJson);
 
-const presentToMe = (token: string) => server.graphql(ME, {}, { token });
-
-const expectRefused = (response: GraphQLResponse, reason = 'INVALID_TOKEN') => {
-  expect(response.status).toBeLessThan(500);
-  expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason });
-  expect(response.data?.me ?? null).toBeNull();
-};
-
 describe('a token signed with the server’s own key', () => {
   it('is accepted when nothing is changed (the control: the cases below differ only where they say)', async () => {
-    expect((await presentToMe(signWithServerKey())).data?.me).toEqual({ id: user.userId, email: user.email });
+    expect((await presentToMe(server, signWithServerKey())).data?.me).toEqual({ id: user.userId, email: user.email });
   });
 
   it('is accepted with nbf and iat in the future within the clock tolerance', async () => {
     const withinTolerance = nowSeconds() + server.config.tokens.clockToleranceSeconds - 2;
 
-    const response = await presentToMe(signWithServerKey({ nbf: withinTolerance, iat: withinTolerance }));
+    const response = await presentToMe(server, signWithServerKey({ nbf: withinTolerance, iat: withinTolerance }));
 
     expect(response.data?.me).toEqual({ id: user.userId, email: user.email });
   });
@@ -69,14 +63,14 @@ describe('a token signed with the server’s own key', () => {
     // Keep exp after the future instant, so nothing but the one claim is wrong.
     const token = signWithServerKey({ [claim]: future, exp: future + server.config.tokens.accessTokenTtlSeconds });
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 
   it('is refused with TOKEN_EXPIRED once exp is past the tolerance, and accepted just within it', async () => {
     const tolerance = server.config.tokens.clockToleranceSeconds;
 
-    expectRefused(await presentToMe(signWithServerKey({ exp: nowSeconds() - tolerance - 2 })), 'TOKEN_EXPIRED');
-    expect((await presentToMe(signWithServerKey({ exp: nowSeconds() - tolerance + 2 }))).data?.me?.id).toBe(user.userId);
+    expectAccessTokenRefused(await presentToMe(server, signWithServerKey({ exp: nowSeconds() - tolerance - 2 })), 'TOKEN_EXPIRED');
+    expect((await presentToMe(server, signWithServerKey({ exp: nowSeconds() - tolerance + 2 }))).data?.me?.id).toBe(user.userId);
   });
 
   it.each([
@@ -91,11 +85,11 @@ describe('a token signed with the server’s own key', () => {
     ['with a sid that is an object', { sid: { $ne: null } }],
     ['without a jti', { jti: undefined }],
   ])('is refused %s', async (_case, changes) => {
-    expectRefused(await presentToMe(signWithServerKey(changes)));
+    expectAccessTokenRefused(await presentToMe(server, signWithServerKey(changes)));
   });
 
   it('is refused when it names a session that does not exist', async () => {
-    const response = await presentToMe(signWithServerKey({ sid: randomUUID() }));
+    const response = await presentToMe(server, signWithServerKey({ sid: randomUUID() }));
 
     expect(response.status).toBeLessThan(500);
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -110,7 +104,7 @@ describe('a token signed with the server’s own key', () => {
     const token = signWithServerKey({}, header);
     if (header.typ === undefined) expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).not.toHaveProperty('typ');
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 });
 
@@ -123,13 +117,13 @@ describe('a token whose header names no key the server has', () => {
     ['a kid naming a constructor', 'constructor'],
     ['a kid of 4 KB', 'k'.repeat(4096)],
   ])('is refused with %s, even though the server’s key signed it', async (_case, unknownKid) => {
-    expectRefused(await presentToMe(signWithServerKey({}, { kid: unknownKid })));
+    expectAccessTokenRefused(await presentToMe(server, signWithServerKey({}, { kid: unknownKid })));
   });
 
   it.each(['none', 'None', 'NONE', 'nOnE'])('is refused with alg %j and no kid (the spellings verifiers have missed)', async (alg) => {
     const token = `${base64url({ alg, typ: 'at+jwt' })}.${base64url(decodeJwtPayload(user.accessToken))}.`;
 
-    expectRefused(await presentToMe(token));
+    expectAccessTokenRefused(await presentToMe(server, token));
   });
 });
 
@@ -146,7 +140,7 @@ describe('a token that is not a well-formed JWT', () => {
     ['an empty signature under RS256', () => `${user.accessToken.split('.').slice(0, 2).join('.')}.`],
     ['10 KB of dots', () => '.'.repeat(10_000)],
   ])('is refused with %s, as a bad token and not as a server error', async (_case, token) => {
-    expectRefused(await presentToMe(token()));
+    expectAccessTokenRefused(await presentToMe(server, token()));
   });
 });
 
@@ -177,7 +171,7 @@ describe('a 1 MB token', () => {
     // Node refuses headers over its limit (16 KB) with 431; the connection may be reset before the answer is read.
     if (outcome.error) expect(outcome.error.message).toMatch(/ECONNRESET|EPIPE|socket hang up/);
     else expect(outcome.status).toBe(431);
-    expect((await presentToMe(user.accessToken)).data?.me?.id).toBe(user.userId);
+    expect((await presentToMe(server, user.accessToken)).data?.me?.id).toBe(user.userId);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
@@ -186,11 +180,11 @@ describe('a 1 MB token', () => {
     expect(large.length).toBeGreaterThan(11 * 1024);
 
     // Signed by the server's key and otherwise genuine: a big token is not a wrong one, and it verifies.
-    const response = await presentToMe(large);
+    const response = await presentToMe(server, large);
     expect(response.status).toBeLessThan(500);
     expect(response.data?.me?.id).toBe(user.userId);
 
     const tampered = large.replace(/\.([^.]+)\./, (_match, payload: string) => `.${payload.slice(0, -4)}AAAA.`);
-    expectRefused(await presentToMe(tampered));
+    expectAccessTokenRefused(await presentToMe(server, tampered));
   });
 });

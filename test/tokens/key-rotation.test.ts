@@ -1,10 +1,14 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { ME, presentRefreshToken, signUp } from '../support/factories';
+import { decodeProtectedHeader } from 'jose';
+import { ME } from '../support/documents';
+import { signUp } from '../support/factories';
+import type { GraphQLResponse } from '../support/graphql-client';
+import { fetchJwks, verifyAsAnotherService } from '../support/jwks';
+import { presentRefreshToken } from '../support/presenting-tokens';
 import { generateEcKeyPair, generateRsaKeyPair, thumbprintOf } from '../support/signing-keys';
 import { createTestDatabase } from '../support/test-database';
 import type { TestDatabase } from '../support/test-database';
 import { startTestServer } from '../support/test-server';
-import type { GraphQLResponse, TestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
 
 // One database across restarts, as in production: sessions survive, only the key configuration changes.
 let database: TestDatabase;
@@ -29,19 +33,9 @@ async function restartWith(environment: Record<string, string>): Promise<TestSer
   return running;
 }
 
-const publishedKids = async (server: TestServer) => {
-  const body = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
-  return body.keys.map((key) => key.kid).sort();
-};
+const publishedKids = async (server: TestServer) => (await fetchJwks(server)).body.keys.map((key) => key.kid).sort();
 
-const verifyAsAnotherService = (server: TestServer, token: string) =>
-  jwtVerify(token, createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`)), {
-    issuer: server.config.tokens.issuer,
-    audience: server.config.tokens.audience,
-    typ: 'at+jwt',
-  });
-
-const expectInvalidToken = (response: GraphQLResponse) => {
+const expectInvalidToken = (response: GraphQLResponse<unknown>) => {
   expect(response.status).toBeLessThan(500);
   expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
 };

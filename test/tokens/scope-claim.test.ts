@@ -1,6 +1,9 @@
-import { addMember, decodeJwtPayload, loginTo, memberOfTwoAccounts, presentRefreshToken, signUp } from '../support/factories';
+import { CURRENT_ACCESS, SET_ROLE } from '../support/documents';
+import { addMember, loginTo, memberOfTwoAccounts, signUp } from '../support/factories';
+import { presentRefreshToken } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { decodeJwtPayload } from '../support/tokens';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -8,13 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const SET_ROLE = `mutation SetRole($input: SetMemberRoleInput!) { setMemberRole(input: $input) { role } }`;
-const CURRENT_ACCESS = `query { currentSession { role access { feature access } } }`;
-
 /** The scope a federated router would derive from what the API reports of the session: feature:op for each granted op. */
 async function scopeReportedBy(accessToken: string): Promise<string[]> {
   const response = await server.graphql(CURRENT_ACCESS, {}, { token: accessToken });
-  const access = response.data!.currentSession.access as { feature: string; access: string }[];
+  const access = response.data!.currentSession!.access;
   return access.flatMap(({ feature, access: operations }) => [...operations].map((operation) => `${feature}:${operation}`)).sort();
 }
 

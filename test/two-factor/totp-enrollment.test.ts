@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
+import { CONFIRM_TOTP, DISABLE_TOTP, ENABLE_TOTP } from '../support/documents';
 import { signUp } from '../support/factories';
+import { userRow } from '../support/rows';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-import {
-  CONFIRM_TOTP,
-  DISABLE_TOTP,
-  ENABLE_TOTP,
-  logInWithPassword,
-  nextTotpCode,
-  totpCode,
-  turnOnTwoFactor,
-  wrongTotpCode,
-} from '../support/two-factor';
+import { logInWithPassword, nextTotpCode, totpCode, turnOnTwoFactor, wrongTotpCode } from '../support/two-factor';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -19,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const userRow = (userId: string) => server.prisma.user.findUniqueOrThrow({ where: { id: userId } });
 const eventsOf = (userId: string, type: string) => server.prisma.authEvent.findMany({ where: { userId, type } });
 
 describe('turning TOTP on', () => {
@@ -35,7 +27,7 @@ describe('turning TOTP on', () => {
     expect(url.protocol).toBe('otpauth:');
     expect(url.searchParams.get('secret')).toBe(secret);
     expect(url.searchParams.get('issuer')).toBe('Gatehouse');
-    const row = await userRow(user.userId);
+    const row = await userRow(server, user.userId);
     expect(row).toMatchObject({ totpSecret: null, totpEnabledAt: null });
     expect(row.totpPendingSecret).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(row.totpPendingSecret).not.toContain(secret);
@@ -54,7 +46,7 @@ describe('turning TOTP on', () => {
     expect(new Set(codes).size).toBe(10);
     for (const code of codes) expect(code).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
 
-    const row = await userRow(user.userId);
+    const row = await userRow(server, user.userId);
     expect(row.totpEnabledAt).not.toBeNull();
     expect(row.totpPendingSecret).toBeNull();
     expect(row.totpSecret).toMatch(/^v1\./);
@@ -80,7 +72,7 @@ describe('turning TOTP on', () => {
     );
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TWO_FACTOR_CODE', field: 'code' });
-    expect((await userRow(user.userId)).totpEnabledAt).toBeNull();
+    expect((await userRow(server, user.userId)).totpEnabledAt).toBeNull();
     expect(await server.prisma.recoveryCode.count({ where: { userId: user.userId } })).toBe(0);
     expect(await eventsOf(user.userId, 'TWO_FACTOR_FAILED')).toHaveLength(1);
   });
@@ -91,7 +83,7 @@ describe('turning TOTP on', () => {
     const response = await server.graphql(ENABLE_TOTP, { currentPassword: 'Gh-not-the-password-1' }, { token: user.accessToken });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
-    expect(await userRow(user.userId)).toMatchObject({ totpPendingSecret: null, totpSecret: null, totpEnabledAt: null });
+    expect(await userRow(server, user.userId)).toMatchObject({ totpPendingSecret: null, totpSecret: null, totpEnabledAt: null });
     expect(await server.prisma.authEvent.count({ where: { userId: user.userId, type: 'LOGIN_FAILED', reason: 'WRONG_CURRENT_PASSWORD' } })).toBe(1);
   });
 
@@ -106,12 +98,12 @@ describe('turning TOTP on', () => {
   it('refuses enableTotp while 2FA is on with BAD_USER_INPUT TWO_FACTOR_ALREADY_ENABLED, keeping the secret', async () => {
     const user = await signUp(server);
     await turnOnTwoFactor(server, user);
-    const before = await userRow(user.userId);
+    const before = await userRow(server, user.userId);
 
     const response = await server.graphql(ENABLE_TOTP, { currentPassword: user.password }, { token: user.accessToken });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'TWO_FACTOR_ALREADY_ENABLED' });
-    const after = await userRow(user.userId);
+    const after = await userRow(server, user.userId);
     expect(after.totpSecret).toBe(before.totpSecret);
     expect(after.totpPendingSecret).toBeNull();
   });
@@ -121,7 +113,7 @@ describe('turning TOTP on', () => {
     ['confirmTotp', CONFIRM_TOTP, { code: '123456' }],
     ['disableTotp', DISABLE_TOTP, { code: '123456' }],
   ])('refuses %s without a signed-in user', async (_name, document, variables) => {
-    const response = await server.graphql(document, variables);
+    const response = await server.graphql<unknown>(document, variables);
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
@@ -136,7 +128,7 @@ describe('turning TOTP off', () => {
     const response = await server.graphql(DISABLE_TOTP, { code: await wrongTotpCode(server, secret) }, { token: user.accessToken });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TWO_FACTOR_CODE' });
-    expect((await userRow(user.userId)).totpEnabledAt).not.toBeNull();
+    expect((await userRow(server, user.userId)).totpEnabledAt).not.toBeNull();
     expect(await server.prisma.recoveryCode.count({ where: { userId: user.userId } })).toBe(10);
   });
 
@@ -147,7 +139,7 @@ describe('turning TOTP off', () => {
     const response = await server.graphql(DISABLE_TOTP, { code: await totpCode(server, secret) }, { token: user.accessToken });
 
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TWO_FACTOR_CODE' });
-    expect((await userRow(user.userId)).totpEnabledAt).not.toBeNull();
+    expect((await userRow(server, user.userId)).totpEnabledAt).not.toBeNull();
   });
 
   it('turns it off with a current code: secret and recovery codes are gone and login no longer asks', async () => {
@@ -158,7 +150,7 @@ describe('turning TOTP off', () => {
 
     expect(response.errors).toBeUndefined();
     expect(response.data!.disableTotp).toBe(true);
-    expect(await userRow(user.userId)).toMatchObject({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null });
+    expect(await userRow(server, user.userId)).toMatchObject({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null });
     expect(await server.prisma.recoveryCode.count({ where: { userId: user.userId } })).toBe(0);
     expect(await eventsOf(user.userId, 'TWO_FACTOR_DISABLED')).toHaveLength(1);
     const login = await logInWithPassword(server, user);
@@ -172,7 +164,7 @@ describe('turning TOTP off', () => {
     const response = await server.graphql(DISABLE_TOTP, { code: recoveryCodes[3] }, { token: user.accessToken });
 
     expect(response.errors).toBeUndefined();
-    expect((await userRow(user.userId)).totpEnabledAt).toBeNull();
+    expect((await userRow(server, user.userId)).totpEnabledAt).toBeNull();
     expect(await eventsOf(user.userId, 'RECOVERY_CODE_USED')).toHaveLength(1);
   });
 

@@ -1,10 +1,14 @@
-import { addMember, LOGIN, memberOfTwoAccounts, ME, presentRefreshToken, signUp } from '../support/factories';
+import { LOGIN, ME, SELECT_ACCOUNT } from '../support/documents';
+import type { AuthPayload, TwoFactorRequired } from '../support/documents';
+import { addMember, memberOfTwoAccounts, signUp } from '../support/factories';
+import { presentRefreshToken } from '../support/presenting-tokens';
+import { sessionCount } from '../support/rows';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { opaqueTokenParts, sessionIdOf } from '../support/tokens';
 import {
   logInWithPassword,
   nextTotpCode,
-  SELECT_ACCOUNT,
   startTwoFactorLogin,
   totpCode,
   turnOnTwoFactor,
@@ -18,13 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const sessionCount = (userId: string) => server.prisma.session.count({ where: { userId } });
-
 describe('login with two-factor authentication on', () => {
   it('answers TwoFactorRequired with a short-lived ghc_ challenge, starting no session', async () => {
     const user = await signUp(server);
     await turnOnTwoFactor(server, user);
-    const sessionsBefore = await sessionCount(user.userId);
+    const sessionsBefore = await sessionCount(server, user.userId);
 
     const response = await logInWithPassword(server, user);
 
@@ -32,14 +34,14 @@ describe('login with two-factor authentication on', () => {
     const result = response.data!.login;
     expect(result.__typename).toBe('TwoFactorRequired');
     expect(result.challengeToken).toMatch(/^ghc_[0-9a-f-]{36}\.[\w-]{43}$/);
-    const ttlMilliseconds = new Date(result.expiresAt).getTime() - server.clock.now().getTime();
+    const ttlMilliseconds = new Date(result.expiresAt!).getTime() - server.clock.now().getTime();
     expect(ttlMilliseconds).toBeGreaterThan((server.config.twoFactor.challengeTtlSeconds - 5) * 1000);
     expect(ttlMilliseconds).toBeLessThanOrEqual(server.config.twoFactor.challengeTtlSeconds * 1000);
-    expect(await sessionCount(user.userId)).toBe(sessionsBefore);
-    const id = result.challengeToken.slice('ghc_'.length).split('.')[0];
+    expect(await sessionCount(server, user.userId)).toBe(sessionsBefore);
+    const { id, secret } = opaqueTokenParts(result.challengeToken!);
     const challenge = await server.prisma.loginChallenge.findUniqueOrThrow({ where: { id } });
     expect(challenge).toMatchObject({ userId: user.userId, accountId: user.accountId, consumedAt: null });
-    expect(challenge.secretHash).not.toContain(result.challengeToken.split('.')[1]);
+    expect(challenge.secretHash).not.toContain(secret);
   });
 
   it('completes the login with a current code: an AuthPayload whose tokens work', async () => {
@@ -53,8 +55,8 @@ describe('login with two-factor authentication on', () => {
     const payload = response.data!.verifyTwoFactor;
     expect(payload).toMatchObject({ __typename: 'AuthPayload', role: 'owner', user: { id: user.userId }, account: { id: user.accountId } });
     const me = await server.graphql(ME, {}, { token: payload.accessToken });
-    expect(me.data!.me.id).toBe(user.userId);
-    const refreshed = await presentRefreshToken(server, payload.refreshToken);
+    expect(me.data!.me!.id).toBe(user.userId);
+    const refreshed = await presentRefreshToken(server, payload.refreshToken!);
     expect(refreshed.errors).toBeUndefined();
   });
 
@@ -63,7 +65,7 @@ describe('login with two-factor authentication on', () => {
     const { secret } = await turnOnTwoFactor(server, user);
     const challengeToken = await startTwoFactorLogin(server, user);
     server.clock.advance(30);
-    const sessionsBefore = await sessionCount(user.userId);
+    const sessionsBefore = await sessionCount(server, user.userId);
 
     const wrong = await verifyTwoFactor(server, challengeToken, await wrongTotpCode(server, secret));
     const right = await verifyTwoFactor(server, challengeToken, await totpCode(server, secret));
@@ -71,7 +73,7 @@ describe('login with two-factor authentication on', () => {
     expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TWO_FACTOR_CODE' });
     expect(wrong.data).toBeNull();
     expect(right.data!.verifyTwoFactor.__typename).toBe('AuthPayload');
-    expect(await sessionCount(user.userId)).toBe(sessionsBefore + 1);
+    expect(await sessionCount(server, user.userId)).toBe(sessionsBefore + 1);
     const failures = await server.prisma.authEvent.findMany({ where: { userId: user.userId, type: 'TWO_FACTOR_FAILED' } });
     expect(failures).toHaveLength(1);
   });
@@ -120,13 +122,13 @@ describe('login with two-factor authentication on', () => {
     const { secret } = await turnOnTwoFactor(server, user);
     const challenges = [await startTwoFactorLogin(server, user), await startTwoFactorLogin(server, user)];
     const code = await nextTotpCode(server, secret);
-    const sessionsBefore = await sessionCount(user.userId);
+    const sessionsBefore = await sessionCount(server, user.userId);
 
     const results = await Promise.all(challenges.map((challengeToken) => verifyTwoFactor(server, challengeToken, code)));
 
     const outcomes = results.map((result) => result.errors?.[0]?.extensions?.reason ?? result.data!.verifyTwoFactor.__typename).sort();
     expect(outcomes).toEqual(['AuthPayload', 'INVALID_TWO_FACTOR_CODE']);
-    expect(await sessionCount(user.userId)).toBe(sessionsBefore + 1);
+    expect(await sessionCount(server, user.userId)).toBe(sessionsBefore + 1);
   });
 
   it('lets only one of two concurrent verifications of one challenge through', async () => {
@@ -219,7 +221,7 @@ describe('challenge tokens', () => {
     const { secret } = await turnOnTwoFactor(server, member);
     const challengeToken = await startTwoFactorLogin(server, member);
     const passed = await verifyTwoFactor(server, challengeToken, await nextTotpCode(server, secret));
-    const selectionToken: string = passed.data!.verifyTwoFactor.selectionToken;
+    const selectionToken = passed.data!.verifyTwoFactor.selectionToken!;
     const code = await nextTotpCode(server, secret);
     const forged = `${challengeToken.split('.')[0]}.${'A'.repeat(43)}`;
     const swappedPrefix = selectionToken.replace(/^ghs_/, 'ghc_');
@@ -253,11 +255,11 @@ describe('two-factor login with several accounts', () => {
 
     const login = await logInWithPassword(server, member);
     expect(login.data!.login.__typename).toBe('TwoFactorRequired');
-    const passed = await verifyTwoFactor(server, login.data!.login.challengeToken, await nextTotpCode(server, secret));
+    const passed = await verifyTwoFactor(server, login.data!.login.challengeToken!, await nextTotpCode(server, secret));
     expect(passed.errors).toBeUndefined();
     const choice = passed.data!.verifyTwoFactor;
     expect(choice.__typename).toBe('AccountSelectionRequired');
-    expect(choice.accounts.map((account: { id: string }) => account.id).sort()).toEqual([owner.accountId, member.accountId].sort());
+    expect(choice.accounts!.map((account) => account.id).sort()).toEqual([owner.accountId, member.accountId].sort());
 
     const selected = await server.graphql(SELECT_ACCOUNT, { input: { selectionToken: choice.selectionToken, accountId: owner.accountId } });
 
@@ -278,14 +280,14 @@ describe('two-factor login with several accounts', () => {
   it('voids a selection issued before 2FA was turned on: the login starts again, and asks for the second factor', async () => {
     const { owner, member } = await memberOfTwoAccounts(server);
     const login = await server.graphql(LOGIN, { input: { email: member.email, password: member.password } });
-    const selectionToken: string = login.data!.login.selectionToken;
+    const selectionToken = login.data!.login.selectionToken!;
     const { secret } = await turnOnTwoFactor(server, member);
-    const sessionsBefore = await sessionCount(member.userId);
+    const sessionsBefore = await sessionCount(server, member.userId);
 
     const selected = await server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId: owner.accountId } });
 
     expect(selected.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
-    expect(await sessionCount(member.userId)).toBe(sessionsBefore);
+    expect(await sessionCount(server, member.userId)).toBe(sessionsBefore);
     const challengeToken = await startTwoFactorLogin(server, member, owner.accountId);
     const passed = await verifyTwoFactor(server, challengeToken, await nextTotpCode(server, secret));
     expect(passed.data!.verifyTwoFactor).toMatchObject({ __typename: 'AuthPayload', account: { id: owner.accountId } });
@@ -316,7 +318,7 @@ describe('what the password alone tells', () => {
     expect(intoTheirs.data!.login.__typename).toBe('TwoFactorRequired');
     expect(intoAnother.errors).toBeUndefined();
     expect(intoAnother.data!.login.__typename).toBe('TwoFactorRequired');
-    const passed = await verifyTwoFactor(server, intoAnother.data!.login.challengeToken, await nextTotpCode(server, secret));
+    const passed = await verifyTwoFactor(server, intoAnother.data!.login.challengeToken!, await nextTotpCode(server, secret));
     expect(passed.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_A_MEMBER' });
   });
 });
@@ -325,19 +327,19 @@ describe('the session a second factor opens', () => {
   it('records the address and user agent of the request that gave the code, where its tokens go', async () => {
     const user = await signUp(server);
     const { secret } = await turnOnTwoFactor(server, user);
-    const challenge = await server.graphql(
+    const challenge = await server.graphql<{ login: Partial<Pick<TwoFactorRequired, 'challengeToken'>> }>(
       `mutation($input: LoginInput!) { login(input: $input) { ... on TwoFactorRequired { challengeToken } } }`,
       { input: { email: user.email, password: user.password } },
       { headers: { 'x-forwarded-for': '198.51.100.201', 'user-agent': 'PasswordStep/1.0' } },
     );
 
-    const passed = await server.graphql(
+    const passed = await server.graphql<{ verifyTwoFactor: Partial<Pick<AuthPayload, 'accessToken'>> }>(
       `mutation($challengeToken: String!, $code: String!) { verifyTwoFactor(challengeToken: $challengeToken, code: $code) { ... on AuthPayload { accessToken } } }`,
       { challengeToken: challenge.data!.login.challengeToken, code: await nextTotpCode(server, secret) },
       { headers: { 'x-forwarded-for': '198.51.100.202', 'user-agent': 'CodeStep/2.0' } },
     );
 
-    const sessionId = JSON.parse(Buffer.from(passed.data!.verifyTwoFactor.accessToken.split('.')[1], 'base64url').toString()).sid;
+    const sessionId = sessionIdOf(passed.data!.verifyTwoFactor.accessToken!);
     expect(await server.prisma.session.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ ip: '198.51.100.202', userAgent: 'CodeStep/2.0' });
   });
 });

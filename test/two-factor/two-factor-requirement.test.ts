@@ -1,17 +1,11 @@
-import { loginTo, memberOfTwoAccounts, presentRefreshToken, SWITCH_ACCOUNT } from '../support/factories';
+import { DISABLE_TOTP, SELECT_ACCOUNT, SET_TWO_FACTOR_REQUIREMENT, SWITCH_ACCOUNT } from '../support/documents';
+import { loginTo, memberOfTwoAccounts } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import { presentRefreshToken } from '../support/presenting-tokens';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-import {
-  DISABLE_TOTP,
-  logInWithPassword,
-  nextTotpCode,
-  SELECT_ACCOUNT,
-  SET_TWO_FACTOR_REQUIREMENT,
-  startTwoFactorLogin,
-  turnOnTwoFactor,
-  verifyTwoFactor,
-} from '../support/two-factor';
+import { logInWithPassword, nextTotpCode, startTwoFactorLogin, turnOnTwoFactor, verifyTwoFactor } from '../support/two-factor';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -29,7 +23,7 @@ async function requireTwoFactorIn(owner: SignedUpUser): Promise<void> {
   if (response.errors) throw new Error(`setTwoFactorRequirement failed: ${JSON.stringify(response.errors)}`);
 }
 
-const ACCOUNT = `query Account($id: ID!) { account(id: $id) { requireTwoFactor } }`;
+const ACCOUNT = typedDocument<{ account: { requireTwoFactor: boolean } | null }>(`query Account($id: ID!) { account(id: $id) { requireTwoFactor } }`);
 
 const isRequired = async (accountId: string) => (await server.prisma.account.findUniqueOrThrow({ where: { id: accountId } })).requireTwoFactor;
 
@@ -53,7 +47,7 @@ describe('setTwoFactorRequirement', () => {
 
     expect(on.errors).toBeUndefined();
     expect(on.data!.setTwoFactorRequirement).toEqual({ id: owner.accountId, requireTwoFactor: true });
-    expect(read.data!.account.requireTwoFactor).toBe(true);
+    expect(read.data!.account!.requireTwoFactor).toBe(true);
     expect(off.data!.setTwoFactorRequirement.requireTwoFactor).toBe(false);
     const events = await server.prisma.authEvent.findMany({
       where: { accountId: owner.accountId, type: 'TWO_FACTOR_REQUIREMENT_CHANGED' },
@@ -130,7 +124,7 @@ describe('an account that requires 2FA', () => {
     const { owner, member: admin } = await memberOfTwoAccounts(server, 'admin');
     await requireTwoFactorIn(owner);
     const login = await logInWithPassword(server, admin);
-    const selectionToken: string = login.data!.login.selectionToken;
+    const selectionToken = login.data!.login.selectionToken!;
 
     const refused = await server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId: owner.accountId } });
     const ownAccount = await server.graphql(SELECT_ACCOUNT, { input: { selectionToken, accountId: admin.accountId } });
@@ -197,7 +191,7 @@ describe('an account that requires 2FA', () => {
     expect(response.errors).toBeUndefined();
     const payload = response.data!.verifyTwoFactor;
     expect(payload).toMatchObject({ __typename: 'AuthPayload', role: 'admin', account: { id: owner.accountId } });
-    expect((await presentRefreshToken(server, payload.refreshToken)).errors).toBeUndefined();
+    expect((await presentRefreshToken(server, payload.refreshToken!)).errors).toBeUndefined();
   });
 
   it('keeps its owners and admins from turning 2FA off: FORBIDDEN TWO_FACTOR_REQUIRED', async () => {

@@ -1,10 +1,9 @@
 import { threadId as mainThreadId } from 'node:worker_threads';
 import { PasswordStrengthEstimator } from '../../src/passwords/password-strength';
+import { rejectionOf } from '../support/rejections';
 
 /** 64 random-looking symbols: the longest (and slowest) password zxcvbn judges whole. */
 const STRONG = 'Z#4k!r9@Qm^2vL&x7*Tp%8sW(e3)Nf_6+Hc=1yB~u5?jD;o0<aG>i$Kq.Ez,Rw:Px';
-
-const errorOf = (work: Promise<unknown>): Promise<unknown> => work.then(() => null, (error: unknown) => error);
 
 describe('password strength estimator', () => {
   it('starts no thread until the first estimate, then computes it on a thread other than the event loop’s', async () => {
@@ -23,7 +22,7 @@ describe('password strength estimator', () => {
     const estimator = new PasswordStrengthEstimator({ threads: 1, queueLimit: 0, idleTimeoutMilliseconds: 60_000 });
 
     const running = estimator.estimate(STRONG, []);
-    const refused = await errorOf(estimator.estimate('correct horse battery staple', []));
+    const refused = await rejectionOf(estimator.estimate('correct horse battery staple', []));
 
     expect(refused).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_BUSY', retryAfter: 1 } });
     await expect(running).resolves.toMatchObject({ score: 4 });
@@ -49,6 +48,6 @@ describe('password strength estimator', () => {
     await estimator.close();
 
     expect(estimator.threadCount).toBe(0);
-    expect(await errorOf(estimator.estimate(STRONG, []))).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(await rejectionOf(estimator.estimate(STRONG, []))).toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
   });
 });

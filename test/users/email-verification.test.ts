@@ -1,30 +1,20 @@
-import {
-  decodeJwtPayload,
-  extensionsOf,
-  LOGIN,
-  LOGOUT,
-  mailedToken,
-  ME,
-  outboxMessagesTo,
-  presentRefreshToken,
-  SIGN_UP,
-  signUp,
-  strongPassword,
-  SWITCH_ACCOUNT,
-  uniqueEmail,
-  VERIFY_EMAIL,
-} from '../support/factories';
+import { CHANGE_PASSWORD, LOGIN, LOGOUT, ME, REQUEST_RESET, RESEND_VERIFICATION, SIGN_UP, SWITCH_ACCOUNT, VERIFY_EMAIL } from '../support/documents';
+import { signUp, strongPassword, uniqueEmail } from '../support/factories';
+import { typedDocument } from '../support/graphql-client';
+import type { TypedDocument } from '../support/graphql-client';
+import { extensionsOf } from '../support/graphql-errors';
+import { mailedToken, outboxMessagesTo } from '../support/outbox';
+import { presentRefreshToken } from '../support/presenting-tokens';
+import { roleIn, userRow } from '../support/rows';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { decodeJwtPayload, opaqueTokenParts } from '../support/tokens';
 
-const RESEND = `mutation Resend { resendVerification }`;
-const VERIFY_EMAIL_SHOWING_USER = `mutation Verify($token: String!) { verifyEmail(token: $token) { id email emailVerified } }`;
-const REQUEST_RESET = `mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }`;
+const VERIFY_EMAIL_SHOWING_USER = typedDocument<{ verifyEmail: { id: string; email: string; emailVerified: boolean } }>(
+  `mutation Verify($token: String!) { verifyEmail(token: $token) { id email emailVerified } }`,
+);
 const ACCOUNT = `query Account($id: ID!) { account(id: $id) { id name } }`;
-const MY_SESSIONS = `query MySessions { mySessions { id } }`;
-const CHANGE_PASSWORD = `mutation Change($currentPassword: String!, $newPassword: String!) {
-  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
-}`;
+const MY_SESSIONS = typedDocument<{ mySessions: { id: string }[] }>(`query MySessions { mySessions { id } }`);
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -35,15 +25,6 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const verify = (token: string) => server.graphql(VERIFY_EMAIL, { token });
-const userRow = (userId: string) => server.prisma.user.findUniqueOrThrow({ where: { id: userId } });
-const roleIn = async (userId: string, accountId: string) =>
-  (await server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId, accountId } } })).roleName;
-
-/** The "<id>.<secret>" parts of a "ghv_…" or "ghp_…" token. */
-function partsOf(token: string): { id: string; secret: string } {
-  const [id, secret] = token.slice('ghv_'.length).split('.');
-  return { id: id!, secret: secret! };
-}
 
 describe('sign-up and email verification', () => {
   it('leaves a new user unverified and only a guest of the account their sign-up created', async () => {
@@ -55,8 +36,8 @@ describe('sign-up and email verification', () => {
     const payload = response.data!.signUp;
     expect(payload).toMatchObject({ role: 'guest', access: [], user: { email, emailVerified: false } });
     expect(decodeJwtPayload(payload.accessToken).role).toBe('guest');
-    expect((await userRow(payload.user.id)).emailVerifiedAt).toBeNull();
-    expect(await roleIn(payload.user.id, payload.account.id)).toBe('guest');
+    expect((await userRow(server, payload.user.id)).emailVerifiedAt).toBeNull();
+    expect(await roleIn(server, payload.user.id, payload.account.id)).toBe('guest');
   });
 
   it('mails one verification link, in the plain text and the HTML alike, under the default public URL', async () => {
@@ -90,7 +71,7 @@ describe('sign-up and email verification', () => {
   it("stores the link's token only as a hash of its secret", async () => {
     const user = await signUp(server, { unverified: true });
     const token = await mailedToken(server, user.email, 'verify-email');
-    const { id, secret } = partsOf(token);
+    const { id, secret } = opaqueTokenParts(token);
 
     const rows = await server.prisma.emailToken.findMany({ where: { userId: user.userId } });
 
@@ -107,8 +88,8 @@ describe('sign-up and email verification', () => {
 
     expect(response.errors).toBeUndefined();
     expect(response.data!.verifyEmail).toEqual({ id: user.userId, emailVerified: true });
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
-    expect(await roleIn(user.userId, user.accountId)).toBe('owner');
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+    expect(await roleIn(server, user.userId, user.accountId)).toBe('owner');
     const refreshed = await presentRefreshToken(server, user.refreshToken);
     expect(refreshed.errors).toBeUndefined();
     expect(refreshed.data!.refreshToken.role).toBe('owner');
@@ -123,8 +104,8 @@ describe('sign-up and email verification', () => {
 
     await verify(await mailedToken(server, newcomer.email, 'verify-email'));
 
-    expect(await roleIn(newcomer.userId, newcomer.accountId)).toBe('owner');
-    expect(await roleIn(newcomer.userId, owner.accountId)).toBe('guest');
+    expect(await roleIn(server, newcomer.userId, newcomer.accountId)).toBe('owner');
+    expect(await roleIn(server, newcomer.userId, owner.accountId)).toBe('guest');
   });
 
   it('accepts a link once: a second use is refused as UNAUTHENTICATED', async () => {
@@ -146,8 +127,8 @@ describe('sign-up and email verification', () => {
     const response = await verify(token);
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' });
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
-    expect(await roleIn(user.userId, user.accountId)).toBe('guest');
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeNull();
+    expect(await roleIn(server, user.userId, user.accountId)).toBe('guest');
   });
 
   it('works without an Authorization header and shows the verified user their own id and email', async () => {
@@ -168,8 +149,8 @@ describe('sign-up and email verification', () => {
     const response = await verify(resetToken);
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
-    const resetRow = await server.prisma.emailToken.findUniqueOrThrow({ where: { id: partsOf(resetToken).id } });
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeNull();
+    const resetRow = await server.prisma.emailToken.findUniqueOrThrow({ where: { id: opaqueTokenParts(resetToken).id } });
     expect(resetRow.consumedAt).toBeNull();
   });
 
@@ -179,7 +160,7 @@ describe('sign-up and email verification', () => {
     const response = await verify(user.refreshToken);
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeNull();
     expect((await presentRefreshToken(server, user.refreshToken)).errors).toBeUndefined();
   });
 
@@ -192,13 +173,13 @@ describe('sign-up and email verification', () => {
   it('refuses a verification link whose secret was altered', async () => {
     const user = await signUp(server, { unverified: true });
     const token = await mailedToken(server, user.email, 'verify-email');
-    const { id, secret } = partsOf(token);
+    const { id, secret } = opaqueTokenParts(token);
     const altered = `ghv_${id}.${secret.startsWith('A') ? 'B' : 'A'}${secret.slice(1)}`;
 
     const response = await verify(altered);
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeNull();
   });
 });
 
@@ -207,7 +188,7 @@ describe('resendVerification', () => {
     const user = await signUp(server, { unverified: true });
     const first = await mailedToken(server, user.email, 'verify-email');
 
-    const response = await server.graphql(RESEND, {}, { token: user.accessToken });
+    const response = await server.graphql(RESEND_VERIFICATION, {}, { token: user.accessToken });
 
     expect(response.errors).toBeUndefined();
     expect(response.data!.resendVerification).toBe(true);
@@ -215,15 +196,15 @@ describe('resendVerification', () => {
     const second = await mailedToken(server, user.email, 'verify-email');
     expect(second).not.toBe(first);
     expect(extensionsOf(await verify(first))).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeNull();
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeNull();
     expect((await verify(second)).errors).toBeUndefined();
-    expect((await userRow(user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
+    expect((await userRow(server, user.userId)).emailVerifiedAt).toBeInstanceOf(Date);
   });
 
   it('leaves exactly one live link when two resends race', async () => {
     const user = await signUp(server, { unverified: true });
 
-    const responses = await Promise.all(Array.from({ length: 10 }, () => server.graphql(RESEND, {}, { token: user.accessToken })));
+    const responses = await Promise.all(Array.from({ length: 10 }, () => server.graphql(RESEND_VERIFICATION, {}, { token: user.accessToken })));
 
     expect(responses.every((response) => response.data?.resendVerification === true)).toBe(true);
     expect(await server.prisma.emailToken.count({ where: { userId: user.userId, purpose: 'VERIFY_EMAIL', consumedAt: null } })).toBe(1);
@@ -243,14 +224,14 @@ describe('resendVerification', () => {
     const user = await signUp(server);
     const mailed = (await outboxMessagesTo(server, user.email)).length;
 
-    const response = await server.graphql(RESEND, {}, { token: user.accessToken });
+    const response = await server.graphql(RESEND_VERIFICATION, {}, { token: user.accessToken });
 
     expect(extensionsOf(response)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ALREADY_VERIFIED' });
     expect(await outboxMessagesTo(server, user.email)).toHaveLength(mailed);
   });
 
   it('needs a signed-in user', async () => {
-    const response = await server.graphql(RESEND, {}, { token: null });
+    const response = await server.graphql(RESEND_VERIFICATION, {}, { token: null });
 
     expect(extensionsOf(response)).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
@@ -291,7 +272,7 @@ describe('an unverified user', () => {
   it('can ask for another link and verify with it', async () => {
     const user = await signUp(server, { unverified: true });
 
-    const resent = await server.graphql(RESEND, {}, { token: user.accessToken });
+    const resent = await server.graphql(RESEND_VERIFICATION, {}, { token: user.accessToken });
     const verified = await verify(await mailedToken(server, user.email, 'verify-email'));
 
     expect(resent.errors).toBeUndefined();
@@ -299,7 +280,7 @@ describe('an unverified user', () => {
     expect(verified.data!.verifyEmail).toEqual({ id: user.userId, emailVerified: true });
   });
 
-  it.each<[string, string, (user: { accountId: string; password: string }) => Record<string, unknown>]>([
+  it.each<[string, TypedDocument<unknown>, (user: { accountId: string; password: string }) => Record<string, unknown>]>([
     ['account(id:)', ACCOUNT, (user) => ({ id: user.accountId })],
     ['mySessions', MY_SESSIONS, () => ({})],
     ['switchAccount', SWITCH_ACCOUNT, (user) => ({ accountId: user.accountId })],
@@ -314,11 +295,11 @@ describe('an unverified user', () => {
 
   it('keeps their password when changePassword is refused for want of verification', async () => {
     const user = await signUp(server, { unverified: true });
-    const before = (await userRow(user.userId)).passwordHash;
+    const before = (await userRow(server, user.userId)).passwordHash;
 
     await server.graphql(CHANGE_PASSWORD, { currentPassword: user.password, newPassword: strongPassword() }, { token: user.accessToken });
 
-    expect((await userRow(user.userId)).passwordHash).toBe(before);
+    expect((await userRow(server, user.userId)).passwordHash).toBe(before);
   });
 
   it('gets in with the same access token once verified, without logging in again', async () => {

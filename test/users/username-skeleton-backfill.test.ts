@@ -1,6 +1,7 @@
 import { usernameSkeleton } from '../../src/users/username';
 import { backfillUsernameSkeletons } from '../../src/users/username-skeleton-backfill';
-import { SIGN_UP, strongPassword, uniqueEmail } from '../support/factories';
+import { SIGN_UP } from '../support/documents';
+import { strongPassword, uniqueEmail } from '../support/factories';
 import { createTestDatabase } from '../support/test-database';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
