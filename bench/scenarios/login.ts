@@ -1,6 +1,6 @@
+import { BENCH_PASSWORD } from '../harness/fixtures';
 import { describeErrors, Pool } from '../harness/load';
 import type { LoadRequest } from '../harness/load';
-import { BENCH_PASSWORD } from '../harness/fixtures';
 import { measureMeLatencyBeside } from './me-latency';
 import type { BenchContext, Measurement } from './scenario';
 import { fullUrl, graphqlBody, inAlternatingOrder, measureLoad, toMeasurement } from './scenario';

@@ -2,11 +2,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import { DatabaseUnavailableError, asDatabaseUnavailable, findDatabaseFailure } from '../../src/database/database-unavailable';
+import { applyMigrations } from '../../src/database/migrations';
 import { openDatabase } from '../../src/database/open-database';
 import type { Database } from '../../src/database/open-database';
-import { DatabaseUnavailableError, asDatabaseUnavailable, findDatabaseFailure } from '../../src/database/database-unavailable';
 import { PrismaClient } from '../../src/generated/prisma/client';
-import { applyMigrations } from '../../src/database/migrations';
 import { closedPort } from '../support/ports';
 import { rejectionOf } from '../support/rejections';
 

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { applyMigrations, readMigrations } from '../../src/database/migrations';
 import { pgliteMaintenanceSql } from '../../src/database/maintenance-sql';
+import { applyMigrations, readMigrations } from '../../src/database/migrations';
 
 /** A bare PGlite database, without the service around it. */
 async function emptyDatabase() {

@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
-import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { once } from 'node:events';
 import { LOGIN, SIGN_UP } from '../support/documents';
 import type { LoginResult } from '../support/documents';
 import { strongPassword, uniqueEmail } from '../support/factories';

@@ -59,7 +59,7 @@ async function expectWellBehaved(response: Response, context: string): Promise<H
   if (response.status >= 500) throw new Error(`${context}: answered ${response.status}: ${text.slice(0, 500)}`);
   expect(text).not.toMatch(/"stacktrace"/);
   expect(text).not.toMatch(/node_modules|\/src\/[\w/-]+\.[jt]s/);
-  let body: HostileAnswer | null = null;
+  let body: HostileAnswer;
   try {
     body = JSON.parse(text) as HostileAnswer;
   } catch {

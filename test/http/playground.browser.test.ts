@@ -6,9 +6,9 @@ import { locatePlaygroundAssets } from '../../src/http/playground-assets';
 import { launchBrowser, saveScreenshot } from '../support/browser';
 import { signUp } from '../support/factories';
 import type { GraphQLResponseBody } from '../support/graphql-client';
+import { temporaryDirectory } from '../support/temporary-directories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-import { temporaryDirectory } from '../support/temporary-directories';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const INTROSPECTION = '{ __schema { queryType { name } } }';

@@ -1,5 +1,5 @@
-import { findRefreshToken } from '../../src/sessions/refresh-rotation.sql';
 import { findBearerSession } from '../../src/sessions/bearer-session.sql';
+import { findRefreshToken } from '../../src/sessions/refresh-rotation.sql';
 import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';

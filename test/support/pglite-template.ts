@@ -1,8 +1,8 @@
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { applyMigrations } from '../../src/database/migrations';
 import { pgliteMaintenanceSql } from '../../src/database/maintenance-sql';
+import { applyMigrations } from '../../src/database/migrations';
 import { runDirectory, temporaryDirectory } from './temporary-directories';
 
 const templateIn = (directory: string) => path.join(directory, 'pglite-template');

@@ -3,13 +3,13 @@ import { createApp } from '../../src/app';
 import type { App } from '../../src/app';
 import type { Config } from '../../src/config/config';
 import { loadConfig } from '../../src/config/load-config';
-import { createLogger } from '../../src/logger';
 import type { PrismaClient } from '../../src/generated/prisma/client';
+import { createLogger } from '../../src/logger';
 import { postGraphql } from './graphql-client';
 import type { GraphQLRequestOptions, GraphQLResponse, TypedDocument } from './graphql-client';
+import { TestClock } from './test-clock';
 import { createTestDatabase } from './test-database';
 import type { TestDatabase } from './test-database';
-import { TestClock } from './test-clock';
 
 export type RequestOptions = Omit<GraphQLRequestOptions, 'variables'>;
 

@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { createSign, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { ME } from '../support/documents';
 import type { SignedUpUser } from '../support/factories';
 import { expectAccessTokenRefused, presentToMe } from '../support/presenting-tokens';
