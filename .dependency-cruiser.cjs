@@ -22,7 +22,7 @@ const LAYERS = [
 ];
 
 const folders = LAYERS.flat();
-const escape = (name) => name.replace(/[-]/g, '\\-');
+const escapeForRegex = (name) => name.replace(/[-]/g, '\\-');
 const layerRules = LAYERS.flatMap((layer, index) => {
   const higher = LAYERS.slice(index + 1).flat();
   const sameLayer = layer;
@@ -30,8 +30,8 @@ const layerRules = LAYERS.flatMap((layer, index) => {
     name: `layer-${folder}`,
     comment: `src/${folder}/ sits in layer ${index}: it may not import ${[...sameLayer.filter((other) => other !== folder), ...higher].join(', ')}`,
     severity: 'error',
-    from: { path: `^src/${escape(folder)}/` },
-    to: { path: `^src/(${[...sameLayer.filter((other) => other !== folder), ...higher].map(escape).join('|')})/` },
+    from: { path: `^src/${escapeForRegex(folder)}/` },
+    to: { path: `^src/(${[...sameLayer.filter((other) => other !== folder), ...higher].map(escapeForRegex).join('|')})/` },
   }));
 });
 
@@ -51,7 +51,7 @@ module.exports = {
       comment: 'Every folder of src/ has a place in LAYERS (.dependency-cruiser.cjs): a new one is placed on purpose.',
       severity: 'error',
       from: {},
-      to: { path: '^src/[^/]+/', pathNot: `^src/(${[...folders, 'generated'].map(escape).join('|')})/` },
+      to: { path: '^src/[^/]+/', pathNot: `^src/(${[...folders, 'generated'].map(escapeForRegex).join('|')})/` },
     },
     {
       name: 'kernel-stays-small',

@@ -1,8 +1,8 @@
 import argon2 from 'argon2';
 import type { App } from '../../src/app';
+import { AuthEventType } from '../../src/audit/auth-event';
 import type { Config } from '../../src/config/config';
 import type { Viewer } from '../../src/identity/viewer';
-import { AuthEventType } from '../../src/audit/auth-event';
 
 /** Every bench user's password. Their hash is computed once, at the production parameters. */
 export const BENCH_PASSWORD = 'bench: correct horse battery staple';

@@ -14,7 +14,7 @@ export interface TokenKeys {
  * One independent 32-byte key per purpose from a configured secret (HKDF-SHA256, labelled
  * `gatehouse/<purpose>`), so a key used for one thing is never also used for another. The label is
  * part of what is stored: changing it or the hash would orphan every TOTP secret, recovery code and
- * refresh token already issued (test/unit/derived-keys.unit.test.ts pins the bytes).
+ * refresh token already issued (test/tokens/derived-keys.unit.test.ts pins the bytes).
  */
 export function deriveKey(secret: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `gatehouse/${purpose}`, 32));

@@ -28,7 +28,7 @@ export function confusableSkeleton(text: string): string {
  * Every script but Common and Inherited, as ISO 15924 codes for `\p{Script_Extensions=…}`. JavaScript can
  * test a character against a script but can neither list scripts nor name a character's, so the names are
  * here; which characters each holds comes from the engine's own Unicode data. A character in none of them
- * (a script newer than this list) is refused as mixed, and test/unit/username-confusables.unit.test.ts fails
+ * (a script newer than this list) is refused as mixed, and test/users/username-confusables.unit.test.ts fails
  * when a letter or digit is left out.
  */
 const SCRIPTS = [

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { ConfigError } from '../../src/config/config-error';
 import { CONFIGURATION_VARIABLES } from '../../src/config/environment';
 import { loadConfig } from '../../src/config/load-config';
+import { temporaryDirectory } from '../support/temporary-directories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { buildTarget, dependencies, interpolate, publishedContainerPorts, rawEnvironment, readComposeFile } from './support/compose-file';
 import type { ComposeService } from './support/compose-file';
 import { effectiveEnvironment, execForm, instructionsOf, readDockerfile } from './support/dockerfile';
 import { runHealthCheck } from './support/health-check';
-import { temporaryDirectory } from '../support/temporary-directories';
 
 /**
  * docker-compose.yml checked against what the service really accepts and serves, without Docker:

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { CONFIGURATION_VARIABLES } from '../../src/config/environment';
 import { loadConfig } from '../../src/config/load-config';
 import { locatePlaygroundAssets, PLAYGROUND_PACKAGE } from '../../src/http/playground-assets';
+import { temporaryDirectory } from '../support/temporary-directories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { copiesOf, effectiveEnvironment, effectiveSetting, execForm, instructionsOf, readDockerfile } from './support/dockerfile';
 import type { Stage } from './support/dockerfile';
 import { runHealthCheck } from './support/health-check';
-import { temporaryDirectory } from '../support/temporary-directories';
 
 /** The Dockerfile read the way `docker build` would use it, checked against the service (no Docker engine needed). */
 const root = path.resolve(__dirname, '..', '..');

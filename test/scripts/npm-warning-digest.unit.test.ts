@@ -5,6 +5,7 @@ import path from 'node:path';
  * kinds. The lines below are npm 11's, as it printed them for this project (shortened to one package
  * of each kind, plus one warning of another kind).
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS script without types (scripts/ runs before anything is built)
 const { createNpmWarningDigest } = require(path.resolve(__dirname, '..', '..', 'scripts', 'npm-warning-digest.js')) as {
   createNpmWarningDigest(): { take(line: string): string | null; summary(): string[] };
 };

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { createLogger, logFormatFor, prettyDestination } from '../../src/logger';
+import { createLogger, logFormatFor, prettyDestination } from '../src/logger';
 
 describe('the log format', () => {
   it('is text for a person only in development on a terminal, JSON everywhere else', () => {
