@@ -246,7 +246,7 @@ function postOnNewConnection(url: string, body: string): Promise<PostAnswer> {
   });
 }
 
-/** The login's read of its user (src/users/user-with-memberships.sql.ts), as the trace log writes it. */
+/** The login's read of its user (src/auth/user-with-memberships.sql.ts), as the trace log writes it. */
 const USER_BY_EMAIL = /WHERE u\.\\"email\\" = \$1/g;
 
 async function waitFor(condition: () => boolean, timeoutMilliseconds: number): Promise<void> {
