@@ -1,5 +1,6 @@
 import { createAbuseLimits } from './abuse/abuse-limits';
 import type { AbuseLimits } from './abuse/abuse-limits';
+import { MembershipDirectory } from './accounts/membership-directory';
 import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
 import { AuditLog } from './audit/audit-log';
@@ -51,6 +52,8 @@ export interface Services {
   readonly refreshTokens: RefreshTokenService;
   readonly mySessions: MySessionsService;
   readonly memberships: MembershipService;
+  /** Reads of who belongs where (accounts/membership-directory.ts). */
+  readonly membershipDirectory: MembershipDirectory;
   readonly invitations: InvitationService;
   readonly roles: RoleCatalog;
   readonly emailVerification: EmailVerificationService;
@@ -188,6 +191,7 @@ export async function createServices(
     signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
     login: new LoginService({ prisma, loginReads, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
     accountSelection,
+    membershipDirectory: new MembershipDirectory(prisma),
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
     invitations: new InvitationService({
       prisma,

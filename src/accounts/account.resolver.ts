@@ -13,13 +13,13 @@ export class AccountResolver {
     const viewer = requireViewer(context);
     const accountId = parseInput(idField, id, 'id');
     // Not a member and no such account look the same, so ids cannot be probed.
-    const membership = await context.services.memberships.findMembership(viewer.userId, accountId);
+    const membership = await context.services.membershipDirectory.findMembership(viewer.userId, accountId);
     return membership ? context.loaders.accounts.load(accountId) : null;
   }
 
   @FieldResolver(() => [MembershipType], { description: 'Needs members:r in this account.' })
   async members(@Root() account: Account, @Ctx() context: GraphQLContext): Promise<Membership[]> {
-    const members = await context.services.memberships.membersOfAccount(account.id);
+    const members = await context.services.membershipDirectory.membersOfAccount(account.id);
     // Each member's fields are guarded by rules that ask whether the user belongs to this account: the list itself says so.
     context.loaders.memberships.remember(members);
     return members;

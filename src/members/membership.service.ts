@@ -38,22 +38,6 @@ const removeMemberSchema = z.object({ accountId: idField, userId: idField });
 export class MembershipService {
   constructor(private readonly options: MembershipServiceOptions) {}
 
-  membershipsOfUser(userId: string): Promise<Membership[]> {
-    return this.options.prisma.membership.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
-  }
-
-  membersOfAccount(accountId: string): Promise<(Membership & { user: User })[]> {
-    return this.options.prisma.membership.findMany({
-      where: { accountId },
-      include: { user: true },
-      orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
-    });
-  }
-
-  findMembership(userId: string, accountId: string): Promise<Membership | null> {
-    return this.options.prisma.membership.findUnique({ where: { userId_accountId: { userId, accountId } } });
-  }
-
   async setMemberRole(actor: Actor, input: { accountId: string; userId: string; role: string }, request: RequestMetadata): Promise<Membership & { user: User; account: Account }> {
     const fields = parseInput(setMemberRoleSchema, input);
     return inTransaction(this.options.prisma, async (transaction) => {

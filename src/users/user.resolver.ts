@@ -22,7 +22,7 @@ export class UserResolver {
   async memberships(@Root() user: User, @Ctx() context: GraphQLContext): Promise<Membership[]> {
     const { viewer } = context;
     if (viewer?.userId === user.id || context.provenUserIds.has(user.id)) {
-      const own = await context.services.memberships.membershipsOfUser(user.id);
+      const own = await context.services.membershipDirectory.membershipsOfUser(user.id);
       // Each names an account the user is in: the rules on those accounts' fields need ask nothing more.
       context.loaders.memberships.remember(own);
       return own;
