@@ -63,10 +63,10 @@ module.exports = {
     {
       name: 'composition-root-on-top',
       comment:
-        'Only the entry point and the composition root import app.ts, schema.ts and main.ts. graphql/context.ts names the Services type of services.ts: resolvers reach their services through the context.',
+        'No folder imports the composition roots (app.ts, services.ts, schema.ts) or main.ts but the command-line entry points: a resolver names the services it uses (GraphQLContext<…>), so its imports show what it reaches.',
       severity: 'error',
       from: { path: '^src/[^/]+/', pathNot: '^src/commands/' },
-      to: { path: '^src/(app|schema|main)\\.ts$' },
+      to: { path: '^src/(app|services|schema|main)\\.ts$' },
     },
     ...layerRules,
   ],

@@ -1,10 +1,15 @@
 import type { AppError } from '../errors';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { Viewer } from '../identity/viewer';
-import type { Services } from '../services';
 import type { DataLoaders } from './data-loaders';
 
-export interface GraphQLContext {
+/**
+ * One request's context. `Services` is what a resolver reaches through it, each resolver naming the
+ * services it uses (GraphQLContext<{ readonly passwords: PasswordService }>): the composition root
+ * (services.ts) hands every one of them in, and a resolver that reached a service of a higher layer would
+ * have to import it, where the architecture lint sees it.
+ */
+export interface GraphQLContext<Services = unknown> {
   /**
    * Set from the bearer token; replaced when a mutation in this request authenticates (signUp, login,
    * refresh …), so the payload it returns is read with the new session's rights.

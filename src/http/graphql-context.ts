@@ -5,14 +5,15 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { GraphQLContext } from '../graphql/context';
 import { createDataLoaders } from '../graphql/data-loaders';
 import type { Viewer } from '../identity/viewer';
-import type { Services } from '../services';
 import { viewerOf } from '../sessions/session-viewer';
+import type { ViewerServices } from '../sessions/session-viewer';
 import type { AccessTokens } from '../tokens/access-tokens';
 import { readRequestMetadata } from './request-metadata';
 import type { SubgraphSchemaAccess } from './subgraph-schema-access';
 
-export interface ContextBuilderOptions {
+export interface ContextBuilderOptions<Services extends ViewerServices> {
   readonly accessTokens: AccessTokens;
+  /** Handed to every resolver in the context. */
   readonly services: Services;
   readonly prisma: PrismaClient;
   readonly subgraphSchemaAccess: SubgraphSchemaAccess;
@@ -27,8 +28,8 @@ const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
  * `me` then reads from the loader without a second query. The token's claims name the session; what
  * the viewer may do is read from the database, never from the claims.
  */
-export function createContextBuilder(options: ContextBuilderOptions) {
-  return async ({ req }: { req: Request }): Promise<GraphQLContext> => {
+export function createContextBuilder<Services extends ViewerServices>(options: ContextBuilderOptions<Services>) {
+  return async ({ req }: { req: Request }): Promise<GraphQLContext<Services>> => {
     const base = requestContext(req, options);
     const { loaders } = base;
     const header = req.get('authorization');
@@ -58,14 +59,14 @@ export function createContextBuilder(options: ContextBuilderOptions) {
  * token is read, every request is `viewer`. The rest of the context is built as above, so the two
  * apps differ by exactly the layer being measured.
  */
-export function createInjectedIdentityContextBuilder(options: RequestContextOptions & { readonly viewer: Viewer }) {
-  return async ({ req }: { req: Request }): Promise<GraphQLContext> => ({ ...requestContext(req, options), viewer: options.viewer, tokenError: null });
+export function createInjectedIdentityContextBuilder<Services>(options: RequestContextOptions<Services> & { readonly viewer: Viewer }) {
+  return async ({ req }: { req: Request }): Promise<GraphQLContext<Services>> => ({ ...requestContext(req, options), viewer: options.viewer, tokenError: null });
 }
 
-type RequestContextOptions = Pick<ContextBuilderOptions, 'services' | 'prisma' | 'subgraphSchemaAccess'>;
+type RequestContextOptions<Services> = Pick<ContextBuilderOptions<ViewerServices>, 'prisma' | 'subgraphSchemaAccess'> & { readonly services: Services };
 
 /** Everything of a request's context but who the caller is. */
-function requestContext(req: Request, options: RequestContextOptions): Omit<GraphQLContext, 'viewer' | 'tokenError'> {
+function requestContext<Services>(req: Request, options: RequestContextOptions<Services>): Omit<GraphQLContext<Services>, 'viewer' | 'tokenError'> {
   return {
     request: readRequestMetadata(req),
     // Asked only by the rule on `_service`: no request pays for comparing a header it never needs.

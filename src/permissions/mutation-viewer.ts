@@ -2,6 +2,7 @@ import type { IMiddlewareTypeMap } from 'graphql-middleware';
 import { ErrorCode, isAppError } from '../errors';
 import type { GraphQLContext } from '../graphql/context';
 import { viewerOf } from '../sessions/session-viewer';
+import type { ViewerServices } from '../sessions/session-viewer';
 
 /** Requests in which a root mutation has run since the viewer was last read. */
 const viewerMayBeStale = new WeakSet<GraphQLContext>();
@@ -16,7 +17,7 @@ const viewerMayBeStale = new WeakSet<GraphQLContext>();
  * document with one mutation, and every query, costs nothing more.
  */
 export const readViewerBeforeEachMutation: IMiddlewareTypeMap = {
-  Mutation: async (resolve, parent, args, context: GraphQLContext, info) => {
+  Mutation: async (resolve, parent, args, context: GraphQLContext<ViewerServices>, info) => {
     if (viewerMayBeStale.has(context)) await rereadViewer(context);
     try {
       return await resolve(parent, args, context, info);
@@ -26,7 +27,7 @@ export const readViewerBeforeEachMutation: IMiddlewareTypeMap = {
   },
 };
 
-async function rereadViewer(context: GraphQLContext): Promise<void> {
+async function rereadViewer(context: GraphQLContext<ViewerServices>): Promise<void> {
   const { viewer } = context;
   if (!viewer) return;
   try {

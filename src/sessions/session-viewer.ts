@@ -1,6 +1,12 @@
 import type { RoleCatalog } from '../accounts/roles';
 import type { Viewer } from '../identity/viewer';
-import type { LiveSession } from './session.service';
+import type { LiveSession, SessionService } from './session.service';
+
+/** What reading a viewer takes: the bearer's live session and its role's rights (the context builder, and again between mutations). */
+export interface ViewerServices {
+  readonly sessions: Pick<SessionService, 'findLive'>;
+  readonly roles: RoleCatalog;
+}
 
 /** The viewer a live session makes: its ids, and the rights of the member's current role (none before verification). */
 export function viewerOf({ session, roleName }: LiveSession, roles: RoleCatalog): Viewer {
