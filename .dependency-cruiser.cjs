@@ -16,7 +16,7 @@ const LAYERS = [
   ['sessions', 'email', 'startup'],
   ['passwords', 'users', 'development-mail', 'permissions'],
   ['two-factor', 'members', 'federation'],
-  ['auth'], // every step from credentials to a session grant
+  ['auth', 'roles'], // every step from credentials to a session grant; an account's own roles
   ['invitations'],
   ['http', 'commands'], // the transport and the command-line entry points
 ];

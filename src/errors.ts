@@ -29,6 +29,13 @@ export const ErrorReason = {
   ROLE_TOO_HIGH: 'ROLE_TOO_HIGH',
   LAST_OWNER: 'LAST_OWNER',
   ALREADY_MEMBER: 'ALREADY_MEMBER',
+  /** A permission names a feature neither Gatehouse nor the features file declares. */
+  UNKNOWN_FEATURE: 'UNKNOWN_FEATURE',
+  ROLE_EXISTS: 'ROLE_EXISTS',
+  /** Members or pending invitations hold the role: deleting it needs a replacement. */
+  ROLE_IN_USE: 'ROLE_IN_USE',
+  BUILT_IN_ROLE: 'BUILT_IN_ROLE',
+  ROLE_LIMIT_REACHED: 'ROLE_LIMIT_REACHED',
   /** An invitation's link was opened by a user whose verified email is not the one invited. */
   INVITATION_EMAIL_MISMATCH: 'INVITATION_EMAIL_MISMATCH',
   TWO_FACTOR_REQUIRED: 'TWO_FACTOR_REQUIRED',

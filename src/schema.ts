@@ -13,6 +13,7 @@ import { MembershipResolver } from './members/membership.resolver';
 import { PasswordResolver } from './passwords/password.resolver';
 import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
 import { createPermissions } from './permissions/permissions';
+import { RoleResolver } from './roles/role.resolver';
 import { SessionResolver } from './sessions/session.resolver';
 import { TwoFactorResolver } from './two-factor/two-factor.resolver';
 import { EmailVerificationResolver } from './users/email-verification.resolver';
@@ -28,6 +29,7 @@ const resolvers = [
   AccountResolver,
   MembershipResolver,
   InvitationResolver,
+  RoleResolver,
   AuditResolver,
 ] as const;
 

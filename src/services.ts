@@ -1,5 +1,6 @@
 import { createAbuseLimits } from './abuse/abuse-limits';
 import type { AbuseLimits } from './abuse/abuse-limits';
+import { FeatureCatalog } from './accounts/features';
 import { MembershipDirectory } from './accounts/membership-directory';
 import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
@@ -25,6 +26,7 @@ import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicy } from './passwords/password-policy';
 import { PasswordStrengthEstimator } from './passwords/password-strength';
 import { PasswordService } from './passwords/password.service';
+import { RoleService } from './roles/role.service';
 import { MySessionsService } from './sessions/my-sessions.service';
 import { RefreshTokenService } from './sessions/refresh-token.service';
 import { RefreshTokenStore } from './sessions/refresh-token.store';
@@ -41,6 +43,9 @@ import { TwoFactorRequirementService } from './two-factor/two-factor-requirement
 import { TwoFactorService } from './two-factor/two-factor.service';
 import { EmailVerificationService } from './users/email-verification.service';
 
+/** Enough for any team's job titles; a bound so one account cannot grow the table (and each role listing) without end. */
+const MAX_ROLES_PER_ACCOUNT = 100;
+
 /** The services resolvers call, wired once by createServices. */
 export interface Services {
   /** Brute-force and abuse limits (see abuse/abuse-limits.ts). */
@@ -55,7 +60,10 @@ export interface Services {
   /** Reads of who belongs where (accounts/membership-directory.ts). */
   readonly membershipDirectory: MembershipDirectory;
   readonly invitations: InvitationService;
+  /** The built-in roles and the features (in memory), and reading any account's roles. */
   readonly roles: RoleCatalog;
+  /** Changing an account's own roles. */
+  readonly accountRoles: RoleService;
   readonly emailVerification: EmailVerificationService;
   readonly passwords: PasswordService;
   readonly auditEvents: AuditEventsService;
@@ -75,7 +83,7 @@ export async function createServices(
   config: Config,
   { clock, logger, prisma, hotPathSql }: ServiceDependencies,
 ): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
-  const roles = await RoleCatalog.load(prisma);
+  const roles = await RoleCatalog.load(prisma, new FeatureCatalog(config.features));
   const keys = deriveTokenKeys(config.tokens.secret);
   const accessTokens = new AccessTokens({
     keys: await AccessTokenKeys.create({
@@ -205,6 +213,7 @@ export async function createServices(
       publicUrl: config.publicUrl,
       ttlSeconds: config.invitations.ttlSeconds,
     }),
+    accountRoles: new RoleService({ prisma, roles, audit, clock, maxRolesPerAccount: MAX_ROLES_PER_ACCOUNT }),
     twoFactor,
     twoFactorRequirements,
   };

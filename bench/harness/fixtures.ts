@@ -90,7 +90,7 @@ export function listOwnerViewer(app: App, fixtures: Fixtures, sessionId: string)
     sessionId,
     accountId: fixtures.listAccountId,
     role: 'owner',
-    access: app.services.roles.permissionsOf('owner'),
+    access: app.services.roles.roleOf('owner', null)!.permissions,
     clientId: null,
     emailVerified: true,
   };

@@ -26,6 +26,9 @@ export const AuthEventType = {
   INVITATION_SENT: 'INVITATION_SENT',
   INVITATION_ACCEPTED: 'INVITATION_ACCEPTED',
   INVITATION_DECLINED: 'INVITATION_DECLINED',
+  ROLE_CREATED: 'ROLE_CREATED',
+  ROLE_UPDATED: 'ROLE_UPDATED',
+  ROLE_DELETED: 'ROLE_DELETED',
 } as const;
 export type AuthEventType = (typeof AuthEventType)[keyof typeof AuthEventType];
 

@@ -1,3 +1,4 @@
+import type { FeatureDefinition } from '../accounts/features';
 import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymmetric-keys';
 import type { DatabaseConfig } from './database-config';
 import type { Environment } from './environment';
@@ -54,6 +55,8 @@ export interface Config {
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   readonly emailTokens: { readonly verificationTtlSeconds: number; readonly passwordResetTtlSeconds: number };
   readonly invitations: { readonly ttlSeconds: number };
+  /** The application's features (FEATURES_FILE); Gatehouse's own are always there besides. */
+  readonly features: readonly FeatureDefinition[];
   readonly twoFactor: {
     /** AES-256-GCM key for TOTP secrets at rest. */
     readonly encryptionKey: Buffer;

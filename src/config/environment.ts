@@ -87,6 +87,7 @@ const environmentSchema = z.object({
   SIGN_UP_IP_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
   EMAIL_SEND_MAX: integer(5, 1, 1_000),
   EMAIL_SEND_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
+  FEATURES_FILE: optionalText,
   INVITATION_TTL_SECONDS: integer(7 * DAY_SECONDS, 60, 90 * DAY_SECONDS),
   INVITATION_SEND_MAX: integer(50, 1, 100_000),
   INVITATION_SEND_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),

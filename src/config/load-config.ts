@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { FeatureDefinition } from '../accounts/features';
 import type { Config } from './config';
 import { collectProblems } from './config-error';
 import type { ReportProblem } from './config-error';
@@ -6,6 +7,7 @@ import { checkCorsOrigins } from './cors-origins';
 import { databaseConfig } from './database-config';
 import { parseEnvironment } from './environment';
 import type { Environment } from './environment';
+import { readFeaturesFile } from './features-file';
 import { checkSecrets, completeSecrets } from './secrets';
 import type { Secrets } from './secrets';
 import { readSigningKeys } from './signing-keys';
@@ -24,10 +26,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const signingKeys = readSigningKeys(values, problems.report);
   const corsOrigins = checkCorsOrigins(values.CORS_ORIGINS, isProduction, problems.report);
   checkSessionLifetimes(values, failed, problems.report);
+  const features = readFeaturesFile(values.FEATURES_FILE, problems.report);
   problems.throwIfAny();
 
   const dataDir = path.resolve(values.DATA_DIR);
-  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, secrets: completeSecrets(checkedSecrets, dataDir) });
+  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, secrets: completeSecrets(checkedSecrets, dataDir) });
 }
 
 /**
@@ -47,9 +50,10 @@ interface Resolved {
   readonly corsOrigins: Config['corsOrigins'];
   readonly signingKeys: SigningKeys;
   readonly secrets: Secrets;
+  readonly features: readonly FeatureDefinition[];
 }
 
-function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets }: Resolved): Config {
+function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features }: Resolved): Config {
   const isProduction = values.NODE_ENV === 'production';
   const playgroundEnabled = values.PLAYGROUND_ENABLED ?? !isProduction;
   return Object.freeze({
@@ -75,6 +79,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       passwordResetTtlSeconds: values.PASSWORD_RESET_TTL_SECONDS,
     }),
     invitations: Object.freeze({ ttlSeconds: values.INVITATION_TTL_SECONDS }),
+    features,
     twoFactor: Object.freeze({
       encryptionKey: secrets.totpEncryptionKey,
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,

@@ -8,7 +8,7 @@ export class InviteMemberInput {
   @Field(() => String, { description: 'Where the invitation is mailed; whether anyone has an account with it is never revealed.' })
   email!: string;
 
-  @Field(() => String, { description: 'A role no higher than your own.' })
+  @Field(() => String, { description: 'A built-in role or one of the account’s own, within your own rights.' })
   role!: string;
 }
 

@@ -17,7 +17,7 @@ type InvitationContext = GraphQLContext<{ readonly invitations: InvitationServic
 export class InvitationResolver {
   @Mutation(() => InvitationType, {
     description:
-      'Mails an invitation to join the account with a role no higher than your own. Needs invitations:c. The answer is the same whether or not anyone has an account with that address.',
+      'Mails an invitation to join the account with a role within your own rights. Needs invitations:c. The answer is the same whether or not anyone has an account with that address.',
   })
   inviteMember(@Arg('input', () => InviteMemberInput) input: InviteMemberInput, @Ctx() context: InvitationContext): Promise<InvitationView> {
     return context.services.invitations.invite(requireViewer(context), input, context.request);

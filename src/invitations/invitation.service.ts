@@ -63,8 +63,6 @@ export class InvitationService {
 
   async invite(inviter: Member, input: { accountId: string; email: string; role: string }, request: RequestMetadata): Promise<InvitationView> {
     const fields = parseInput(inviteSchema, input);
-    // Before the limits, so a typo costs no budget; whether the inviter may grant it is decided under the lock.
-    if (!this.options.roles.find(fields.role)) throw badUserInput('role', 'There is no such role.');
     // Before any work: per account, per IP, and the address's own mail budget.
     await this.options.limits.consume(fields.accountId, request.ip, fields.email);
     const now = this.options.clock.now();
@@ -153,7 +151,7 @@ export class InvitationService {
     try {
       return await inTransaction(prisma, async (transaction) => {
         const acting = await lockActingMember(transaction, roles, { userId: inviter.userId, accountId: fields.accountId, feature: 'invitations', operation: 'c' });
-        assertMayGrant(roles, acting, fields.role);
+        await assertMayGrant(transaction, roles, acting, fields.role);
         // The same one statement whether or not the address has a user: only membership here is told.
         const members = await transaction.$queryRaw<unknown[]>`SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
           WHERE m."accountId" = ${fields.accountId}::uuid AND u."email" = ${fields.email}`;
@@ -212,7 +210,7 @@ export class InvitationService {
         feature: 'invitations',
         operation: 'c',
       });
-      assertMayGrant(this.options.roles, inviter, invitation.roleName);
+      await assertMayGrant(transaction, this.options.roles, inviter, invitation.roleName);
     } catch (error) {
       if (!isAppError(error)) throw error;
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'This invitation is no longer valid: ask for a new one.');

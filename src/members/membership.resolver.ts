@@ -16,7 +16,7 @@ type MembershipRecord = Membership & { user?: User; account?: Account };
 @Resolver(() => MembershipType)
 export class MembershipResolver {
   @Mutation(() => MembershipType, {
-    description: 'Needs members:u. Nobody can raise a role above their own, and the last owner cannot be demoted.',
+    description: 'Needs members:u. Nobody grants a role with rights they do not hold (only owners make owners), and the last owner cannot be demoted.',
   })
   setMemberRole(@Arg('input', () => SetMemberRoleInput) input: SetMemberRoleInput, @Ctx() context: MembershipContext): Promise<MembershipRecord> {
     return context.services.memberships.setMemberRole(requireViewer(context), input, context.request);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BuiltInRole } from '../accounts/roles';
-import type { Role, RoleCatalog } from '../accounts/roles';
+import type { RoleCatalog } from '../accounts/roles';
 import { isTwoFactorRequiredFor, twoFactorRequired } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
@@ -11,7 +11,8 @@ import { idField, parseInput, roleNameField } from '../graphql/input-validation'
 import type { RequestMetadata } from '../identity/request-metadata';
 import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
-import { assertMayGrant, lockActingMember } from './acting-member';
+import { assertMayGrant, assertWithinRights, lockActingMember } from './acting-member';
+import type { ActingMember } from './acting-member';
 
 /** Who is acting: their user and session. Their role is read inside each change (acting-member.ts). */
 export interface Actor {
@@ -33,7 +34,7 @@ const removeMemberSchema = z.object({ accountId: idField, userId: idField });
  * Re-roling and removing members (people join by invitation: invitations/). Whether the actor holds
  * members:u/d is decided by the permission layer on the role read with their session, and again here
  * under the account's lock; this service also enforces what depends on the roles involved: nobody
- * grants or touches a role ranked above their own, and an account never loses its last owner.
+ * grants or touches a role with rights they do not hold, and an account never loses its last owner.
  */
 export class MembershipService {
   constructor(private readonly options: MembershipServiceOptions) {}
@@ -42,7 +43,7 @@ export class MembershipService {
     const fields = parseInput(setMemberRoleSchema, input);
     return inTransaction(this.options.prisma, async (transaction) => {
       const acting = await lockActingMember(transaction, this.options.roles, { userId: actor.userId, accountId: fields.accountId, feature: 'members', operation: 'u' });
-      assertMayGrant(this.options.roles, acting, fields.role);
+      await assertMayGrant(transaction, this.options.roles, acting, fields.role);
       const target = await this.findTarget(transaction, acting, fields.accountId, fields.userId);
       if (target.roleName === BuiltInRole.owner && fields.role !== BuiltInRole.owner) {
         await this.assertAnotherOwner(transaction, fields.accountId, fields.userId);
@@ -97,13 +98,13 @@ export class MembershipService {
     return this.options.audit.record({ type, userId: actor.userId, sessionId: actor.sessionId, accountId, details, ...request }, transaction);
   }
 
-  /** The member being changed, read under the account's lock; the actor must not rank below them. */
-  private async findTarget(transaction: Prisma.TransactionClient, acting: Role, accountId: string, userId: string): Promise<Membership & { user: User; account: Account }> {
+  /** The member being changed, read under the account's lock; their role must be within the actor's rights. */
+  private async findTarget(transaction: Prisma.TransactionClient, acting: ActingMember, accountId: string, userId: string): Promise<Membership & { user: User; account: Account }> {
     const target = await transaction.membership.findUnique({ where: { userId_accountId: { userId, accountId } }, include: { user: true, account: true } });
     if (!target) throw new AppError(ErrorCode.NOT_FOUND, 'That user is not a member of this account.', { field: 'userId' });
-    if (this.options.roles.rankOf(target.roleName) > acting.rank) {
-      throw forbidden(ErrorReason.ROLE_TOO_HIGH, 'You cannot change a member whose role is above your own.');
-    }
+    const role = await this.options.roles.find(transaction, accountId, target.roleName);
+    // A member whose role is gone holds nothing, so anyone who may change members may fix them.
+    if (role) assertWithinRights(acting, role, 'You cannot change a member whose role has rights you do not hold.');
     return target;
   }
 

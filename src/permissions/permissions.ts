@@ -33,6 +33,8 @@ export const permissionMap = {
     account: isVerified,
     mySessions: isVerified,
     authEvents: allOf(isVerified, canInArgumentAccount('audit', 'r')),
+    features: isVerified,
+    roles: allOf(isVerified, canInArgumentAccount('roles', 'r')),
     // Federation: the gateway asks for entities by key, forwarding the caller's token; each entity field
     // keeps its own rule (and Account references resolve only for members: see
     // federation/entity-references.ts). No entity field is for anonymous callers, so they are refused
@@ -65,6 +67,10 @@ export const permissionMap = {
     declineInvitation: allow,
     setMemberRole: allOf(isVerified, canInInputAccount('members', 'u')),
     removeMember: allOf(isVerified, canInInputAccount('members', 'd')),
+    // Each is decided again under the account's lock, with every permission of the role within the actor's own.
+    createRole: allOf(isVerified, canInInputAccount('roles', 'c')),
+    updateRole: allOf(isVerified, canInInputAccount('roles', 'u')),
+    deleteRole: allOf(isVerified, canInInputAccount('roles', 'd')),
     // The link is the proof: it may be opened on a device with no session.
     verifyEmail: allow,
     resendVerification: isAuthenticated,
@@ -120,6 +126,10 @@ export const permissionMap = {
   TotpSetup: { secret: allow, otpauthUrl: allow },
   RecoveryCodes: { codes: allow },
   Permission: { feature: allow, access: allow },
+  // Reachable only through roles (roles:r) and the role mutations.
+  RoleDefinition: { name: allow, description: allow, permissions: allow, builtIn: allow, memberCount: allow },
+  // Reachable only through features, for any verified member: the vocabulary of permissions is no secret among them.
+  FeatureDefinition: { name: allow, description: allow, operations: allow, builtIn: allow },
   SessionInfo: {
     id: isAuthenticated,
     account: isAuthenticated,

@@ -10,6 +10,8 @@ export interface BearerSession {
   readonly session: SessionWithUser;
   /** The membership's current role, null once the user is no longer a member of the session's account. */
   readonly roleName: string | null;
+  /** The stored permissions of the account's own role of that name (AccountRole), null for a built-in role. */
+  readonly rolePermissions: unknown;
   /** Whether the session's account requires its owners and admins to have 2FA on, as it does now. */
   readonly accountRequiresTwoFactor: boolean;
 }
@@ -17,15 +19,16 @@ export interface BearerSession {
 const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
 const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 
-// The role and the account's 2FA rule are read here, on the statement every authenticated request
+// The role (with an account role's permissions) and the account's 2FA rule are read here, on the statement every authenticated request
 // already runs, never from the access token: a demotion, a removal or a new 2FA requirement then takes
 // effect on the next request, on every instance.
 const SELECT_BEARER_SESSION = `SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')}, m."roleName" AS "membership.roleName",
-    a."requireTwoFactor" AS "account.requireTwoFactor"
+    r."permissions" AS "role.permissions", a."requireTwoFactor" AS "account.requireTwoFactor"
   FROM "Session" s
   JOIN "User" u ON u."id" = s."userId"
   JOIN "Account" a ON a."id" = s."accountId"
   LEFT JOIN "Membership" m ON m."userId" = s."userId" AND m."accountId" = s."accountId"
+  LEFT JOIN "AccountRole" r ON r."accountId" = s."accountId" AND r."name" = m."roleName"
   WHERE s."id" = $1::uuid`;
 
 /**
@@ -38,6 +41,7 @@ export async function findBearerSession(sql: HotPathSql, sessionId: string): Pro
   return {
     session: { ...sessionColumns.read(row), user: userColumns.read(row) },
     roleName: row['membership.roleName'] as string | null,
+    rolePermissions: row['role.permissions'] ?? null,
     accountRequiresTwoFactor: row['account.requireTwoFactor'] as boolean,
   };
 }

@@ -1,4 +1,4 @@
-import type { RoleCatalog } from '../accounts/roles';
+import type { Role, RoleCatalog } from '../accounts/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
@@ -59,11 +59,25 @@ export class MySessionsService {
       }),
       this.options.prisma.membership.findMany({ where: { userId } }),
     ]);
-    const roleIn = new Map(memberships.map((membership) => [membership.accountId, membership.roleName]));
+    const roleIn = await this.rolesOf(memberships);
     return sessions.flatMap((session) => {
       const role = roleIn.get(session.accountId);
-      return role === undefined ? [] : [this.toInfo(session, role, this.options.roles.permissionsOfMember(role, viewer.emailVerified), session.id === viewer.sessionId)];
+      return role === undefined ? [] : [this.toInfo(session, role.name, this.options.roles.accessOf(role, viewer.emailVerified), session.id === viewer.sessionId)];
     });
+  }
+
+  /** Each membership's role by account: the built-in ones from memory, the accounts' own in one read. */
+  private async rolesOf(memberships: readonly { accountId: string; roleName: string }[]): Promise<Map<string, Role>> {
+    const { roles, prisma } = this.options;
+    const own = memberships.filter((membership) => !roles.isBuiltIn(membership.roleName));
+    const stored = own.length === 0 ? [] : await prisma.accountRole.findMany({ where: { OR: own.map(({ accountId, roleName }) => ({ accountId, name: roleName })) } });
+    const storedIn = new Map(stored.map((row) => [row.accountId, row]));
+    return new Map(
+      memberships.flatMap(({ accountId, roleName }) => {
+        const role = roles.roleOf(roleName, storedIn.get(accountId)?.permissions ?? null);
+        return role ? [[accountId, role] as const] : [];
+      }),
+    );
   }
 
   /** Ends one of the user's own sessions. Someone else's id answers exactly like an unknown one. */

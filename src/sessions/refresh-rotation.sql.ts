@@ -14,12 +14,14 @@ const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 const accountColumns = new ModelColumns<Account>('account', Prisma.AccountScalarFieldEnum);
 
 const SELECT_REFRESH_TOKEN = `SELECT ${refreshTokenColumns.select('t')}, ${sessionColumns.select('s')}, ${userColumns.select('u')},
-    ${accountColumns.select('a')}, m."roleName" AS "membership.roleName"
+    ${accountColumns.select('a')}, m."roleName" AS "membership.roleName",
+    r."permissions" AS "role.permissions"
   FROM "RefreshToken" t
   JOIN "Session" s ON s."id" = t."sessionId"
   JOIN "User" u ON u."id" = s."userId"
   JOIN "Account" a ON a."id" = s."accountId"
   LEFT JOIN "Membership" m ON m."userId" = s."userId" AND m."accountId" = s."accountId"
+  LEFT JOIN "AccountRole" r ON r."accountId" = s."accountId" AND r."name" = m."roleName"
   WHERE t."id" = $1::uuid`;
 
 export interface RefreshTokenRecord {
@@ -27,6 +29,8 @@ export interface RefreshTokenRecord {
   readonly session: SessionWithAccount;
   /** The user's role in the session's account now; null once they are no longer a member. */
   readonly roleName: string | null;
+  /** The stored permissions of the account's own role of that name, null for a built-in role. */
+  readonly rolePermissions: unknown;
 }
 
 /** A refresh token with its session, user and account, and the membership's current role: one statement. */
@@ -37,6 +41,7 @@ export async function findRefreshToken(sql: HotPathSql, tokenId: string): Promis
     token: refreshTokenColumns.read(row),
     session: { ...sessionColumns.read(row), user: userColumns.read(row), account: accountColumns.read(row) },
     roleName: row['membership.roleName'] as string | null,
+    rolePermissions: row['role.permissions'] ?? null,
   };
 }
 

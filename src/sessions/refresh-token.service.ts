@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Role } from '../accounts/roles';
 import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
@@ -59,7 +60,7 @@ export class RefreshTokenService {
     // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
     assertMeetsTwoFactorRequirement(session.user, session.account, role);
     try {
-      return await this.rotate(record, presented.secret, session, role, now, request);
+      return await this.rotate(record, presented.secret, session, this.options.grants.roleOf(role, found.rolePermissions), now, request);
     } catch (error) {
       if (!(error instanceof LostRotationRace)) throw error;
       const rotated = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
@@ -96,7 +97,7 @@ export class RefreshTokenService {
     record: RefreshToken,
     presentedSecret: string,
     session: SessionWithAccount,
-    role: string,
+    role: Role,
     now: Date,
     request: RequestMetadata,
   ): Promise<SessionGrant> {
@@ -173,11 +174,12 @@ export class RefreshTokenService {
   }
 
   /** A refresh re-reads the membership, so a removed member cannot refresh back in and a new role shows at once. */
-  private async currentRole(session: Session, now: Date): Promise<string> {
+  private async currentRole(session: Session, now: Date): Promise<Role> {
     const membership = await this.options.prisma.membership.findUnique({
       where: { userId_accountId: { userId: session.userId, accountId: session.accountId } },
     });
-    return membership ? membership.roleName : this.refuseFormerMember(session, now);
+    if (!membership) return this.refuseFormerMember(session, now);
+    return this.options.grants.roleIn(this.options.prisma, session.accountId, membership.roleName);
   }
 
   /** Ends the session of a user who is no longer a member of its account, and says so. */

@@ -1,4 +1,4 @@
-import type { RoleCatalog } from '../accounts/roles';
+import type { Role, RoleCatalog } from '../accounts/roles';
 import { addSeconds } from '../clock';
 import type { Account, Session, User } from '../generated/prisma/client';
 import type { Permission } from '../identity/permission';
@@ -31,9 +31,23 @@ export interface SessionGrantIssuerOptions {
 export class SessionGrantIssuer {
   constructor(private readonly options: SessionGrantIssuerOptions) {}
 
-  issue(session: SessionWithAccount, role: string, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
+  /**
+   * The member's role by name in the account now; a name the account no longer has (a role deleted
+   * meanwhile) grants nothing rather than failing the login.
+   */
+  async roleIn(db: Parameters<RoleCatalog['find']>[0], accountId: string, name: string): Promise<Role> {
+    return (await this.options.roles.find(db, accountId, name)) ?? this.withoutPermissions(name);
+  }
+
+  /** The member's role from what the refresh read with the membership (RoleCatalog.roleOf). */
+  roleOf(name: string, storedPermissions: unknown): Role {
+    return this.options.roles.roleOf(name, storedPermissions) ?? this.withoutPermissions(name);
+  }
+
+  issue(session: SessionWithAccount, memberRole: Role, refreshTokenId: string, refreshToken: string, issuedAt: Date): SessionGrant {
     // The same rights Gatehouse's own checks give this member (none before verification), so the scope a router trusts is never wider.
-    const permissions = this.options.roles.permissionsOfMember(role, session.user.emailVerifiedAt !== null);
+    const permissions = this.options.roles.accessOf(memberRole, session.user.emailVerifiedAt !== null);
+    const role = memberRole.name;
     const access = this.options.accessTokens.issue(
       { userId: session.userId, sessionId: session.id, accountId: session.accountId, role, permissions, clientId: session.clientId },
       issuedAt,
@@ -52,6 +66,10 @@ export class SessionGrantIssuer {
       role,
       access: permissions,
     };
+  }
+
+  private withoutPermissions(name: string): Role {
+    return { name, description: '', builtIn: false, permissions: [] };
   }
 
   /** The idle expiry a session gets when used at `now`, never past its absolute expiry. */

@@ -110,7 +110,8 @@ export class SessionService {
     );
     if (!opened) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
     this.options.audit.written(event);
-    return this.options.grants.issue({ ...opened.session, user: opened.user, account: start.account }, start.role, refresh.id, refresh.token, now);
+    const role = await this.options.grants.roleIn(transaction ?? this.options.prisma, start.account.id, start.role);
+    return this.options.grants.issue({ ...opened.session, user: opened.user, account: start.account }, role, refresh.id, refresh.token, now);
   }
 
   /** Moves the caller to another of their accounts: a new session there, the current one revoked. */

@@ -29,11 +29,11 @@ describe('the feature:operation vocabulary', () => {
 
     expect(permits(access, 'members', 'r')).toBe(true);
     expect(permits(access, 'members', 'u')).toBe(false);
-    expect(permits(access, 'billing', 'r')).toBe(false);
+    expect(permits(access, 'roles', 'r')).toBe(false);
     expect(permits([], 'members', 'r')).toBe(false);
   });
 
   it("makes a rule's right the scope its token must carry", () => {
-    expect(tokenRequirementOf(canInParentAccount('billing', 'd'))).toEqual({ signedIn: true, scopes: [['billing:d']] });
+    expect(tokenRequirementOf(canInParentAccount('roles', 'd'))).toEqual({ signedIn: true, scopes: [['roles:d']] });
   });
 });

@@ -65,6 +65,19 @@ it("reads the member's role in the session's account as it is now, and none once
   expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.roleName).toBeNull();
 });
 
+it("reads an account role's stored permissions with the session and with the refresh token, as Prisma does", async () => {
+  const user = await signUp(server);
+  const sessionId = sessionIdOf(user.accessToken);
+  const stored = await server.prisma.accountRole.create({
+    data: { accountId: user.accountId, name: 'reader', description: '', permissions: [{ feature: 'members', access: 'r' }] },
+  });
+  await server.prisma.membership.update({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } }, data: { roleName: 'reader' } });
+  const token = await server.prisma.refreshToken.findFirstOrThrow({ where: { sessionId } });
+
+  expect(await findBearerSession(server.app.database.hotPathSql, sessionId)).toMatchObject({ roleName: 'reader', rolePermissions: stored.permissions });
+  expect(await findRefreshToken(server.app.database.hotPathSql, token.id)).toMatchObject({ roleName: 'reader', rolePermissions: stored.permissions });
+});
+
 it('finds nothing for a session id that does not exist', async () => {
   expect(await findBearerSession(server.app.database.hotPathSql, '01890000-0000-7000-8000-000000000000')).toBeNull();
 });
@@ -81,7 +94,7 @@ it("reads a refresh token with its session, user, account and the member's role 
   });
   const membership = await server.prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } } });
 
-  expect(direct).toEqual({ token, session, roleName: membership.roleName });
+  expect(direct).toEqual({ token, session, roleName: membership.roleName, rolePermissions: null });
   expect(direct?.session.account.requireTwoFactor).toBe(true);
 });
 
