@@ -39,6 +39,8 @@ export const ErrorReason = {
   /** An invitation's link was opened by a user whose verified email is not the one invited. */
   INVITATION_EMAIL_MISMATCH: 'INVITATION_EMAIL_MISMATCH',
   TWO_FACTOR_REQUIRED: 'TWO_FACTOR_REQUIRED',
+  /** A sensitive change by a user with 2FA on needs a current code besides the password (twoFactorCode). */
+  TWO_FACTOR_CODE_REQUIRED: 'TWO_FACTOR_CODE_REQUIRED',
   INVALID_TWO_FACTOR_CODE: 'INVALID_TWO_FACTOR_CODE',
   TWO_FACTOR_ALREADY_ENABLED: 'TWO_FACTOR_ALREADY_ENABLED',
   TWO_FACTOR_NOT_ENABLED: 'TWO_FACTOR_NOT_ENABLED',

@@ -14,8 +14,11 @@ export interface TwoFactorActor {
   readonly sessionId: string | null;
 }
 
-/** When a code was asked for: enrolment (CONFIRM), turning 2FA off (DISABLE), or a login's challenge (LOGIN). */
-export type CodeCheckpoint = 'CONFIRM' | 'DISABLE' | 'LOGIN';
+/**
+ * When a code was asked for: enrolment (CONFIRM), turning 2FA off (DISABLE), a login's challenge (LOGIN),
+ * or a sensitive change such as deleting an account (SENSITIVE_CHANGE).
+ */
+export type CodeCheckpoint = 'CONFIRM' | 'DISABLE' | 'LOGIN' | 'SENSITIVE_CHANGE';
 
 export interface SecondFactorProofOptions {
   readonly prisma: PrismaClient;
