@@ -1,5 +1,9 @@
 import { createAbuseLimits } from './abuse/abuse-limits';
 import type { AbuseLimits } from './abuse/abuse-limits';
+import { AccountCreationService } from './account-lifecycle/account-creation.service';
+import { AccountLifecycleService } from './account-lifecycle/account-lifecycle.service';
+import { OwnershipTransferService } from './account-lifecycle/ownership-transfer.service';
+import { SensitiveChangeConfirmation } from './account-lifecycle/sensitive-change';
 import { MembershipDirectory } from './accounts/membership-directory';
 import { RoleCatalog } from './accounts/roles';
 import { AuditEventsService } from './audit/audit-events.service';
@@ -61,6 +65,9 @@ export interface Services {
   readonly auditEvents: AuditEventsService;
   readonly twoFactor: TwoFactorService;
   readonly twoFactorRequirements: TwoFactorRequirementService;
+  readonly accountCreation: AccountCreationService;
+  readonly accountLifecycle: AccountLifecycleService;
+  readonly ownershipTransfers: OwnershipTransferService;
 }
 
 export interface ServiceDependencies {
@@ -166,6 +173,8 @@ export async function createServices(
     challenges,
     selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
   });
+  // transferOwnership and deleteAccount: the password, in one place (a second factor joins there).
+  const sensitiveChanges = new SensitiveChangeConfirmation({ prisma, passwordConfirmation });
   const services: Services = {
     limits: abuse.limits,
     roles,
@@ -207,6 +216,9 @@ export async function createServices(
     }),
     twoFactor,
     twoFactorRequirements,
+    accountCreation: new AccountCreationService({ prisma, sessions, accountSelection, clock, maxOwnedPerUser: config.accounts.maxOwnedPerUser }),
+    accountLifecycle: new AccountLifecycleService({ prisma, roles, sessions, audit, clock, confirmation: sensitiveChanges }),
+    ownershipTransfers: new OwnershipTransferService({ prisma, roles, audit, clock, confirmation: sensitiveChanges }),
   };
 
   return {

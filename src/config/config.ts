@@ -54,6 +54,10 @@ export interface Config {
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   readonly emailTokens: { readonly verificationTtlSeconds: number; readonly passwordResetTtlSeconds: number };
   readonly invitations: { readonly ttlSeconds: number };
+  readonly accounts: {
+    /** MAX_OWNED_ACCOUNTS_PER_USER: createAccount is refused to a user who already owns this many. */
+    readonly maxOwnedPerUser: number;
+  };
   readonly twoFactor: {
     /** AES-256-GCM key for TOTP secrets at rest. */
     readonly encryptionKey: Buffer;

@@ -75,6 +75,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       passwordResetTtlSeconds: values.PASSWORD_RESET_TTL_SECONDS,
     }),
     invitations: Object.freeze({ ttlSeconds: values.INVITATION_TTL_SECONDS }),
+    accounts: Object.freeze({ maxOwnedPerUser: values.MAX_OWNED_ACCOUNTS_PER_USER }),
     twoFactor: Object.freeze({
       encryptionKey: secrets.totpEncryptionKey,
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
