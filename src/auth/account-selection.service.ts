@@ -98,7 +98,7 @@ export class AccountSelectionService {
    * half a login.
    */
   async spendSelection(transaction: Transaction, selectionToken: string): Promise<{ user: User; clientId: string | null }> {
-    const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken, 'selectionToken'));
+    const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken, 'selectionToken'), transaction);
     const consumed = await transaction.accountSelection.updateMany({
       where: { id: selection.id, consumedAt: null },
       data: { consumedAt: this.options.clock.now() },
@@ -134,10 +134,11 @@ export class AccountSelectionService {
     };
   }
 
-  private async findPendingSelection(selectionToken: string) {
+  /** Read on `reader`: inside a transaction, its own (PGlite has one connection, which that transaction holds). */
+  private async findPendingSelection(selectionToken: string, reader: Pick<PrismaClient, 'accountSelection'> = this.options.prisma) {
     const presented = parseOpaqueToken(TokenPrefix.selection, selectionToken);
     if (!presented) throw invalidSelectionToken();
-    const selection = await this.options.prisma.accountSelection.findUnique({ where: { id: presented.id } });
+    const selection = await reader.accountSelection.findUnique({ where: { id: presented.id } });
     if (!selection || !secretMatches(presented.secret, selection.secretHash) || selection.consumedAt) {
       throw invalidSelectionToken();
     }
