@@ -44,8 +44,8 @@ export const DECLINE_TRANSFER = typedDocument<{ declineOwnershipTransfer: boolea
 
 export const CANCEL_TRANSFER = typedDocument<{ cancelOwnershipTransfer: boolean }>(`mutation CancelTransfer($id: ID!) { cancelOwnershipTransfer(id: $id) }`);
 
-/** A signed-up user, with an access token for the account named (after they were added to it). */
-export type TeamMember = SignedUpUser & { readonly accountId: string };
+/** A signed-up user with tokens for the team account (`accountId`); `ownAccountId` is the one their sign-up made. */
+export type TeamMember = SignedUpUser & { readonly ownAccountId: string };
 
 /**
  * An account owned by `owner` with members of the roles given, each signed into it (their own sign-up
@@ -58,7 +58,7 @@ export async function accountWith(server: TestServer, roles: readonly string[]):
     const user = await signUp(server);
     await addMember(server, owner, user, role);
     const session = await loginTo(server, user, owner.accountId);
-    members.push({ ...user, accountId: owner.accountId, accessToken: session.accessToken, refreshToken: session.refreshToken });
+    members.push({ ...user, ownAccountId: user.accountId, accountId: owner.accountId, accessToken: session.accessToken, refreshToken: session.refreshToken });
   }
   return { owner, members };
 }
