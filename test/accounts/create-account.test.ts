@@ -1,8 +1,9 @@
 import { CREATE_ACCOUNT, DELETE_ACCOUNT, isTokenAccepted } from '../support/account-lifecycle';
-import { LOGIN, REFRESH } from '../support/documents';
-import { attemptLogin, loginFrom, signUp } from '../support/factories';
+import { LOGIN, REFRESH, VERIFY_TWO_FACTOR } from '../support/documents';
+import { attemptLogin, loginFrom, memberOfTwoAccounts, signUp, startAccountSelection } from '../support/factories';
 import { codeIn, reasonIn } from '../support/graphql-errors';
 import { startTestServer } from '../support/test-server';
+import { nextTotpCode, startTwoFactorLogin, turnOnTwoFactor } from '../support/two-factor';
 import type { TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -116,5 +117,32 @@ describe('a user whose last account is gone', () => {
     expect(codeIn(forged)).toBe('UNAUTHENTICATED');
     const garbage = await server.graphql(CREATE_ACCOUNT, { input: { name: 'Garbage', selectionToken: 'x' } });
     expect(codeIn(garbage)).toBe('UNAUTHENTICATED');
+  });
+
+  it('with 2FA on, gets the empty choice only after the second factor, and recovers the same way', async () => {
+    const user = await signUp(server, { accountName: 'Guarded Only' });
+    const { secret } = await turnOnTwoFactor(server, user);
+    const deleted = await server.graphql(
+      DELETE_ACCOUNT,
+      { input: { accountId: user.accountId, confirmName: 'Guarded Only', currentPassword: user.password } },
+      { token: user.accessToken },
+    );
+    expect(deleted.errors).toBeUndefined();
+    const challengeToken = await startTwoFactorLogin(server, user);
+    const passed = await server.graphql(VERIFY_TWO_FACTOR, { challengeToken, code: await nextTotpCode(server, secret) });
+    expect(passed.data!.verifyTwoFactor).toMatchObject({ __typename: 'AccountSelectionRequired', accounts: [] });
+    const created = await server.graphql(CREATE_ACCOUNT, { input: { name: 'Guarded Again', selectionToken: passed.data!.verifyTwoFactor.selectionToken } });
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.createAccount.role).toBe('owner');
+  });
+
+  it('refuses a selection token issued on the password alone before 2FA was turned on, as selectAccount does', async () => {
+    const { member } = await memberOfTwoAccounts(server);
+    const selectionToken = await startAccountSelection(server, member);
+    await turnOnTwoFactor(server, member);
+    const response = await server.graphql(CREATE_ACCOUNT, { input: { name: 'Sneaky', selectionToken } });
+    // Turning 2FA on voided it (sessions/credential-change.ts): the login starts again, with the second factor.
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' });
+    expect(await server.prisma.membership.count({ where: { userId: member.userId } })).toBe(2);
   });
 });
