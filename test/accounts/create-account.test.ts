@@ -3,8 +3,8 @@ import { LOGIN, REFRESH, VERIFY_TWO_FACTOR } from '../support/documents';
 import { attemptLogin, loginFrom, memberOfTwoAccounts, signUp, startAccountSelection } from '../support/factories';
 import { codeIn, reasonIn } from '../support/graphql-errors';
 import { startTestServer } from '../support/test-server';
-import { nextTotpCode, startTwoFactorLogin, turnOnTwoFactor } from '../support/two-factor';
 import type { TestServer } from '../support/test-server';
+import { nextTotpCode, startTwoFactorLogin, turnOnTwoFactor } from '../support/two-factor';
 
 let server: TestServer;
 beforeAll(async () => {
