@@ -17,7 +17,7 @@ const LAYERS = [
   ['passwords', 'users', 'development-mail', 'permissions'],
   ['two-factor', 'members', 'federation'],
   ['auth', 'roles'], // every step from credentials to a session grant; an account's own roles
-  ['invitations'],
+  ['invitations', 'account-lifecycle'], // account-lifecycle: creating (from a login's selection too), leaving, handing on, deleting accounts
   ['http', 'commands'], // the transport and the command-line entry points
 ];
 

@@ -28,6 +28,10 @@ export const ErrorReason = {
   MISSING_PERMISSION: 'MISSING_PERMISSION',
   ROLE_TOO_HIGH: 'ROLE_TOO_HIGH',
   LAST_OWNER: 'LAST_OWNER',
+  /** createAccount beyond MAX_OWNED_ACCOUNTS_PER_USER accounts the user owns. */
+  ACCOUNT_LIMIT_REACHED: 'ACCOUNT_LIMIT_REACHED',
+  /** An ownership transfer that was accepted, declined, cancelled or has expired. */
+  OWNERSHIP_TRANSFER_CLOSED: 'OWNERSHIP_TRANSFER_CLOSED',
   ALREADY_MEMBER: 'ALREADY_MEMBER',
   /** A permission names a feature neither Gatehouse nor the features file declares. */
   UNKNOWN_FEATURE: 'UNKNOWN_FEATURE',

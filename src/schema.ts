@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { AccountLifecycleResolver } from './account-lifecycle/account-lifecycle.resolver';
+import { OwnershipTransferResolver } from './account-lifecycle/ownership-transfer.resolver';
 import { AccountResolver } from './accounts/account.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuthResolver } from './auth/auth.resolver';
@@ -30,6 +32,8 @@ const resolvers = [
   MembershipResolver,
   InvitationResolver,
   RoleResolver,
+  AccountLifecycleResolver,
+  OwnershipTransferResolver,
   AuditResolver,
 ] as const;
 

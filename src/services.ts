@@ -1,5 +1,8 @@
 import { createAbuseLimits } from './abuse/abuse-limits';
 import type { AbuseLimits } from './abuse/abuse-limits';
+import { AccountCreationService } from './account-lifecycle/account-creation.service';
+import { AccountLifecycleService } from './account-lifecycle/account-lifecycle.service';
+import { OwnershipTransferService } from './account-lifecycle/ownership-transfer.service';
 import { FeatureCatalog } from './accounts/features';
 import { MembershipDirectory } from './accounts/membership-directory';
 import { RoleCatalog } from './accounts/roles';
@@ -26,6 +29,7 @@ import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicy } from './passwords/password-policy';
 import { PasswordStrengthEstimator } from './passwords/password-strength';
 import { PasswordService } from './passwords/password.service';
+import { SensitiveChangeConfirmation } from './passwords/sensitive-change-proof';
 import { RoleService } from './roles/role.service';
 import { MySessionsService } from './sessions/my-sessions.service';
 import { RefreshTokenService } from './sessions/refresh-token.service';
@@ -69,6 +73,9 @@ export interface Services {
   readonly auditEvents: AuditEventsService;
   readonly twoFactor: TwoFactorService;
   readonly twoFactorRequirements: TwoFactorRequirementService;
+  readonly accountCreation: AccountCreationService;
+  readonly accountLifecycle: AccountLifecycleService;
+  readonly ownershipTransfers: OwnershipTransferService;
 }
 
 export interface ServiceDependencies {
@@ -165,6 +172,14 @@ export async function createServices(
     attempts: abuse.limits.twoFactor,
     issuer: 'Gatehouse',
   });
+  // For the changes a hijacked session must not make alone: the password, and the second factor where it is on.
+  const sensitiveChanges = new SensitiveChangeConfirmation({
+    prisma,
+    passwordConfirmation,
+    secondFactor: {
+      spend: (user, code, actor, request) => secondFactorProof.spendOrRefuse(user, code, actor, 'SENSITIVE_CHANGE', request, async () => {}),
+    },
+  });
   const challenges = new SecondFactorChallenges({ prisma, clock, proof: secondFactorProof, challengeTtlSeconds: config.twoFactor.challengeTtlSeconds });
   const accountSelection = new AccountSelectionService({
     prisma,
@@ -174,6 +189,7 @@ export async function createServices(
     challenges,
     selectionTokenTtlSeconds: config.tokens.selectionTokenTtlSeconds,
   });
+  // transferOwnership and deleteAccount: the password, in one place (a second factor joins there).
   const services: Services = {
     limits: abuse.limits,
     roles,
@@ -216,6 +232,9 @@ export async function createServices(
     accountRoles: new RoleService({ prisma, roles, audit, clock, maxRolesPerAccount: MAX_ROLES_PER_ACCOUNT }),
     twoFactor,
     twoFactorRequirements,
+    accountCreation: new AccountCreationService({ prisma, sessions, accountSelection, clock, maxOwnedPerUser: config.accounts.maxOwnedPerUser }),
+    accountLifecycle: new AccountLifecycleService({ prisma, roles, sessions, audit, clock, confirmation: sensitiveChanges }),
+    ownershipTransfers: new OwnershipTransferService({ prisma, roles, audit, clock, confirmation: sensitiveChanges }),
   };
 
   return {

@@ -3,6 +3,7 @@ import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
+import type { Transaction } from '../database/transaction';
 import { ErrorReason, forbidden, unauthenticated } from '../errors';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import { idField, parseInput, tokenField } from '../graphql/input-validation';
@@ -90,6 +91,26 @@ export class AccountSelectionService {
     });
   }
 
+  /**
+   * Spends a pending selection token inside `transaction` for another way out of the selection step
+   * than selectAccount (createAccount, for a user with no account left): the selection with its user,
+   * once only. A selection that still owes the second factor is refused: the token alone is then only
+   * half a login.
+   */
+  async spendSelection(transaction: Transaction, selectionToken: string): Promise<{ user: User; clientId: string | null }> {
+    const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken, 'selectionToken'), transaction);
+    const consumed = await transaction.accountSelection.updateMany({
+      where: { id: selection.id, consumedAt: null },
+      data: { consumedAt: this.options.clock.now() },
+    });
+    if (consumed.count === 0) throw invalidSelectionToken();
+    const user = await transaction.user.findUniqueOrThrow({ where: { id: selection.userId } });
+    if (await this.options.challenges.isSecondFactorOutstanding(transaction, user, selection.id)) {
+      throw forbidden(ErrorReason.TWO_FACTOR_REQUIRED, 'Two-factor authentication was turned on after this selection began: log in again.');
+    }
+    return { user, clientId: selection.clientId };
+  }
+
   /** The account list of a pending selection again, for a separate selection page. */
   async loginAccounts(selectionToken: string): Promise<AccountChoice> {
     const selection = await this.findPendingSelection(parseInput(tokenField, selectionToken, 'selectionToken'));
@@ -113,10 +134,11 @@ export class AccountSelectionService {
     };
   }
 
-  private async findPendingSelection(selectionToken: string) {
+  /** Read on `reader`: inside a transaction, its own (PGlite has one connection, which that transaction holds). */
+  private async findPendingSelection(selectionToken: string, reader: Pick<PrismaClient, 'accountSelection'> = this.options.prisma) {
     const presented = parseOpaqueToken(TokenPrefix.selection, selectionToken);
     if (!presented) throw invalidSelectionToken();
-    const selection = await this.options.prisma.accountSelection.findUnique({ where: { id: presented.id } });
+    const selection = await reader.accountSelection.findUnique({ where: { id: presented.id } });
     if (!selection || !secretMatches(presented.secret, selection.secretHash) || selection.consumedAt) {
       throw invalidSelectionToken();
     }

@@ -45,9 +45,11 @@ export class AccountOptionType {
   role!: string;
 }
 
-@ObjectType('AccountSelectionRequired', { description: 'The user belongs to several accounts: pick one with selectAccount.' })
+@ObjectType('AccountSelectionRequired', {
+  description: 'The user belongs to several accounts: pick one with selectAccount. With none left, `accounts` is empty: start one with createAccount and the selection token.',
+})
 export class AccountSelectionRequiredType {
-  @Field(() => String, { description: 'Short-lived and single use; good only for selectAccount and loginAccounts.' })
+  @Field(() => String, { description: 'Short-lived and single use; good only for selectAccount, loginAccounts and createAccount.' })
   selectionToken!: string;
 
   @Field(() => Date)

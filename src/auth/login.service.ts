@@ -107,7 +107,8 @@ export class LoginService {
   }
 
   /**
-   * After the password: into the named or only account, or the account choice. With 2FA on, the
+   * After the password: into the named or only account, or the account choice (empty for a user in no
+   * account, who can then createAccount with its selection token). With 2FA on, the
    * second factor comes first, before anything about the user's accounts is decided or shown: the
    * account list, and even whether they belong to the account named, is for someone who has both
    * factors (a named account is checked once the challenge is passed). `passedChallengeId` is the
@@ -125,7 +126,8 @@ export class LoginService {
       const intended = accountId ?? (memberships.length === 1 ? memberships[0]!.accountId : null);
       return this.options.challenges.start(this.options.prisma, { userId: user.id, accountId: intended, clientId, request });
     }
-    if (memberships.length === 0) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of any account.');
+    // No account left (the last one was deleted, or they left it) falls through to the choice with an
+    // empty list: its selection token is what createAccount takes to start them a new one.
     const chosen = accountId
       ? memberships.find((membership) => membership.accountId === accountId)
       : memberships.length === 1

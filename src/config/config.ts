@@ -57,6 +57,10 @@ export interface Config {
   readonly invitations: { readonly ttlSeconds: number };
   /** The application's features (FEATURES_FILE); Gatehouse's own are always there besides. */
   readonly features: readonly FeatureDefinition[];
+  readonly accounts: {
+    /** MAX_OWNED_ACCOUNTS_PER_USER: createAccount is refused to a user who already owns this many. */
+    readonly maxOwnedPerUser: number;
+  };
   readonly twoFactor: {
     /** AES-256-GCM key for TOTP secrets at rest. */
     readonly encryptionKey: Buffer;

@@ -80,6 +80,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
     }),
     invitations: Object.freeze({ ttlSeconds: values.INVITATION_TTL_SECONDS }),
     features,
+    accounts: Object.freeze({ maxOwnedPerUser: values.MAX_OWNED_ACCOUNTS_PER_USER }),
     twoFactor: Object.freeze({
       encryptionKey: secrets.totpEncryptionKey,
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,

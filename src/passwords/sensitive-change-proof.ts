@@ -1,5 +1,5 @@
 import { badUserInput, ErrorReason } from '../errors';
-import type { User } from '../generated/prisma/client';
+import type { PrismaClient, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { ConfirmationPurpose, PasswordConfirmation } from './password-confirmation';
 
@@ -11,33 +11,39 @@ export interface SecondFactorCheck {
   spend(user: User, code: string, actor: { userId: string; sessionId: string }, request: RequestMetadata): Promise<void>;
 }
 
-/** What a sensitive change asks for, in the same request as the change. */
+/** What a sensitive change asks for besides its own input, in the same request. */
 export interface SensitiveChangeCredentials {
   readonly currentPassword: string;
   /** A TOTP or recovery code: required when the user has 2FA on, ignored otherwise. */
   readonly twoFactorCode?: string | null;
 }
 
-/**
- * Fresh proof for the changes a stolen session must not be able to make (handing an account over,
- * deleting it, changing the email address, deleting the user): the current password, and where the
- * user has two-factor authentication on, a current code as well, so a phished password with a hijacked
- * session is still not enough. Both go through their usual limits and audit trails.
- */
-export class SensitiveChangeProof {
-  constructor(
-    private readonly options: {
-      readonly passwords: PasswordConfirmation;
-      readonly secondFactor: SecondFactorCheck;
-    },
-  ) {}
+export interface SensitiveChangeConfirmationOptions {
+  readonly prisma: PrismaClient;
+  readonly passwordConfirmation: PasswordConfirmation;
+  readonly secondFactor: SecondFactorCheck;
+}
 
-  async confirm(user: User, credentials: SensitiveChangeCredentials, actor: { sessionId: string; purpose: ConfirmationPurpose }, request: RequestMetadata): Promise<void> {
-    await this.options.passwords.confirm(user, credentials.currentPassword, actor, request);
+/**
+ * The one check in front of every change a stolen session must not be able to make (handing an account
+ * over, deleting it, changing the email address, deleting the user): the current password, and where
+ * the user has two-factor authentication on, a current code as well, so a phished password with a
+ * hijacked session is still not enough. Both go through their usual limits and audit trails.
+ */
+export class SensitiveChangeConfirmation {
+  constructor(private readonly options: SensitiveChangeConfirmationOptions) {}
+
+  /**
+   * Resolves when the proof is good; otherwise INVALID_CREDENTIALS (counted with logins), a refused
+   * code (INVALID_TWO_FACTOR_CODE, counted with codes), TWO_FACTOR_CODE_REQUIRED, or RATE_LIMITED.
+   */
+  async confirm(actor: { userId: string; sessionId: string }, credentials: SensitiveChangeCredentials, purpose: ConfirmationPurpose, request: RequestMetadata): Promise<void> {
+    const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
+    await this.options.passwordConfirmation.confirm(user, credentials.currentPassword, { sessionId: actor.sessionId, purpose }, request);
     if (user.totpEnabledAt === null) return;
     if (!credentials.twoFactorCode) {
       throw badUserInput('twoFactorCode', 'Two-factor authentication is on for you: give a current code (or a recovery code) too.', ErrorReason.TWO_FACTOR_CODE_REQUIRED);
     }
-    await this.options.secondFactor.spend(user, credentials.twoFactorCode, { userId: user.id, sessionId: actor.sessionId }, request);
+    await this.options.secondFactor.spend(user, credentials.twoFactorCode, actor, request);
   }
 }

@@ -12,9 +12,11 @@ import {
   isAuthenticated,
   isMemberOfAccount,
   isOwnerOfArgumentAccount,
+  isOwnerOfInputAccount,
   isOwnMembership,
   isSelf,
   isVerified,
+  isVerifiedOrPresentsSelectionToken,
 } from './rules';
 
 // One rule object for both names: shield refuses two rules of the same name.
@@ -32,6 +34,8 @@ export const permissionMap = {
     loginAccounts: allow,
     account: isVerified,
     mySessions: isVerified,
+    // Offers made to the viewer only (the service reads them by the viewer's id).
+    myOwnershipTransfers: isVerified,
     authEvents: allOf(isVerified, canInArgumentAccount('audit', 'r')),
     features: isVerified,
     roles: allOf(isVerified, canInArgumentAccount('roles', 'r')),
@@ -80,6 +84,16 @@ export const permissionMap = {
     resetPassword: allow,
     changePassword: isVerified,
     revokeSession: isVerified,
+    createAccount: isVerifiedOrPresentsSelectionToken,
+    updateAccount: allOf(isVerified, canInInputAccount('account', 'u')),
+    // Any member may leave any account they are in; the service finds their membership under the account's lock.
+    leaveAccount: isVerified,
+    deleteAccount: allOf(isVerified, canInInputAccount('account', 'd')),
+    transferOwnership: allOf(isVerified, isOwnerOfInputAccount),
+    // The service acts only on a transfer naming the viewer as its recipient (accept, decline) or sender (cancel).
+    acceptOwnershipTransfer: isVerified,
+    declineOwnershipTransfer: isVerified,
+    cancelOwnershipTransfer: isVerified,
   },
   // Guests (email not verified) see their own user, memberships and session's account, and nothing of
   // anyone else's, whichever path leads there (test/permissions/guest-surface.test.ts walks them all).
@@ -119,6 +133,8 @@ export const permissionMap = {
     role: allow,
     access: allow,
   },
+  // Returned only to its sender (transferOwnership) or recipient (myOwnershipTransfers).
+  OwnershipTransfer: { id: allow, account: allow, sender: allow, recipient: allow, status: allow, createdAt: allow, expiresAt: allow },
   AccountSelectionRequired: { selectionToken: allow, expiresAt: allow, accounts: allow, lastAccountId: allow },
   AccountOption: { id: allow, name: allow, role: allow },
   TwoFactorRequired: { challengeToken: allow, expiresAt: allow },

@@ -199,3 +199,38 @@ function checkAccess(context: GraphQLContext, accountId: unknown, feature: Gateh
   if (accountId !== viewer.accountId) return wrongAccount();
   return permits(viewer.access, feature, operation) ? true : forbidden(ErrorReason.MISSING_PERMISSION, `Needs ${feature}:${operation}.`);
 }
+
+/**
+ * The viewer is an owner of the account named by the input's accountId, which must be the session's
+ * account (transferOwnership): as isOwnerOfArgumentAccount, for a mutation that takes an input.
+ */
+export const isOwnerOfInputAccount = defineRule({
+  name: 'isOwnerOfInputAccount',
+  token: 'signed-in',
+  guestAccess: 'verified',
+  scope: 'arguments',
+  check: (_parent, args: { input?: { accountId?: unknown } }, context) => {
+    const { viewer } = context;
+    if (!viewer) return notSignedIn(context);
+    if (!viewer.emailVerified) return notVerified();
+    if (args.input?.accountId !== viewer.accountId) return wrongAccount();
+    return viewer.role === BuiltInRole.owner ? true : forbidden(ErrorReason.MISSING_PERMISSION, 'Only owners may do this.');
+  },
+});
+
+/**
+ * createAccount: a verified viewer, or a selection token in the input instead of a bearer token (a user
+ * whose last account is gone has no session to sign in with). The token is the proof there: the service
+ * spends it and refuses an unverified user, so no guest gets through either way.
+ */
+export const isVerifiedOrPresentsSelectionToken = defineRule({
+  name: 'isVerifiedOrPresentsSelectionToken',
+  token: 'none',
+  guestAccess: 'verified',
+  scope: 'arguments',
+  check: (_parent, args: { input?: { selectionToken?: unknown } }, context) => {
+    if (typeof args.input?.selectionToken === 'string') return true;
+    if (!context.viewer) return notSignedIn(context);
+    return context.viewer.emailVerified ? true : notVerified();
+  },
+});

@@ -123,24 +123,26 @@ export class SessionService {
       include: { account: true },
     });
     if (!membership) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');
-    return inTransaction(prisma, async (transaction) => {
-      // Only a session that is still live may hand over to a new one: one that a logout (of this request or
-      // a concurrent one) ended first is no parent. The revocation's row count decides, under its row lock.
-      const ended = await this.revokeWhere(transaction, { id: sessionId }, RevocationReason.SWITCHED_ACCOUNT);
-      if (ended === 0) throw sessionRevoked();
-      return this.start(
-        {
-          user: current.user,
-          account: membership.account,
-          role: membership.roleName,
-          clientId: current.clientId,
-          request,
-          isLogin: false,
-          event: AuthEventType.ACCOUNT_SWITCHED,
-        },
-        transaction,
-      );
-    });
+    return inTransaction(prisma, (transaction) =>
+      this.handOver(transaction, current, { account: membership.account, role: membership.roleName, request, event: AuthEventType.ACCOUNT_SWITCHED }),
+    );
+  }
+
+  /**
+   * Ends the live session `current` and opens its successor in another account, for the same user and
+   * client, inside `transaction`: how a session moves (switchAccount, and createAccount in
+   * account-lifecycle/), so every move ends the old session the same way.
+   */
+  async handOver(
+    transaction: Transaction,
+    current: { readonly id: string; readonly user: User; readonly clientId: string | null },
+    next: Pick<SessionStart, 'account' | 'role' | 'request' | 'event'>,
+  ): Promise<SessionGrant> {
+    // Only a session that is still live may hand over to a new one: one that a logout (of this request or
+    // a concurrent one) ended first is no parent. The revocation's row count decides, under its row lock.
+    const ended = await this.revokeWhere(transaction, { id: current.id }, RevocationReason.SWITCHED_ACCOUNT);
+    if (ended === 0) throw sessionRevoked();
+    return this.start({ ...next, user: current.user, clientId: current.clientId, isLogin: false }, transaction);
   }
 
   /**

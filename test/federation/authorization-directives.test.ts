@@ -69,7 +69,10 @@ const isSignInRefusal = (response: Response) =>
   response.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED' && error.extensions?.reason === 'INVALID_TOKEN') ?? false;
 
 /** Fields that take a bearer token or, without one, credentials of their own: a router must let them through. */
-const AUTHENTICATES_ITSELF: Record<string, string> = { logout: 'without a bearer token it takes the refresh token in its input' };
+const AUTHENTICATES_ITSELF: Record<string, string> = {
+  logout: 'without a bearer token it takes the refresh token in its input',
+  createAccount: 'without a bearer token it takes the selection token of a login that found no account in its input',
+};
 
 describe('the subgraph authorization directives', () => {
   let schema: GraphQLSchema;
