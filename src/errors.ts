@@ -31,6 +31,8 @@ export const ErrorReason = {
   ALREADY_MEMBER: 'ALREADY_MEMBER',
   /** An invitation's link was opened by a user whose verified email is not the one invited. */
   INVITATION_EMAIL_MISMATCH: 'INVITATION_EMAIL_MISMATCH',
+  /** The invitation was already accepted, declined or revoked: it can no longer be resent or revoked. */
+  INVITATION_NOT_OPEN: 'INVITATION_NOT_OPEN',
   TWO_FACTOR_REQUIRED: 'TWO_FACTOR_REQUIRED',
   INVALID_TWO_FACTOR_CODE: 'INVALID_TWO_FACTOR_CODE',
   TWO_FACTOR_ALREADY_ENABLED: 'TWO_FACTOR_ALREADY_ENABLED',

@@ -17,7 +17,9 @@ import type { Mailer } from './email/mailer';
 import { OutboxMailer } from './email/outbox-mailer';
 import { SmtpMailer } from './email/smtp-mailer';
 import type { PrismaClient } from './generated/prisma/client';
+import { InvitationReads } from './invitations/invitation-reads.service';
 import { InvitationService } from './invitations/invitation.service';
+import { InvitedSignUp } from './invitations/invited-sign-up';
 import type { Logger } from './logger';
 import { MembershipService } from './members/membership.service';
 import { PasswordConfirmation } from './passwords/password-confirmation';
@@ -55,6 +57,8 @@ export interface Services {
   /** Reads of who belongs where (accounts/membership-directory.ts). */
   readonly membershipDirectory: MembershipDirectory;
   readonly invitations: InvitationService;
+  /** Invitation lists and link previews (invitations/invitation-reads.service.ts). */
+  readonly invitationReads: InvitationReads;
   readonly roles: RoleCatalog;
   readonly emailVerification: EmailVerificationService;
   readonly passwords: PasswordService;
@@ -188,7 +192,17 @@ export async function createServices(
       resetTtlSeconds: config.emailTokens.passwordResetTtlSeconds,
       mailLimit: abuse.limits.emailSend,
     }),
-    signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
+    signUp: new SignUpService({
+      prisma,
+      sessions,
+      hasher,
+      passwordPolicy,
+      clock,
+      limits: abuse.limits,
+      emailVerification,
+      // auth/ names only the interface: invitations/ sits above it.
+      invitations: new InvitedSignUp({ prisma, roles, audit, clock }),
+    }),
     login: new LoginService({ prisma, loginReads, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
     accountSelection,
     membershipDirectory: new MembershipDirectory(prisma),
@@ -205,6 +219,7 @@ export async function createServices(
       publicUrl: config.publicUrl,
       ttlSeconds: config.invitations.ttlSeconds,
     }),
+    invitationReads: new InvitationReads({ prisma, roles, clock }),
     twoFactor,
     twoFactorRequirements,
   };
