@@ -55,7 +55,6 @@ export class InvitationResolver {
     description:
       'Mails a PENDING or EXPIRED invitation of your session\'s account again with a new link and expiry (the old link stops working); you become its inviter. Needs invitations:c and a role no lower than its role; limited as inviting is.',
   })
-  @ChecksCredential()
   resendInvitation(@Arg('id', () => ID) id: string, @Ctx() context: InvitationContext): Promise<InvitationView> {
     return context.services.invitations.resend(requireViewer(context), id, context.request);
   }
