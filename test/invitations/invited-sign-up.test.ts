@@ -107,6 +107,20 @@ describe('signing up with an invitation', () => {
     expect(await usersWith(email)).toBe(0);
   });
 
+  it("refuses a role the account requires two-factor for (TWO_FACTOR_REQUIRED): nothing is written and the link stays open", async () => {
+    const owner = await signUp(server);
+    const email = uniqueEmail('needs-totp');
+    const { invitation, token } = await invite(owner, email, 'admin');
+    // Set directly: turning it on through the API would take the owner's own TOTP enrolment, beside the point here.
+    await server.prisma.account.update({ where: { id: owner.accountId }, data: { requireTwoFactor: true } });
+
+    const response = await signUpWith(email, token);
+
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'TWO_FACTOR_REQUIRED' });
+    expect(await usersWith(email)).toBe(0);
+    expect(await server.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).toMatchObject({ acceptedAt: null });
+  });
+
   it('makes one user and one membership of two concurrent sign-ups with one link', async () => {
     const owner = await signUp(server);
     const email = uniqueEmail('racer');
