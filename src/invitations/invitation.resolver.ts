@@ -47,8 +47,7 @@ export class InvitationResolver {
       'Revokes an invitation of your session\'s account that was not answered yet: its link stops working. Needs invitations:d. An id of another account answers NOT_FOUND, as an unknown one does.',
   })
   revokeInvitation(@Arg('id', () => ID) id: string, @Ctx() context: InvitationContext): Promise<boolean> {
-    const viewer = requireViewer(context);
-    return context.services.invitations.revoke(viewer, id, context.request);
+    return context.services.invitations.revoke(requireViewer(context), id, context.request);
   }
 
   @Mutation(() => InvitationType, {

@@ -24,8 +24,6 @@ import type { InvitationView } from './invitation-link';
 import { mailInvitation } from './invitation-mail';
 import { alreadyMember, isUniqueViolation, joinByInvitation } from './invitation-membership';
 
-export type { InvitationView } from './invitation-link';
-
 export interface InvitationServiceOptions {
   readonly prisma: PrismaClient;
   readonly roles: RoleCatalog;
