@@ -150,6 +150,24 @@ describe('revoking', () => {
     expect(JSON.stringify(event)).not.toContain(token.split('.')[1]);
   });
 
+  it('lets exactly one of a concurrent revoke and accept win: never a member joined through a revoked invitation', async () => {
+    const owner = await signUp(server);
+    const person = await signUp(server);
+    const invitation = await invite(server, owner, person.email);
+    const token = await mailedToken(server, person.email, 'accept-invitation');
+
+    const [revoked, accepted] = await Promise.all([revoke(owner, invitation.id), accept(person, token)]);
+
+    expect([revoked.errors === undefined, accepted.errors === undefined].filter(Boolean)).toHaveLength(1);
+    const row = await server.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+    const memberships = await server.prisma.membership.count({ where: { userId: person.userId, accountId: owner.accountId } });
+    const outcome = { revoked: row.revokedAt !== null, accepted: row.acceptedAt !== null, memberships };
+    expect([
+      { revoked: true, accepted: false, memberships: 0 },
+      { revoked: false, accepted: true, memberships: 1 },
+    ]).toContainEqual(outcome);
+  });
+
   it('answers true again for one already revoked, and INVITATION_NOT_OPEN for one already accepted', async () => {
     const owner = await signUp(server);
     const person = await signUp(server);
