@@ -42,6 +42,8 @@ export const ErrorReason = {
   ROLE_LIMIT_REACHED: 'ROLE_LIMIT_REACHED',
   /** An invitation's link was opened by a user whose verified email is not the one invited. */
   INVITATION_EMAIL_MISMATCH: 'INVITATION_EMAIL_MISMATCH',
+  /** The invitation was already accepted, declined or revoked: it can no longer be resent or revoked. */
+  INVITATION_NOT_OPEN: 'INVITATION_NOT_OPEN',
   TWO_FACTOR_REQUIRED: 'TWO_FACTOR_REQUIRED',
   /** A sensitive change by a user with 2FA on needs a current code besides the password (twoFactorCode). */
   TWO_FACTOR_CODE_REQUIRED: 'TWO_FACTOR_CODE_REQUIRED',

@@ -21,7 +21,9 @@ import type { Mailer } from './email/mailer';
 import { OutboxMailer } from './email/outbox-mailer';
 import { SmtpMailer } from './email/smtp-mailer';
 import type { PrismaClient } from './generated/prisma/client';
+import { InvitationReads } from './invitations/invitation-reads.service';
 import { InvitationService } from './invitations/invitation.service';
+import { InvitedSignUp } from './invitations/invited-sign-up';
 import type { Logger } from './logger';
 import { MembershipService } from './members/membership.service';
 import { PasswordConfirmation } from './passwords/password-confirmation';
@@ -64,6 +66,8 @@ export interface Services {
   /** Reads of who belongs where (accounts/membership-directory.ts). */
   readonly membershipDirectory: MembershipDirectory;
   readonly invitations: InvitationService;
+  /** Invitation lists and link previews (invitations/invitation-reads.service.ts). */
+  readonly invitationReads: InvitationReads;
   /** The built-in roles and the features (in memory), and reading any account's roles. */
   readonly roles: RoleCatalog;
   /** Changing an account's own roles. */
@@ -212,7 +216,17 @@ export async function createServices(
       resetTtlSeconds: config.emailTokens.passwordResetTtlSeconds,
       mailLimit: abuse.limits.emailSend,
     }),
-    signUp: new SignUpService({ prisma, sessions, hasher, passwordPolicy, clock, limits: abuse.limits, emailVerification }),
+    signUp: new SignUpService({
+      prisma,
+      sessions,
+      hasher,
+      passwordPolicy,
+      clock,
+      limits: abuse.limits,
+      emailVerification,
+      // auth/ names only the interface: invitations/ sits above it.
+      invitations: new InvitedSignUp({ prisma, roles, audit, clock }),
+    }),
     login: new LoginService({ prisma, loginReads, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
     accountSelection,
     membershipDirectory: new MembershipDirectory(prisma),
@@ -230,6 +244,7 @@ export async function createServices(
       ttlSeconds: config.invitations.ttlSeconds,
     }),
     accountRoles: new RoleService({ prisma, roles, audit, clock, maxRolesPerAccount: MAX_ROLES_PER_ACCOUNT }),
+    invitationReads: new InvitationReads({ prisma, roles, clock }),
     twoFactor,
     twoFactorRequirements,
     accountCreation: new AccountCreationService({ prisma, sessions, accountSelection, clock, maxOwnedPerUser: config.accounts.maxOwnedPerUser }),

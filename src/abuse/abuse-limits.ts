@@ -9,8 +9,9 @@
  *   signUp       consume(ip) before a sign-up checks its password or hashes it: policy refusals count.
  *   emailSend    consume(email, ip) before sending a password-reset or verification mail, for every
  *                requested address whether or not a user has it (else the refusal tells which exist).
- *   invitations  consume(accountId, ip, email) before an invitation is written or mailed: per account,
- *                per IP, and the address's own mail budget (emailSend's per-address count).
+ *   invitations  consume(accountId, ip, email, inviterUserId) before an invitation is written or mailed
+ *                (or resent): per IP, per inviter, per account, and the address's own mail budget
+ *                (emailSend's per-address count).
  *   twoFactor    check(userId) before a code is compared (it counts the attempt), then
  *                fail(userId) after a wrong code (→ { isLocked }: record LOCKED_OUT when true) or
  *                reset(userId) after a right one. Refused attempts throw before any work.
@@ -32,7 +33,7 @@ export interface AbuseLimits {
   readonly login: LoginThrottle;
   readonly signUp: { consume(ip: string | null): Promise<void> };
   readonly emailSend: { consume(email: string, ip: string | null): Promise<void> };
-  readonly invitations: { consume(accountId: string, ip: string | null, email: string): Promise<void> };
+  readonly invitations: { consume(accountId: string, ip: string | null, email: string, inviterUserId: string): Promise<void> };
   readonly twoFactor: {
     check(userId: string): Promise<void>;
     fail(userId: string): Promise<FailureOutcome>;
@@ -76,6 +77,9 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
   const invitationWindow = { points: limits.invitationSendMax, durationSeconds: limits.invitationSendWindowSeconds };
   const invitationsPerAccount = new Quota(store.create({ name: 'invitation-account', ...invitationWindow }));
   const invitationsPerIp = new Quota(store.create({ name: 'invitation-ip', ...invitationWindow }));
+  const invitationsPerInviter = new Quota(
+    store.create({ name: 'invitation-inviter', points: limits.invitationInviterMax, durationSeconds: limits.invitationSendWindowSeconds }),
+  );
 
   const twoFactor = failureLock(store, 'two-factor', limits.twoFactorMaxFailures, limits.twoFactorLockSeconds, (failures) =>
     failures >= limits.twoFactorMaxFailures ? { blockSeconds: limits.twoFactorLockSeconds, isLock: true } : { blockSeconds: 0, isLock: false },
@@ -97,10 +101,12 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
         },
       },
       invitations: {
-        // The IP first: a client refused there spends nothing of the account's budget. The address's budget is
-        // the one every other mail spends: invitations cannot mail-bomb an inbox either.
-        consume: async (accountId, ip, email) => {
+        // The IP first: a client refused there spends nothing of the account's budget. The inviter before the
+        // account: one member (or one stolen session) cannot spend the whole account's budget. The address's
+        // budget is the one every other mail spends: invitations cannot mail-bomb an inbox either.
+        consume: async (accountId, ip, email, inviterUserId) => {
           if (ip) await invitationsPerIp.consume(ip);
+          await invitationsPerInviter.consume(inviterUserId);
           await invitationsPerAccount.consume(accountId);
           await emailSendPerEmail.consume(normalizeEmail(email));
         },

@@ -16,6 +16,13 @@ export class SignUpInput {
 
   @Field(() => String, { nullable: true, description: 'Binds the session to this client: refresh must present the same clientId.' })
   clientId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An invitation link\'s token: email must be the address it was sent to (else FORBIDDEN, INVITATION_EMAIL_MISMATCH). The user starts verified and joins the inviting account with its role, and the session is there; no personal account is created.',
+  })
+  inviteToken?: string | null;
 }
 
 @InputType('LoginInput', { description: 'Exactly one of email and username.' })

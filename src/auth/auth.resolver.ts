@@ -18,7 +18,10 @@ type AuthContext = GraphQLContext<{ readonly signUp: SignUpService; readonly log
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => AuthPayloadType, { description: 'Creates a user, their own account (as owner) and a session.' })
+  @Mutation(() => AuthPayloadType, {
+    description:
+      'Creates a user, their own account (as owner) and a session; with an inviteToken, a verified user who joins the inviting account instead (no account of their own), with a session there.',
+  })
   @ChecksCredential()
   signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() context: AuthContext): Promise<SessionGrant> {
     return context.services.signUp.signUp(input, context.request).then((grant) => actAs(context, grant));

@@ -86,6 +86,8 @@ export interface Config {
     readonly emailSendWindowSeconds: number;
     readonly invitationSendMax: number;
     readonly invitationSendWindowSeconds: number;
+    /** Invitations (and resends) one user may send per INVITATION_SEND_WINDOW_SECONDS, whatever the account. */
+    readonly invitationInviterMax: number;
     readonly twoFactorMaxFailures: number;
     readonly twoFactorLockSeconds: number;
   };

@@ -92,6 +92,7 @@ const environmentSchema = z.object({
   INVITATION_SEND_MAX: integer(50, 1, 100_000),
   INVITATION_SEND_WINDOW_SECONDS: integer(60 * 60, 1, DAY_SECONDS),
   MAX_OWNED_ACCOUNTS_PER_USER: integer(10, 1, 10_000),
+  INVITATION_INVITER_MAX: integer(20, 1, 100_000),
   TWO_FACTOR_MAX_FAILURES: integer(5, 1, 1_000),
   TWO_FACTOR_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
 });

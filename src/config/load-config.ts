@@ -104,6 +104,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       emailSendWindowSeconds: values.EMAIL_SEND_WINDOW_SECONDS,
       invitationSendMax: values.INVITATION_SEND_MAX,
       invitationSendWindowSeconds: values.INVITATION_SEND_WINDOW_SECONDS,
+      invitationInviterMax: values.INVITATION_INVITER_MAX,
       twoFactorMaxFailures: values.TWO_FACTOR_MAX_FAILURES,
       twoFactorLockSeconds: values.TWO_FACTOR_LOCK_SECONDS,
     }),

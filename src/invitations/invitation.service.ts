@@ -7,20 +7,22 @@ import { AuthEventType } from '../audit/auth-event';
 import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
+import type { Transaction } from '../database/transaction';
 import type { Mailer } from '../email/mailer';
-import { invitationMessage, linkTo } from '../email/messages';
-import { badUserInput, ErrorReason, forbidden, isAppError, unauthenticated } from '../errors';
-import { Prisma } from '../generated/prisma/client';
+import { AppError, badUserInput, ErrorCode, ErrorReason, forbidden } from '../errors';
 import type { Invitation, PrismaClient } from '../generated/prisma/client';
-import { emailField, idField, parseInput, roleNameField, tokenField } from '../graphql/input-validation';
+import { emailField, idField, parseInput, roleNameField } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { Logger } from '../logger';
 import { assertMayGrant, lockActingMember } from '../members/acting-member';
 import type { SessionGrant } from '../sessions/session-grant';
 import { sessionRevoked } from '../sessions/session-liveness';
 import type { SessionService } from '../sessions/session.service';
-import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
-import { InvitationStatus } from './invitation.type';
+import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-token';
+import { findGenuine, findOpen, invalidInvitation, withStatus } from './invitation-link';
+import type { InvitationView } from './invitation-link';
+import { mailInvitation } from './invitation-mail';
+import { alreadyMember, isUniqueViolation, joinByInvitation } from './invitation-membership';
 
 export interface InvitationServiceOptions {
   readonly prisma: PrismaClient;
@@ -35,13 +37,15 @@ export interface InvitationServiceOptions {
   readonly ttlSeconds: number;
 }
 
-/** An invitation as its inviter sees it. */
-export type InvitationView = Invitation & { readonly status: InvitationStatus };
-
 /** The inviting member, and the session the invitation is accepted from. */
 interface Member {
   readonly userId: string;
   readonly sessionId: string;
+}
+
+/** A member acting on an invitation by id: only invitations of their session's account are theirs to name. */
+interface SessionMember extends Member {
+  readonly accountId: string;
 }
 
 /** The accepting viewer: their session's client is the new session's too. */
@@ -50,6 +54,9 @@ interface Accepter extends Member {
 }
 
 const inviteSchema = z.object({ accountId: idField, email: emailField, role: roleNameField });
+
+/** Not yet answered: the only invitations that can still be resent or revoked. */
+const unansweredWhere = { acceptedAt: null, declinedAt: null, revokedAt: null } as const;
 
 /**
  * Joining an account takes the invited person's consent: an admin invites an address, and only a user
@@ -63,24 +70,95 @@ export class InvitationService {
 
   async invite(inviter: Member, input: { accountId: string; email: string; role: string }, request: RequestMetadata): Promise<InvitationView> {
     const fields = parseInput(inviteSchema, input);
-    // Before any work: per account, per IP, and the address's own mail budget.
-    await this.options.limits.consume(fields.accountId, request.ip, fields.email);
+    // Whether the role exists in the account, and the inviter may grant it, is decided under the lock.
+    // Before any work: per IP, per inviter, per account, and the address's own mail budget.
+    await this.options.limits.consume(fields.accountId, request.ip, fields.email, inviter.userId);
     const now = this.options.clock.now();
     const token = createOpaqueToken(TokenPrefix.invitation, uuidv7());
     const invitation = await this.writeInvitation(inviter, fields, token.id, hashSecret(token.secret), now, request);
-    await this.mail(invitation, inviter.userId, token.token);
+    await mailInvitation(this.options, invitation, inviter.userId, token.token);
     return withStatus(invitation, now);
   }
 
   /**
+   * Mails a PENDING or EXPIRED invitation again with a new secret and expiry: the old link stops working.
+   * The same limits as inviting, and the resender must hold invitations:c and may grant its role; they
+   * become its inviter (whose rights acceptance checks).
+   */
+  async resend(resender: SessionMember, id: string, request: RequestMetadata): Promise<InvitationView> {
+    const invitationId = parseInput(idField, id, 'id');
+    const { prisma, roles, audit, clock, limits } = this.options;
+    const known = await prisma.invitation.findFirst({ where: { id: invitationId, accountId: resender.accountId } });
+    if (!known) throw unknownInvitation();
+    // Before the limits: a refusal that needs no mail spends no budget.
+    if (known.acceptedAt || known.declinedAt || known.revokedAt) throw notOpen();
+    await limits.consume(known.accountId, request.ip, known.email, resender.userId);
+    const now = clock.now();
+    const token = createOpaqueToken(TokenPrefix.invitation, known.id);
+    const invitation = await inTransaction(prisma, async (transaction) => {
+      const acting = await lockActingMember(transaction, roles, { userId: resender.userId, accountId: known.accountId, feature: 'invitations', operation: 'c' });
+      await assertMayGrant(transaction, roles, acting, known.roleName);
+      const renewed = await transaction.invitation.updateMany({
+        where: { id: known.id, accountId: known.accountId, ...unansweredWhere },
+        data: { secretHash: hashSecret(token.secret), expiresAt: addSeconds(now, this.options.ttlSeconds), invitedByUserId: resender.userId },
+      });
+      if (renewed.count === 0) throw notOpen();
+      await audit.record(
+        {
+          type: AuthEventType.INVITATION_RESENT,
+          userId: resender.userId,
+          sessionId: resender.sessionId,
+          accountId: known.accountId,
+          details: { invitationId: known.id, email: known.email, role: known.roleName },
+          ...request,
+        },
+        transaction,
+      );
+      return transaction.invitation.findUniqueOrThrow({ where: { id: known.id } });
+    });
+    await mailInvitation(this.options, invitation, resender.userId, token.token);
+    return withStatus(invitation, now);
+  }
+
+  /**
+   * Revokes an unanswered invitation of the revoker's session account: its link stops working at once.
+   * Revoking one already revoked answers true again (a retried request) and records nothing more.
+   */
+  async revoke(revoker: SessionMember, id: string, request: RequestMetadata): Promise<true> {
+    const invitationId = parseInput(idField, id, 'id');
+    const { prisma, roles, audit, clock } = this.options;
+    return inTransaction(prisma, async (transaction): Promise<true> => {
+      await lockActingMember(transaction, roles, { userId: revoker.userId, accountId: revoker.accountId, feature: 'invitations', operation: 'd' });
+      // One query for an unknown id and another account's: both answer NOT_FOUND, so no tenant's ids leak.
+      const invitation = await transaction.invitation.findFirst({ where: { id: invitationId, accountId: revoker.accountId } });
+      if (!invitation) throw unknownInvitation();
+      const revoked = await transaction.invitation.updateMany({ where: { id: invitation.id, ...unansweredWhere }, data: { revokedAt: clock.now() } });
+      if (revoked.count === 0) {
+        if (invitation.revokedAt) return true;
+        throw notOpen();
+      }
+      await audit.record(
+        {
+          type: AuthEventType.INVITATION_REVOKED,
+          userId: revoker.userId,
+          sessionId: revoker.sessionId,
+          accountId: invitation.accountId,
+          details: { invitationId: invitation.id, email: invitation.email, role: invitation.roleName },
+          ...request,
+        },
+        transaction,
+      );
+      return true;
+    });
+  }
+
+  /**
    * Joins the invitation's account as the viewer, who must have verified the invited address; answers a
-   * session in that account (the viewer's current session stays). Decided under the account's lock on
-   * the inviter's role now: an invitation from someone who has since lost the right to invite (or to
-   * grant that role) is no longer valid.
+   * session in that account (the viewer's current session stays).
    */
   async accept(accepter: Accepter, presentedToken: string, request: RequestMetadata): Promise<SessionGrant> {
-    const invitation = await this.findOpen(presentedToken);
-    const { prisma, clock, audit } = this.options;
+    const { prisma, clock, audit, roles } = this.options;
+    const invitation = await findOpen(prisma, presentedToken, clock.now());
     const user = await prisma.user.findUniqueOrThrow({ where: { id: accepter.userId } });
     if (user.emailVerifiedAt === null || user.email !== invitation.email) {
       throw forbidden(ErrorReason.INVITATION_EMAIL_MISMATCH, 'This invitation is for another email address: sign in with the address it was sent to, verified.');
@@ -90,30 +168,7 @@ export class InvitationService {
       // No session is opened from one that ended meanwhile (a logout earlier in this request, or a concurrent one).
       const touched = await transaction.session.updateMany({ where: { id: accepter.sessionId, revokedAt: null }, data: { lastUsedAt: now } });
       if (touched.count === 0) throw sessionRevoked();
-      const claimed = await transaction.invitation.updateMany({
-        where: { id: invitation.id, acceptedAt: null, declinedAt: null, revokedAt: null, expiresAt: { gt: now } },
-        data: { acceptedAt: now, acceptedByUserId: user.id },
-      });
-      if (claimed.count === 0) throw invalidInvitation();
-      await this.assertInviterMayStillGrant(transaction, invitation);
-      const account = await transaction.account.findUniqueOrThrow({ where: { id: invitation.accountId } });
-      try {
-        await transaction.membership.create({ data: { userId: user.id, accountId: account.id, roleName: invitation.roleName, createdAt: now } });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyMember();
-        throw error;
-      }
-      await audit.record(
-        {
-          type: AuthEventType.MEMBER_ADDED,
-          userId: user.id,
-          accountId: account.id,
-          sessionId: accepter.sessionId,
-          details: { role: invitation.roleName, invitationId: invitation.id, invitedByUserId: invitation.invitedByUserId },
-          ...request,
-        },
-        transaction,
-      );
+      const account = await joinByInvitation(transaction, { roles, audit }, { invitation, user, sessionId: accepter.sessionId, now }, request);
       return this.options.sessions.start(
         { user, account, role: invitation.roleName, clientId: accepter.clientId, request, isLogin: false, event: AuthEventType.INVITATION_ACCEPTED },
         transaction,
@@ -123,9 +178,9 @@ export class InvitationService {
 
   /** The link is the proof: whoever holds it may turn the invitation down, even once it has expired. */
   async decline(presentedToken: string, request: RequestMetadata): Promise<true> {
-    const invitation = await this.findGenuine(presentedToken);
+    const invitation = await findGenuine(this.options.prisma, presentedToken);
     const declined = await this.options.prisma.invitation.updateMany({
-      where: { id: invitation.id, acceptedAt: null, declinedAt: null, revokedAt: null },
+      where: { id: invitation.id, secretHash: invitation.secretHash, ...unansweredWhere },
       data: { declinedAt: this.options.clock.now() },
     });
     if (declined.count === 0) throw invalidInvitation();
@@ -152,10 +207,7 @@ export class InvitationService {
       return await inTransaction(prisma, async (transaction) => {
         const acting = await lockActingMember(transaction, roles, { userId: inviter.userId, accountId: fields.accountId, feature: 'invitations', operation: 'c' });
         await assertMayGrant(transaction, roles, acting, fields.role);
-        // The same one statement whether or not the address has a user: only membership here is told.
-        const members = await transaction.$queryRaw<unknown[]>`SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-          WHERE m."accountId" = ${fields.accountId}::uuid AND u."email" = ${fields.email}`;
-        if (members.length > 0) throw alreadyMember();
+        await assertNotMember(transaction, fields.accountId, fields.email);
         const invitation = await transaction.invitation.upsert({
           where: { accountId_email: { accountId: fields.accountId, email: fields.email } },
           create: { ...fresh, accountId: fields.accountId, email: fields.email },
@@ -180,74 +232,14 @@ export class InvitationService {
       throw error;
     }
   }
-
-  /** Mail failures are the operator's to see (logged), not the inviter's: the invitation stands and can be sent again. */
-  private async mail(invitation: Invitation, inviterUserId: string, token: string): Promise<void> {
-    const { prisma, mailer, publicUrl, ttlSeconds, logger } = this.options;
-    try {
-      const [account, inviter] = await Promise.all([
-        prisma.account.findUniqueOrThrow({ where: { id: invitation.accountId } }),
-        prisma.user.findUniqueOrThrow({ where: { id: inviterUserId } }),
-      ]);
-      const message = invitationMessage(
-        invitation.email,
-        { accountName: account.name, role: invitation.roleName, invitedBy: inviter.username ?? inviter.email },
-        linkTo(publicUrl, 'accept-invitation', token),
-        Math.round(ttlSeconds / 86_400),
-      );
-      await mailer.send(message);
-    } catch (error) {
-      logger.error({ err: error, invitationId: invitation.id }, 'could not send the invitation email');
-    }
-  }
-
-  private async assertInviterMayStillGrant(transaction: Prisma.TransactionClient, invitation: Invitation): Promise<void> {
-    if (invitation.invitedByUserId === null) throw invalidInvitation();
-    try {
-      const inviter = await lockActingMember(transaction, this.options.roles, {
-        userId: invitation.invitedByUserId,
-        accountId: invitation.accountId,
-        feature: 'invitations',
-        operation: 'c',
-      });
-      await assertMayGrant(transaction, this.options.roles, inviter, invitation.roleName);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      throw unauthenticated(ErrorReason.INVALID_TOKEN, 'This invitation is no longer valid: ask for a new one.');
-    }
-  }
-
-  /** The invitation a link names, open for acceptance: genuine, not answered, not revoked, not expired. */
-  private async findOpen(presentedToken: string): Promise<Invitation> {
-    const invitation = await this.findGenuine(presentedToken);
-    if (invitation.acceptedAt || invitation.declinedAt || invitation.revokedAt) throw invalidInvitation();
-    if (invitation.expiresAt <= this.options.clock.now()) throw unauthenticated(ErrorReason.TOKEN_EXPIRED, 'This invitation has expired; ask for a new one.');
-    return invitation;
-  }
-
-  private async findGenuine(presentedToken: string): Promise<Invitation> {
-    const presented = parseOpaqueToken(TokenPrefix.invitation, parseInput(tokenField, presentedToken, 'token'));
-    if (!presented) throw invalidInvitation();
-    const invitation = await this.options.prisma.invitation.findUnique({ where: { id: presented.id } });
-    if (!invitation || !secretMatches(presented.secret, invitation.secretHash)) throw invalidInvitation();
-    return invitation;
-  }
 }
 
-export function withStatus(invitation: Invitation, now: Date): InvitationView {
-  const status = invitation.acceptedAt
-    ? InvitationStatus.ACCEPTED
-    : invitation.declinedAt
-      ? InvitationStatus.DECLINED
-      : invitation.revokedAt
-        ? InvitationStatus.REVOKED
-        : invitation.expiresAt <= now
-          ? InvitationStatus.EXPIRED
-          : InvitationStatus.PENDING;
-  return { ...invitation, status };
+/** The same one statement whether or not the address has a user: only membership here is told. */
+async function assertNotMember(transaction: Transaction, accountId: string, email: string): Promise<void> {
+  const members = await transaction.$queryRaw<unknown[]>`SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+    WHERE m."accountId" = ${accountId}::uuid AND u."email" = ${email}`;
+  if (members.length > 0) throw alreadyMember();
 }
 
-const invalidInvitation = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'This invitation link is invalid or was already answered.');
-const alreadyMember = () => badUserInput('email', 'That person is already a member.', ErrorReason.ALREADY_MEMBER);
-
-const isUniqueViolation = (error: unknown): boolean => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+const unknownInvitation = () => new AppError(ErrorCode.NOT_FOUND, 'There is no such invitation in this account.', { field: 'id' });
+const notOpen = () => badUserInput('id', 'That invitation was already accepted, declined or revoked.', ErrorReason.INVITATION_NOT_OPEN);

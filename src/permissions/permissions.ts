@@ -6,6 +6,7 @@ import {
   canInArgumentAccount,
   canInInputAccount,
   canInParentAccount,
+  canInSessionAccount,
   canReadSubgraphSchema,
   hasNoRefusedToken,
   isAdminOfSharedAccount,
@@ -39,6 +40,12 @@ export const permissionMap = {
     authEvents: allOf(isVerified, canInArgumentAccount('audit', 'r')),
     features: isVerified,
     roles: allOf(isVerified, canInArgumentAccount('roles', 'r')),
+    // The service reads the viewer's membership again: a member removed or demoted since is refused.
+    invitations: allOf(isVerified, canInArgumentAccount('invitations', 'r')),
+    // Only invitations to the viewer's own address, and none until they have verified it (the service checks).
+    myInvitations: isAuthenticated,
+    // The link is the proof, and the preview shows nothing about anyone: no address, no id.
+    invitation: allow,
     // Federation: the gateway asks for entities by key, forwarding the caller's token; each entity field
     // keeps its own rule (and Account references resolve only for members: see
     // federation/entity-references.ts). No entity field is for anonymous callers, so they are refused
@@ -69,6 +76,9 @@ export const permissionMap = {
     acceptInvitation: isVerified,
     // The link is the proof, as for verifyEmail: turning an invitation down needs no session.
     declineInvitation: allow,
+    // The first gate; the service decides under the account's lock, and finds the id only in the session's account.
+    revokeInvitation: allOf(isVerified, canInSessionAccount('invitations', 'd')),
+    resendInvitation: allOf(isVerified, canInSessionAccount('invitations', 'c')),
     setMemberRole: allOf(isVerified, canInInputAccount('members', 'u')),
     removeMember: allOf(isVerified, canInInputAccount('members', 'd')),
     // Each is decided again under the account's lock, with every permission of the role within the actor's own.
@@ -119,8 +129,11 @@ export const permissionMap = {
     role: anyOf(isVerified, isOwnMembership),
     createdAt: anyOf(isVerified, isOwnMembership),
   },
-  // Returned only to the member who just invited (inviteMember, addMember), who holds invitations:c.
+  // Returned only to a member holding invitations:c or :r there (inviteMember, addMember, resendInvitation,
+  // invitations), or to the invited person (myInvitations: the address is their own, verified).
   Invitation: { id: allow, email: allow, role: allow, status: allow, expiresAt: allow, createdAt: allow, account: allow },
+  // Anyone holding the link: it names no address and no id (InvitationReads.preview).
+  InvitationPreview: { accountName: allow, inviterName: allow, role: allow, expiresAt: allow, status: allow },
   // Returned only to whoever just proved their credentials (or holds the selection token).
   AuthPayload: {
     tokenType: allow,

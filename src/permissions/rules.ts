@@ -170,6 +170,21 @@ export const canInArgumentAccount = canInAccount('Argument', (_parent, args) => 
 export const canInInputAccount = canInAccount('Input', (_parent, args) => (args.input as { accountId?: unknown } | undefined)?.accountId);
 
 /**
+ * feature:operation in the session's account, for a mutation that names a row by id alone
+ * (revokeInvitation): the service finds the row only within the session's account, under its lock.
+ */
+export const canInSessionAccount = (feature: GatehouseFeature, operation: Operation) =>
+  defineRule({
+    name: `canInSessionAccount:${feature}:${operation}`,
+    token: { feature, operation },
+    guestAccess: 'verified',
+    scope: 'request',
+    // Guards a couple of rarely called mutations: decided only when one is asked for.
+    decideUpFront: false,
+    check: (context) => checkAccess(context, context.viewer?.accountId, feature, operation),
+  });
+
+/**
  * The viewer is an owner of the account named by the accountId argument, which must be the session's
  * account. For what only owners decide, which no per-feature permission expresses (admins hold account:u
  * too), so a router can check only that a token was sent.

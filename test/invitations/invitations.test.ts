@@ -230,3 +230,32 @@ describe('invitation limits', () => {
     expect((await inviteFrom(first, '198.51.100.51')).errors).toBeUndefined();
   });
 });
+
+describe('invitation limits per inviter', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ INVITATION_INVITER_MAX: '2', INVITATION_SEND_MAX: '100', INVITATION_SEND_WINDOW_SECONDS: '3600' });
+  });
+  afterAll(() => limited.close());
+
+  const inviteAs = (by: { accessToken: string }, accountId: string, ip: string) =>
+    limited.graphql(INVITE_MEMBER, { input: { accountId, email: uniqueEmail('per-inviter'), role: 'member' } }, { token: by.accessToken, headers: { 'x-forwarded-for': ip } });
+  const RESEND = `mutation Resend($id: ID!) { resendInvitation(id: $id) { id } }`;
+
+  it('limits each inviter, whatever the IP, while another admin of the same account can still invite; resending counts too', async () => {
+    const owner = await signUp(limited);
+    const admin = await signUp(limited);
+    await addMember(limited, owner, admin, 'admin'); // the owner's first invitation
+    const adminThere = { accessToken: (await loginTo(limited, admin, owner.accountId)).accessToken };
+    const second = await inviteAs(owner, owner.accountId, '198.51.100.70');
+    expect(second.errors).toBeUndefined();
+
+    const third = await inviteAs(owner, owner.accountId, '198.51.100.71');
+    const resent = await limited.graphql(RESEND, { id: second.data!.inviteMember.id }, { token: owner.accessToken, headers: { 'x-forwarded-for': '198.51.100.72' } });
+
+    expect(third.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
+    expect(resent.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'RATE_LIMITED' });
+    expect(await limited.prisma.invitation.count({ where: { accountId: owner.accountId, invitedByUserId: owner.userId } })).toBe(2);
+    expect((await inviteAs(adminThere, owner.accountId, '198.51.100.73')).errors).toBeUndefined();
+  });
+});

@@ -42,6 +42,7 @@ const TEST_ENVIRONMENT = {
   SIGN_UP_IP_MAX: '100000',
   EMAIL_SEND_MAX: '1000',
   INVITATION_SEND_MAX: '100000',
+  INVITATION_INVITER_MAX: '100000',
 };
 
 export interface TestServerOptions {

@@ -30,6 +30,8 @@ export type SignUpInput = {
   /** Binds the session to this client: refresh must present the same clientId. */
   clientId?: string | null | undefined;
   email: string;
+  /** An invitation link's token: email must be the address it was sent to (else FORBIDDEN, INVITATION_EMAIL_MISMATCH). The user starts verified and joins the inviting account with its role, and the session is there; no personal account is created. */
+  inviteToken?: string | null | undefined;
   password: string;
   username?: string | null | undefined;
 };
