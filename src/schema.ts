@@ -15,7 +15,9 @@ import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
 import { createPermissions } from './permissions/permissions';
 import { SessionResolver } from './sessions/session.resolver';
 import { TwoFactorResolver } from './two-factor/two-factor.resolver';
+import { UserLifecycleResolver } from './user-lifecycle/user-lifecycle.resolver';
 import { EmailVerificationResolver } from './users/email-verification.resolver';
+import { MyDataExportResolver } from './users/my-data-export.resolver';
 import { UserResolver } from './users/user.resolver';
 
 const resolvers = [
@@ -29,6 +31,8 @@ const resolvers = [
   MembershipResolver,
   InvitationResolver,
   AuditResolver,
+  UserLifecycleResolver,
+  MyDataExportResolver,
 ] as const;
 
 /** The type-graphql schema alone, before federation and permissions. */

@@ -39,7 +39,10 @@ import { SecondFactorProof } from './two-factor/second-factor-proof';
 import { SecretBox } from './two-factor/secret-box';
 import { TwoFactorRequirementService } from './two-factor/two-factor-requirement.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
+import { EmailChangeService } from './user-lifecycle/email-change.service';
+import { UserDeletionService } from './user-lifecycle/user-deletion.service';
 import { EmailVerificationService } from './users/email-verification.service';
+import { MyDataExportService } from './users/my-data-export.service';
 
 /** The services resolvers call, wired once by createServices. */
 export interface Services {
@@ -61,6 +64,10 @@ export interface Services {
   readonly auditEvents: AuditEventsService;
   readonly twoFactor: TwoFactorService;
   readonly twoFactorRequirements: TwoFactorRequirementService;
+  /** changeEmail and confirmEmailChange (user-lifecycle/). */
+  readonly emailChange: EmailChangeService;
+  readonly userDeletion: UserDeletionService;
+  readonly myDataExport: MyDataExportService;
 }
 
 export interface ServiceDependencies {
@@ -207,6 +214,20 @@ export async function createServices(
     }),
     twoFactor,
     twoFactorRequirements,
+    emailChange: new EmailChangeService({
+      prisma,
+      tokens: emailTokens,
+      mailer,
+      confirmation: passwordConfirmation,
+      audit,
+      clock,
+      logger,
+      publicUrl: config.publicUrl,
+      ttlSeconds: config.emailTokens.verificationTtlSeconds,
+      mailLimit: abuse.limits.emailSend,
+    }),
+    userDeletion: new UserDeletionService({ prisma, confirmation: passwordConfirmation, audit }),
+    myDataExport: new MyDataExportService(prisma, clock),
   };
 
   return {
