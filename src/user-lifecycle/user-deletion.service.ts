@@ -23,8 +23,9 @@ const deleteMyUserSchema = z.object({ currentPassword: z.string() });
  * A user deleting themself (GDPR art. 17). One transaction: it all happens or none of it does. Their
  * sessions, refresh tokens, links and memberships go with the user row (foreign keys cascade), so every
  * token they held stops working on its next use; accounts they were alone in go too; the audit log keeps
- * its events without what identifies them (audit/personal-data-erasure.ts). Invitations sent to their
- * address stay: they belong to the accounts that sent them, name only an address, and lapse.
+ * its events without what identifies them (audit/personal-data-erasure.ts), and the invitations they
+ * accepted go. Invitations still open to their address stay: they belong to the accounts that sent
+ * them, name only an address (which anyone may sign up with again), and lapse.
  */
 export class UserDeletionService {
   constructor(private readonly options: UserDeletionOptions) {}
@@ -46,6 +47,8 @@ export class UserDeletionService {
       const pseudonym = randomUUID();
       await erasePersonFromAuditLog(transaction, { userId: user.id, email: user.email, pseudonym });
       await transaction.account.deleteMany({ where: { id: { in: aloneIn } } });
+      // Spent invitations they accepted hold their address and id (no foreign key); the log keeps that they joined.
+      await transaction.invitation.deleteMany({ where: { acceptedByUserId: user.id } });
       await transaction.user.delete({ where: { id: user.id } });
       // Under the pseudonym, with no address or browser: the event must not bring back what the erasure removed.
       await audit.record({ type: AuthEventType.USER_DELETED, userId: pseudonym, details: { accountsDeleted: aloneIn.length, membershipsEnded: memberships.filter((membership) => membership.userId === user.id).length } }, transaction);

@@ -58,6 +58,16 @@ describe('deleteMyUser', () => {
     expect(codeIn(await deleteMyUser(user))).toBe('UNAUTHENTICATED');
   });
 
+  it('removes the invitations they accepted, which held their address and id', async () => {
+    const owner = await signUp(server);
+    const member = await signUp(server);
+    await addMember(server, owner, member, 'member');
+
+    await deleteMyUser(member);
+
+    expect(await server.prisma.invitation.count({ where: { OR: [{ email: member.email }, { acceptedByUserId: member.userId }] } })).toBe(0);
+  });
+
   it('frees the address: someone may sign up with it again, as a new user', async () => {
     const user = await signUp(server);
     await deleteMyUser(user);
@@ -205,5 +215,23 @@ describe('the audit log after deleteMyUser', () => {
     const [deleted] = await server.prisma.authEvent.findMany({ where: { type: 'USER_DELETED', userId: pseudonym } });
 
     expect(deleted).toMatchObject({ ip: null, userAgent: null, sessionId: null, accountId: null, details: { accountsDeleted: 1, membershipsEnded: 2 } });
+  });
+});
+
+describe('wrong passwords at deleteMyUser', () => {
+  const LOCK_AFTER = 2;
+  let locking: TestServer;
+  beforeAll(async () => {
+    locking = await startTestServer({ LOGIN_BACKOFF_AFTER_FAILURES: String(LOCK_AFTER), LOGIN_LOCK_AFTER_FAILURES: String(LOCK_AFTER), LOGIN_LOCK_SECONDS: '600' });
+  });
+  afterAll(() => locking.close());
+
+  it('count against the user’s one budget of guesses: once locked, even the right password deletes nothing', async () => {
+    const user = await signUp(locking);
+    const attempt = (currentPassword: string) => locking.graphql(DELETE_MY_USER, { input: { currentPassword } }, { token: user.accessToken });
+    for (let guess = 0; guess < LOCK_AFTER; guess++) expect(reasonIn(await attempt(strongPassword()))).toBe('INVALID_CREDENTIALS');
+
+    expect(reasonIn(await attempt(user.password))).toBe('RATE_LIMITED');
+    expect(await locking.prisma.user.findUnique({ where: { id: user.userId } })).not.toBeNull();
   });
 });
