@@ -15,7 +15,7 @@ const LAYERS = [
   ['abuse', 'database'], // rate limits and locks; Prisma, the plain-SQL handles, migrations
   ['sessions', 'email', 'startup'],
   ['passwords', 'users', 'development-mail', 'permissions'],
-  ['two-factor', 'members', 'federation'],
+  ['two-factor', 'members', 'federation', 'user-lifecycle'], // user-lifecycle: changing the address, deleting the user (needs passwords/ and users/)
   ['auth', 'roles'], // every step from credentials to a session grant; an account's own roles
   ['invitations', 'account-lifecycle'], // account-lifecycle: creating (from a login's selection too), leaving, handing on, deleting accounts
   ['http', 'commands'], // the transport and the command-line entry points

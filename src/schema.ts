@@ -18,7 +18,9 @@ import { createPermissions } from './permissions/permissions';
 import { RoleResolver } from './roles/role.resolver';
 import { SessionResolver } from './sessions/session.resolver';
 import { TwoFactorResolver } from './two-factor/two-factor.resolver';
+import { UserLifecycleResolver } from './user-lifecycle/user-lifecycle.resolver';
 import { EmailVerificationResolver } from './users/email-verification.resolver';
+import { MyDataExportResolver } from './users/my-data-export.resolver';
 import { UserResolver } from './users/user.resolver';
 
 const resolvers = [
@@ -35,6 +37,8 @@ const resolvers = [
   AccountLifecycleResolver,
   OwnershipTransferResolver,
   AuditResolver,
+  UserLifecycleResolver,
+  MyDataExportResolver,
 ] as const;
 
 /** The type-graphql schema alone, before federation and permissions. */

@@ -47,7 +47,10 @@ import { SecondFactorProof } from './two-factor/second-factor-proof';
 import { SecretBox } from './two-factor/secret-box';
 import { TwoFactorRequirementService } from './two-factor/two-factor-requirement.service';
 import { TwoFactorService } from './two-factor/two-factor.service';
+import { EmailChangeService } from './user-lifecycle/email-change.service';
+import { UserDeletionService } from './user-lifecycle/user-deletion.service';
 import { EmailVerificationService } from './users/email-verification.service';
+import { MyDataExportService } from './users/my-data-export.service';
 
 /** Enough for any team's job titles; a bound so one account cannot grow the table (and each role listing) without end. */
 const MAX_ROLES_PER_ACCOUNT = 100;
@@ -80,6 +83,10 @@ export interface Services {
   readonly accountCreation: AccountCreationService;
   readonly accountLifecycle: AccountLifecycleService;
   readonly ownershipTransfers: OwnershipTransferService;
+  /** changeEmail and confirmEmailChange (user-lifecycle/). */
+  readonly emailChange: EmailChangeService;
+  readonly userDeletion: UserDeletionService;
+  readonly myDataExport: MyDataExportService;
 }
 
 export interface ServiceDependencies {
@@ -250,6 +257,20 @@ export async function createServices(
     accountCreation: new AccountCreationService({ prisma, sessions, accountSelection, clock, maxOwnedPerUser: config.accounts.maxOwnedPerUser }),
     accountLifecycle: new AccountLifecycleService({ prisma, roles, sessions, audit, clock, confirmation: sensitiveChanges }),
     ownershipTransfers: new OwnershipTransferService({ prisma, roles, audit, clock, confirmation: sensitiveChanges }),
+    emailChange: new EmailChangeService({
+      prisma,
+      tokens: emailTokens,
+      mailer,
+      confirmation: sensitiveChanges,
+      audit,
+      clock,
+      logger,
+      publicUrl: config.publicUrl,
+      ttlSeconds: config.emailTokens.verificationTtlSeconds,
+      mailLimit: abuse.limits.emailSend,
+    }),
+    userDeletion: new UserDeletionService({ prisma, confirmation: sensitiveChanges, audit }),
+    myDataExport: new MyDataExportService(prisma, clock),
   };
 
   return {

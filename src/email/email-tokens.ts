@@ -9,6 +9,8 @@ import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPr
 export const EmailTokenPurpose = {
   VERIFY_EMAIL: { name: 'VERIFY_EMAIL', prefix: TokenPrefix.emailVerification },
   RESET_PASSWORD: { name: 'RESET_PASSWORD', prefix: TokenPrefix.passwordReset },
+  /** Sent to the new address of an email change: its row's email is that new address. */
+  CHANGE_EMAIL: { name: 'CHANGE_EMAIL', prefix: TokenPrefix.emailChange },
 } as const;
 export type EmailTokenPurpose = (typeof EmailTokenPurpose)[keyof typeof EmailTokenPurpose];
 
@@ -47,6 +49,11 @@ export class EmailTokens {
     if (!row || row.purpose !== purpose.name || row.consumedAt || !secretMatches(presented.secret, row.secretHash)) throw invalidToken();
     if (row.expiresAt <= this.clock.now()) throw unauthenticated(ErrorReason.TOKEN_EXPIRED, 'This link has expired; ask for a new one.');
     return row;
+  }
+
+  /** Spends every unspent token of this purpose the user holds: an earlier link stops working though no new one was sent. */
+  async withdraw(purpose: EmailTokenPurpose, userId: string, database: Database = this.prisma): Promise<void> {
+    await database.emailToken.updateMany({ where: { userId, purpose: purpose.name, consumedAt: null }, data: { consumedAt: this.clock.now() } });
   }
 
   /** Spends a checked token inside the caller's transaction: of two concurrent uses only one succeeds. */

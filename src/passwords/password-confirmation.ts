@@ -17,7 +17,7 @@ export interface PasswordConfirmationOptions {
 }
 
 /** What the password is being confirmed for, as the audit log records a wrong one. */
-export type ConfirmationPurpose = 'CHANGE_PASSWORD' | 'ENABLE_TWO_FACTOR' | 'TRANSFER_OWNERSHIP' | 'DELETE_ACCOUNT';
+export type ConfirmationPurpose = 'CHANGE_PASSWORD' | 'ENABLE_TWO_FACTOR' | 'TRANSFER_OWNERSHIP' | 'DELETE_ACCOUNT' | 'CHANGE_EMAIL' | 'DELETE_USER';
 
 /**
  * Fresh proof of the current password, in the same request as a sensitive change by a signed-in user

@@ -46,6 +46,8 @@ export const permissionMap = {
     myInvitations: isAuthenticated,
     // The link is the proof, and the preview shows nothing about anyone: no address, no id.
     invitation: allow,
+    // Their own data only (GDPR art. 15/20), which a guest has as much right to as anyone.
+    exportMyData: isAuthenticated,
     // Federation: the gateway asks for entities by key, forwarding the caller's token; each entity field
     // keeps its own rule (and Account references resolve only for members: see
     // federation/entity-references.ts). No entity field is for anonymous callers, so they are refused
@@ -104,6 +106,12 @@ export const permissionMap = {
     acceptOwnershipTransfer: isVerified,
     declineOwnershipTransfer: isVerified,
     cancelOwnershipTransfer: isVerified,
+    // A guest too: the way to fix a mistyped address. The password is checked again, and the link proves the new address.
+    changeEmail: isAuthenticated,
+    // The link is the proof, as for verifyEmail: it may be opened on a device with no session.
+    confirmEmailChange: allow,
+    // A guest too (GDPR art. 17); the password is checked again and the last-owner rule under the accounts' locks.
+    deleteMyUser: isAuthenticated,
   },
   // Guests (email not verified) see their own user, memberships and session's account, and nothing of
   // anyone else's, whichever path leads there (test/permissions/guest-surface.test.ts walks them all).
@@ -175,6 +183,35 @@ export const permissionMap = {
     current: isAuthenticated,
   },
   // Reachable only through authEvents, which checks audit:r.
+  // Reachable only through exportMyData: the viewer's own data.
+  UserDataExport: {
+    exportedAt: allow,
+    user: allow,
+    memberships: allow,
+    sessions: allow,
+    sessionsTruncated: allow,
+    invitationsReceived: allow,
+    invitationsSent: allow,
+    auditEvents: allow,
+    auditEventsTruncated: allow,
+  },
+  ExportedUser: { id: allow, email: allow, emailVerifiedAt: allow, username: allow, createdAt: allow, lastLoginAt: allow, lastAccountId: allow, twoFactorEnabledAt: allow },
+  ExportedMembership: { accountId: allow, accountName: allow, role: allow, createdAt: allow, lastUsedAt: allow },
+  ExportedSession: {
+    id: allow,
+    accountId: allow,
+    clientId: allow,
+    createdAt: allow,
+    lastUsedAt: allow,
+    idleExpiresAt: allow,
+    absoluteExpiresAt: allow,
+    revokedAt: allow,
+    revokedReason: allow,
+    userAgent: allow,
+    ip: allow,
+  },
+  ExportedInvitation: { id: allow, accountId: allow, accountName: allow, role: allow, createdAt: allow, expiresAt: allow, acceptedAt: allow, declinedAt: allow, revokedAt: allow },
+  ExportedAuthEvent: { id: allow, type: allow, reason: allow, accountId: allow, sessionId: allow, clientId: allow, ip: allow, userAgent: allow, createdAt: allow },
   AuthEventConnection: { edges: allow, pageInfo: allow },
   AuthEventEdge: { cursor: allow, node: allow },
   PageInfo: { hasNextPage: allow, endCursor: allow },

@@ -15,6 +15,8 @@ export const RevocationReason = {
   /** A login went past MAX_SESSIONS_PER_USER: the user's oldest live session made room. */
   SESSION_LIMIT: 'SESSION_LIMIT',
   REVOKED_BY_USER: 'REVOKED_BY_USER',
+  /** The user confirmed a new email address: every session, since the confirming link needs none. */
+  EMAIL_CHANGED: 'EMAIL_CHANGED',
 } as const;
 export type RevocationReason = (typeof RevocationReason)[keyof typeof RevocationReason];
 

@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
  * Opaque tokens look like "<prefix><id>.<secret>": the id finds the row, only SHA-256(secret) is stored,
  * and the prefix says what kind of token it is, so one kind can never pass for another
  * ("ghr_" refresh, "ghs_" account selection, "ghv_" email verification, "ghp_" password reset,
- * "ghc_" two-factor login challenge, "ghi_" invitation to an account).
+ * "ghc_" two-factor login challenge, "ghi_" invitation to an account, "ghe_" email address change).
  */
 export const TokenPrefix = {
   refresh: 'ghr_',
@@ -13,6 +13,7 @@ export const TokenPrefix = {
   passwordReset: 'ghp_',
   challenge: 'ghc_',
   invitation: 'ghi_',
+  emailChange: 'ghe_',
 } as const;
 export type TokenPrefix = (typeof TokenPrefix)[keyof typeof TokenPrefix];
 

@@ -1,5 +1,4 @@
 import type { AbuseLimits } from '../abuse/abuse-limits';
-import { BuiltInRole } from '../accounts/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
@@ -13,6 +12,7 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import { parseInput, tokenField } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { Logger } from '../logger';
+import { promoteToOwnerOfOwnAccounts } from './own-account-ownership';
 
 export interface EmailVerificationOptions {
   readonly prisma: PrismaClient;
@@ -72,10 +72,7 @@ export class EmailVerificationService {
         where: { id: user.id },
         data: { emailVerifiedAt: user.emailVerifiedAt ?? clock.now() },
       });
-      await transaction.membership.updateMany({
-        where: { userId: user.id, roleName: BuiltInRole.guest, account: { createdByUserId: user.id } },
-        data: { roleName: BuiltInRole.owner },
-      });
+      await promoteToOwnerOfOwnAccounts(transaction, user.id);
       await audit.record({ type: AuthEventType.EMAIL_VERIFIED, userId: user.id, ...request }, transaction);
       return verified;
     });

@@ -55,6 +55,31 @@ describe('a sensitive change by a user with two-factor authentication on', () =>
   });
 });
 
+describe('every sensitive change asks for the code', () => {
+  it('changeEmail, deleteMyUser and transferOwnership refuse a 2FA user without one, and change nothing', async () => {
+    const owner = await signUp(server, { accountName: 'Every Door Locked' });
+    const member = await signUp(server);
+    await addMember(server, owner, member, 'member');
+    await turnOnTwoFactor(server, owner);
+    const password = { currentPassword: owner.password };
+
+    const responses = await Promise.all([
+      server.graphql(`mutation Change($input: ChangeEmailInput!) { changeEmail(input: $input) }`, { input: { newEmail: `moved.${Date.now()}@example.test`, ...password } }, { token: owner.accessToken }),
+      server.graphql(`mutation Erase($input: DeleteMyUserInput!) { deleteMyUser(input: $input) }`, { input: password }, { token: owner.accessToken }),
+      server.graphql(
+        `mutation Hand($input: TransferOwnershipInput!) { transferOwnership(input: $input) { id } }`,
+        { input: { accountId: owner.accountId, userId: member.userId, ...password } },
+        { token: owner.accessToken },
+      ),
+    ]);
+
+    for (const response of responses) expect(reasonIn(response)).toBe('TWO_FACTOR_CODE_REQUIRED');
+    expect(await server.prisma.user.count({ where: { id: owner.userId, email: owner.email } })).toBe(1);
+    expect(await server.prisma.emailToken.count({ where: { userId: owner.userId, purpose: 'CHANGE_EMAIL' } })).toBe(0);
+    expect(await server.prisma.ownershipTransfer.count({ where: { accountId: owner.accountId } })).toBe(0);
+  });
+});
+
 describe('deleting an account', () => {
   it('stays with owners even where an account role was given account:d', async () => {
     const owner = await signUp(server, { accountName: 'Owners Decide' });

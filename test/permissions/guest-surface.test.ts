@@ -46,6 +46,16 @@ const OPEN_TO_GUESTS: Readonly<Record<string, string>> = {
   'TwoFactorRequired.*': 'their own pending challenge',
   'SessionInfo.*': 'reached only as their own session (currentSession; mySessions needs verification)',
   'Permission.*': 'the rights of their own role, reached only through their own payload or session',
+  'Query.exportMyData': 'their own data (GDPR art. 15 and 20)',
+  'Mutation.changeEmail': 'their own address, with their password: how a mistyped one is put right',
+  'Mutation.confirmEmailChange': 'proven by the mailed link',
+  'Mutation.deleteMyUser': 'their own user, with their password (GDPR art. 17)',
+  'UserDataExport.*': 'reached only through exportMyData: their own data',
+  'ExportedUser.*': 'reached only through exportMyData: their own data',
+  'ExportedMembership.*': 'reached only through exportMyData: their own data',
+  'ExportedSession.*': 'reached only through exportMyData: their own data',
+  'ExportedInvitation.*': 'reached only through exportMyData: their own data',
+  'ExportedAuthEvent.*': 'reached only through exportMyData: their own data',
 };
 
 const isOpenOnPurpose = (typeName: string, fieldName: string) => `${typeName}.${fieldName}` in OPEN_TO_GUESTS || `${typeName}.*` in OPEN_TO_GUESTS;
