@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot } from '../support/browser';
-import { ACCEPT_INVITATION, INVITE_MEMBER, LOGOUT } from '../support/documents';
+import { ACCEPT_INVITATION, INVITE_MEMBER, LOGOUT, REFRESH, SIGN_UP } from '../support/documents';
 import { loginFrom, signUp, strongPassword, uniqueEmail } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { mailedLink, mailedToken } from '../support/outbox';
@@ -41,6 +41,13 @@ async function addToAccountOf(server: TestServer, owner: SignedUpUser, member: {
   expect(accepted.errors).toBeUndefined();
   const signedOut = await server.graphql(LOGOUT, { input: { allSessions: true } }, { token: accepted.data!.acceptInvitation.accessToken });
   expect(signedOut.errors).toBeUndefined();
+}
+
+/** `owner` invites `email` to their account with `role`; the link mailed for it, as the person receives it. */
+async function invitationLink(server: TestServer, owner: SignedUpUser, email: string, role: string): Promise<string> {
+  const invited = await server.graphql(INVITE_MEMBER, { input: { accountId: owner.accountId, email, role } }, { token: owner.accessToken });
+  expect(invited.errors).toBeUndefined();
+  return mailedLink(server, email, 'accept-invitation');
 }
 
 const operationsNamed = (exchanges: readonly GraphQLExchange[], name: string) => exchanges.filter((exchange) => exchange.operationName === name);
@@ -252,5 +259,175 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
     );
     expect(operationsNamed(traffic.exchanges, 'RefreshToken')).toEqual([]);
     expect(await storedRefreshToken()).toBeNull();
+  });
+
+  it(
+    'opens the mailed invitation link, shows the account and role, refuses another address, and signs the invited person up into the inviting account',
+    async () => {
+      const owner = await signUp(api, { accountName: 'Invite Studio' });
+      const email = uniqueEmail('invitee');
+      const interloper = uniqueEmail('interloper');
+      const password = strongPassword();
+      const link = await invitationLink(api, owner, email, 'admin');
+      expect(link.startsWith(`${site.origin}/accept-invitation?token=ghi_`)).toBe(true);
+
+      await page.goto(link);
+      await page.getByTestId('invitation-account').getByText('Invite Studio').waitFor();
+      expect(await text('invitation-role')).toBe('admin');
+
+      // The link is for the invited address only: signing up with another creates nobody.
+      await page.getByLabel('Email').fill(interloper);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign up and join' }).click();
+      await page.getByRole('alert').getByText('INVITATION_EMAIL_MISMATCH').waitFor();
+      expect(await api.prisma.user.count({ where: { email: interloper } })).toBe(0);
+
+      await page.getByLabel('Email').fill(email);
+      await page.getByRole('button', { name: 'Sign up and join' }).click();
+      await page.getByTestId('current-account').getByText('Invite Studio').waitFor();
+      expect(await text('current-role')).toBe('admin');
+      expect(await text('me-email')).toBe(email);
+      // The link proved the address: no verification mail to wait for.
+      expect(await text('me-email-verified')).toBe('yes');
+      // The spent link has left the address bar.
+      expect(new URL(page.url()).pathname).toBe('/');
+      const user = await api.prisma.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
+      expect(user.memberships.map(({ accountId, roleName }) => ({ accountId, roleName }))).toEqual([{ accountId: owner.accountId, roleName: 'admin' }]);
+      const invitation = await api.prisma.invitation.findFirstOrThrow({ where: { accountId: owner.accountId, email } });
+      expect(invitation.acceptedAt).toBeInstanceOf(Date);
+    },
+    JOURNEY_TIMEOUT_MILLISECONDS,
+  );
+
+  it('shows why an invitation that expired while its page was open is refused, without trying to refresh a session it does not have', async () => {
+    const owner = await signUp(api, { accountName: 'Slow Studio' });
+    const email = uniqueEmail('late');
+    await page.goto(await invitationLink(api, owner, email, 'member'));
+    await page.getByTestId('invitation-account').getByText('Slow Studio').waitFor();
+    traffic.clear();
+
+    api.clock.advance(api.config.invitations.ttlSeconds + 1);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(strongPassword());
+    await page.getByRole('button', { name: 'Sign up and join' }).click();
+
+    await page.getByRole('alert').getByText('TOKEN_EXPIRED').waitFor();
+    expect(operationsNamed(traffic.exchanges, 'SignUp').map((exchange) => exchange.errorReasons)).toEqual([['TOKEN_EXPIRED']]);
+    expect(operationsNamed(traffic.exchanges, 'RefreshToken')).toEqual([]);
+    expect(await api.prisma.user.count({ where: { email } })).toBe(0);
+    expect(await storedRefreshToken()).toBeNull();
+  });
+
+  it('lets an existing user log in from the mailed link and accept: the tab moves to the inviting account and ends the session it leaves', async () => {
+    const owner = await signUp(api, { accountName: 'Partner Agency' });
+    const user = await signUp(api, { accountName: 'Solo Shop' });
+    await page.goto(await invitationLink(api, owner, user.email, 'member'));
+    await page.getByRole('button', { name: 'Log in to accept' }).click();
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+
+    await page.getByTestId('invitation-viewer').getByText(user.email).waitFor();
+    await traffic.waitForQuiet();
+    const leftBehind = await storedRefreshToken();
+    traffic.clear();
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+
+    await page.getByTestId('current-account').getByText('Partner Agency').waitFor();
+    expect(await text('current-role')).toBe('member');
+    await page.getByRole('button', { name: 'Switch to Solo Shop' }).waitFor();
+    // Ended by its refresh token, sent without the new session's access token (which logout would end too).
+    await traffic.waitFor((exchanges) => operationsNamed(exchanges, 'EndSession').length === 1);
+    expect(operationsNamed(traffic.exchanges, 'EndSession')[0]).toMatchObject({ authorization: null, errorReasons: [] });
+    const refreshLeftBehind = await api.graphql(REFRESH, { input: { refreshToken: leftBehind } });
+    expect(refreshLeftBehind.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+    expect(await storedRefreshToken()).not.toBe(leftBehind);
+    expect(await api.prisma.membership.findUnique({ where: { userId_accountId: { userId: user.userId, accountId: owner.accountId } } })).toMatchObject({ roleName: 'member' });
+  });
+
+  it('refuses to let a signed-in user whose address was not invited join, and lets them log out there and sign up with the invited address', async () => {
+    const owner = await signUp(api, { accountName: 'Guarded Guild' });
+    const stranger = await signUp(api, { accountName: 'Elsewhere' });
+    await logInThroughUi(stranger);
+    const email = uniqueEmail('invited');
+    await page.goto(await invitationLink(api, owner, email, 'member'));
+    await page.getByTestId('invitation-viewer').getByText(stranger.email).waitFor();
+
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.getByRole('alert').getByText('INVITATION_EMAIL_MISMATCH').waitFor();
+    expect(await api.prisma.membership.count({ where: { userId: stranger.userId, accountId: owner.accountId } })).toBe(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(strongPassword());
+    await page.getByRole('button', { name: 'Sign up and join' }).click();
+    await page.getByTestId('current-account').getByText('Guarded Guild').waitFor();
+    expect(await text('me-email')).toBe(email);
+  });
+
+  it('says a link that is not a genuine invitation is not valid, and offers nothing to do with it', async () => {
+    await page.goto(`${site.origin}/accept-invitation?token=ghi_00000000-0000-4000-8000-000000000000.${'x'.repeat(43)}`);
+    await page.getByRole('alert').getByText('not valid').waitFor();
+    expect(await page.getByRole('button', { name: 'Sign up and join' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Decline' }).count()).toBe(0);
+  });
+
+  it('declines from the mailed link without signing in, and then offers nothing more', async () => {
+    const owner = await signUp(api, { accountName: 'Unwanted Ltd' });
+    const email = uniqueEmail('declines');
+    await page.goto(await invitationLink(api, owner, email, 'member'));
+    await page.getByTestId('invitation-account').getByText('Unwanted Ltd').waitFor();
+
+    await page.getByRole('button', { name: 'Decline' }).click();
+
+    await page.getByTestId('invitation-status').getByText('declined').waitFor();
+    expect(await page.getByRole('button', { name: 'Sign up and join' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Decline' }).count()).toBe(0);
+    const invitation = await api.prisma.invitation.findFirstOrThrow({ where: { accountId: owner.accountId, email } });
+    expect(invitation.declinedAt).toBeInstanceOf(Date);
+  });
+
+  it('creates an account from the account switcher: the tab lands in it as its owner, and the access token of the session it left is refused', async () => {
+    const user = await signUp(api, { accountName: 'First Firm' });
+    await logInThroughUi(user);
+    traffic.clear();
+
+    await page.getByLabel('New account name').fill('Second Venture');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.getByTestId('current-account').getByText('Second Venture').waitFor();
+    expect(await text('current-role')).toBe('owner');
+    await page.getByRole('button', { name: 'Switch to First Firm' }).waitFor();
+    await traffic.waitFor((exchanges) => operationsNamed(exchanges, 'CreateAccount').length === 1);
+    const [created] = operationsNamed(traffic.exchanges, 'CreateAccount');
+    expect(created!.errorReasons).toEqual([]);
+    const previousAccessToken = created!.authorization!.replace(/^Bearer /, '');
+    const withPreviousToken = await api.graphql('{ me { id } }', {}, { token: previousAccessToken });
+    expect(withPreviousToken.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+    const account = await api.prisma.account.findFirstOrThrow({ where: { name: 'Second Venture', memberships: { some: { userId: user.userId } } }, include: { memberships: true } });
+    expect(account.memberships.map(({ userId, roleName }) => ({ userId, roleName }))).toEqual([{ userId: user.userId, roleName: 'owner' }]);
+  });
+
+  it('offers a user who belongs to no account any more to start one at login, with the selection token, and signs them in there as owner', async () => {
+    // Signed up by invitation (no account of their own), then left that account: no account at all.
+    const owner = await signUp(api, { accountName: 'Short Stay' });
+    const email = uniqueEmail('leaver');
+    const password = strongPassword();
+    await invitationLink(api, owner, email, 'member');
+    const joined = await api.graphql(SIGN_UP, { input: { email, password, inviteToken: await mailedToken(api, email, 'accept-invitation') } });
+    expect(joined.errors).toBeUndefined();
+    const left = await api.graphql('mutation Leave($accountId: ID!) { leaveAccount(accountId: $accountId) }', { accountId: owner.accountId }, { token: joined.data!.signUp.accessToken });
+    expect(left.errors).toBeUndefined();
+
+    await page.goto(site.origin);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('region', { name: 'Start an account' }).getByLabel('New account name').fill('Fresh Start');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    await page.getByTestId('current-account').getByText('Fresh Start').waitFor();
+    expect(await text('current-role')).toBe('owner');
+    expect(await text('me-email')).toBe(email);
   });
 });

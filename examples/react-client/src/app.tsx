@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AcceptInvitationPage } from './pages/accept-invitation-page';
 import { HomePage } from './pages/home-page';
 import { LoginPage } from './pages/login-page';
 import { SignUpPage } from './pages/sign-up-page';
@@ -13,6 +14,7 @@ export function App() {
 
   let page;
   if (pathname === '/verify-email') page = <VerifyEmailPage />;
+  else if (pathname === '/accept-invitation') page = <AcceptInvitationPage />;
   else if (hasSession) page = <HomePage />;
   else if (isSigningUp) page = <SignUpPage onLogIn={() => setSigningUp(false)} />;
   else page = <LoginPage onSignUp={() => setSigningUp(true)} />;

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-/** Two routes do not need a router: "/verify-email" (the mailed link) and everything else. */
+/** Three routes do not need a router: the two mailed links ("/verify-email", "/accept-invitation") and everything else. */
 const subscribeToNavigation = (listener: () => void) => {
   window.addEventListener('popstate', listener);
   return () => window.removeEventListener('popstate', listener);
@@ -8,7 +8,12 @@ const subscribeToNavigation = (listener: () => void) => {
 
 export const usePathname = (): string => useSyncExternalStore(subscribeToNavigation, () => window.location.pathname);
 
-export function navigate(path: string): void {
-  window.history.pushState(null, '', path);
+/**
+ * `replace` drops the current entry from the history: for leaving a mailed link once it is spent, so
+ * Back does not return to a page whose token no longer works.
+ */
+export function navigate(path: string, { replace = false }: { readonly replace?: boolean } = {}): void {
+  if (replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
 }

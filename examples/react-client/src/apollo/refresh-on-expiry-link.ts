@@ -14,8 +14,11 @@ export function createRefreshOnExpiryLink(refresher: TokenRefresher): ApolloLink
     forward(operation).pipe(
       mergeMap((result) => {
         const { skipsAuthorization, sentAccessToken } = operation.getContext();
-        if (skipsAuthorization || !isUnauthenticatedFor(result, [AuthenticationReason.TOKEN_EXPIRED])) return of(result);
-        return from(refresher.replace(sentAccessToken ?? null)).pipe(mergeMap(() => forward(operation)));
+        // Sent without an access token, a TOKEN_EXPIRED is about a token in the operation itself (an
+        // invitation link, a selection token): refreshing would not help, and with no session it would
+        // hide that reason behind "Not signed in".
+        if (skipsAuthorization || !sentAccessToken || !isUnauthenticatedFor(result, [AuthenticationReason.TOKEN_EXPIRED])) return of(result);
+        return from(refresher.replace(sentAccessToken)).pipe(mergeMap(() => forward(operation)));
       }),
     ),
   );

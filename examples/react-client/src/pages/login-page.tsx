@@ -5,8 +5,9 @@ import { AccountPicker } from '../components/account-picker';
 import type { AccountSelection } from '../components/account-picker';
 import { CredentialsForm } from '../components/credentials-form';
 import { ErrorMessage } from '../components/error-message';
+import { NewAccountForm } from '../components/new-account-form';
 import { TwoFactorForm } from '../components/two-factor-form';
-import { LoginDocument, SelectAccountDocument, VerifyTwoFactorDocument } from '../gql/graphql';
+import { CreateAccountDocument, LoginDocument, SelectAccountDocument, VerifyTwoFactorDocument } from '../gql/graphql';
 import type { LoginResultFieldsFragment } from '../gql/graphql';
 import { useSession } from '../session/session-context';
 
@@ -18,6 +19,8 @@ type Step =
 /**
  * login → AuthPayload (signed in), or AccountSelectionRequired → selectAccount, or TwoFactorRequired →
  * verifyTwoFactor; each of those answers with the union again, so every step goes through `advance`.
+ * A user who belongs to no account any more gets an empty choice: createAccount with its selection
+ * token starts one they own, and signs them in there.
  */
 export function LoginPage({ onSignUp }: { readonly onSignUp: () => void }) {
   const { store } = useSession();
@@ -25,7 +28,8 @@ export function LoginPage({ onSignUp }: { readonly onSignUp: () => void }) {
   const [login, loginState] = useMutation(LoginDocument, KEEP_TOKENS_OUT_OF_CACHE);
   const [selectAccount, selectState] = useMutation(SelectAccountDocument, KEEP_TOKENS_OUT_OF_CACHE);
   const [verifyTwoFactor, twoFactorState] = useMutation(VerifyTwoFactorDocument, KEEP_TOKENS_OUT_OF_CACHE);
-  const isBusy = loginState.loading || selectState.loading || twoFactorState.loading;
+  const [createAccount, createState] = useMutation(CreateAccountDocument, KEEP_TOKENS_OUT_OF_CACHE);
+  const isBusy = loginState.loading || selectState.loading || twoFactorState.loading || createState.loading;
 
   const advance = (result: LoginResultFieldsFragment | undefined) => {
     if (result?.__typename === 'AuthPayload') store.save(result);
@@ -53,7 +57,21 @@ export function LoginPage({ onSignUp }: { readonly onSignUp: () => void }) {
           </p>
         </CredentialsForm>
       )}
-      {step.name === 'select-account' && (
+      {step.name === 'select-account' && step.selection.accounts.length === 0 && (
+        <section aria-label="Start an account">
+          <h2>Start an account</h2>
+          <p>You no longer belong to any account. Name a new one to continue; you will be its owner.</p>
+          <NewAccountForm
+            isBusy={isBusy}
+            onCreate={(name) =>
+              createAccount({ variables: { input: { name, selectionToken: step.selection.selectionToken } } }).then(({ data }) => {
+                if (data) store.save(data.createAccount);
+              })
+            }
+          />
+        </section>
+      )}
+      {step.name === 'select-account' && step.selection.accounts.length > 0 && (
         <AccountPicker
           selection={step.selection}
           isBusy={isBusy}
@@ -73,7 +91,7 @@ export function LoginPage({ onSignUp }: { readonly onSignUp: () => void }) {
           }
         />
       )}
-      <ErrorMessage error={loginState.error ?? selectState.error ?? twoFactorState.error} />
+      <ErrorMessage error={loginState.error ?? selectState.error ?? twoFactorState.error ?? createState.error} />
     </>
   );
 }
