@@ -60,7 +60,7 @@ export class AccountCreationService {
    */
   private async createOwnedBy(transaction: Transaction, user: User, name: string): Promise<Account> {
     const [locked] = await transaction.$queryRaw<{ emailVerifiedAt: Date | null }[]>`SELECT "emailVerifiedAt" FROM "User" WHERE "id" = ${user.id}::uuid FOR UPDATE`;
-    // An owner's address must be proven: an unverified user holds no rights anywhere (RoleCatalog.permissionsOfMember).
+    // An owner's address must be proven: an unverified user holds no rights anywhere (RoleCatalog.accessOf).
     if (!locked || locked.emailVerifiedAt === null) throw forbidden(ErrorReason.EMAIL_NOT_VERIFIED, 'Verify your email address before creating an account.');
     const owned = await transaction.membership.count({ where: { userId: user.id, roleName: BuiltInRole.owner } });
     if (owned >= this.options.maxOwnedPerUser) {

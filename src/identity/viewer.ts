@@ -10,7 +10,7 @@ export interface Viewer {
    * `role` claim, which is only as fresh as the token's last refresh.
    */
   readonly role: string;
-  /** The role's permissions, or none while the email is unverified (RoleCatalog.permissionsOfMember). */
+  /** The role's permissions, or none while the email is unverified (RoleCatalog.accessOf). */
   readonly access: readonly Permission[];
   readonly clientId: string | null;
   /** Read with the session on every request, so verifying takes effect at once. */

@@ -32,7 +32,7 @@ const notVerified = () => forbidden(ErrorReason.EMAIL_NOT_VERIFIED, 'Verify your
 /**
  * The viewer has verified their email. Until then they may log in, refresh, log out, read their own
  * user, memberships and current session, and verify or resend: every other field that needs a user
- * also needs this, and they hold no permission whatever their role (RoleCatalog.permissionsOfMember).
+ * also needs this, and they hold no permission whatever their role (RoleCatalog.accessOf).
  * (A router sees only that a token was sent; verification is ours to check.)
  */
 export const isVerified = defineRule({
