@@ -312,6 +312,8 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
     await page.getByRole('button', { name: 'Sign up and join' }).click();
 
     await page.getByRole('alert').getByText('TOKEN_EXPIRED').waitFor();
+    // The page can show the answer before the recorder has read the response it came in.
+    await traffic.waitFor((exchanges) => operationsNamed(exchanges, 'SignUp').length === 1);
     expect(operationsNamed(traffic.exchanges, 'SignUp').map((exchange) => exchange.errorReasons)).toEqual([['TOKEN_EXPIRED']]);
     expect(operationsNamed(traffic.exchanges, 'RefreshToken')).toEqual([]);
     expect(await api.prisma.user.count({ where: { email } })).toBe(0);
