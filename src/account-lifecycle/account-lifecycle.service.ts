@@ -9,11 +9,11 @@ import { badUserInput, ErrorReason, forbidden } from '../errors';
 import type { Account, PrismaClient } from '../generated/prisma/client';
 import { displayNameField, idField, parseInput } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
-import { lockActingMember } from '../members/acting-member';
+import { lockAccountMemberships, lockActingMember } from '../members/acting-member';
 import type { SensitiveChangeConfirmation, SensitiveChangeCredentials } from '../passwords/sensitive-change-proof';
 import { RevocationReason } from '../sessions/revocation';
 import type { SessionService } from '../sessions/session.service';
-import { assertAnotherOwner, lockAccountMembers, lockOwner } from './account-lock';
+import { assertAnotherOwner, lockOwner } from './account-lock';
 import { pendingTransfer } from './ownership-transfer-status';
 
 /** Who is acting: their user and session. Their role is read under the account's lock in each change. */
@@ -62,7 +62,7 @@ export class AccountLifecycleService {
     const id = parseInput(idField, accountId, 'accountId');
     const now = this.options.clock.now();
     await inTransaction(this.options.prisma, async (transaction) => {
-      await lockAccountMembers(transaction, id);
+      await lockAccountMemberships(transaction, id);
       const membership = await transaction.membership.findUnique({ where: { userId_accountId: { userId: actor.userId, accountId: id } } });
       // The same answer for an account that does not exist: ids cannot be probed.
       if (!membership) throw forbidden(ErrorReason.NOT_A_MEMBER, 'You are not a member of that account.');

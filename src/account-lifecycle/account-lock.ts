@@ -5,14 +5,6 @@ import { ErrorReason, forbidden } from '../errors';
 import type { Operation } from '../identity/permission';
 import { lockActingMember } from '../members/acting-member';
 
-/**
- * Locks the account's memberships (FOR UPDATE) for a change that needs no permission of the one making
- * it (leaving, accepting an ownership transfer): the very statement lockActingMember locks with, so
- * these changes and every member change of members/ are decided one after the other in one account.
- */
-export async function lockAccountMembers(transaction: Transaction, accountId: string): Promise<void> {
-  await transaction.$queryRaw`SELECT "userId" FROM "Membership" WHERE "accountId" = ${accountId}::uuid FOR UPDATE`;
-}
 
 /**
  * Locks the account (lockActingMember) and requires the actor to be an owner of it at this moment: what

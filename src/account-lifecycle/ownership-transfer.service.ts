@@ -12,9 +12,10 @@ import { AppError, badUserInput, ErrorCode, ErrorReason, forbidden } from '../er
 import type { Account, OwnershipTransfer, PrismaClient } from '../generated/prisma/client';
 import { idField, parseInput } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
+import { lockAccountMemberships } from '../members/acting-member';
 import type { SensitiveChangeConfirmation, SensitiveChangeCredentials } from '../passwords/sensitive-change-proof';
 import type { Actor } from './account-lifecycle.service';
-import { lockAccountMembers, lockOwner } from './account-lock';
+import { lockOwner } from './account-lock';
 import { OWNERSHIP_TRANSFER_TTL_SECONDS, pendingTransfer, statusOf } from './ownership-transfer-status';
 import type { OwnershipTransferStatus } from './ownership-transfer-status';
 
@@ -78,7 +79,7 @@ export class OwnershipTransferService {
     const now = this.options.clock.now();
     return inTransaction(this.options.prisma, async (transaction) => {
       const transfer = await this.findOwn(transaction, id, { toUserId: actor.userId });
-      await lockAccountMembers(transaction, transfer.accountId);
+      await lockAccountMemberships(transaction, transfer.accountId);
       const claimed = await transaction.ownershipTransfer.updateMany({ where: { id, ...pendingTransfer(now) }, data: { acceptedAt: now } });
       if (claimed.count === 0) throw transferClosed();
       const memberships = await transaction.membership.findMany({

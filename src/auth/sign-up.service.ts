@@ -4,8 +4,8 @@ import { BuiltInRole } from '../accounts/roles';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
+import { isUniqueViolation } from '../database/unique-violation';
 import { badUserInput, ErrorReason, forbidden } from '../errors';
-import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { clientIdField, displayNameField, emailField, parseInput, tokenField } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
@@ -139,7 +139,7 @@ export class SignUpService {
  * else about that account; and login, which attackers can hammer, stays enumeration-proof.
  */
 function takenIdentifierError(error: unknown) {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return null;
+  if (!isUniqueViolation(error)) return null;
   const target = JSON.stringify(error.meta ?? {});
   // A look-alike of a taken username is taken: telling it apart would only help the impersonator.
   return /usernameKey|usernameSkeleton/.test(target)

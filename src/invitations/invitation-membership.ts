@@ -2,8 +2,8 @@ import type { RoleCatalog } from '../accounts/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Transaction } from '../database/transaction';
+import { isUniqueViolation } from '../database/unique-violation';
 import { badUserInput, ErrorReason, isAppError, unauthenticated } from '../errors';
-import { Prisma } from '../generated/prisma/client';
 import type { Account, Invitation, User } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
 import { assertMayGrant, lockActingMember } from '../members/acting-member';
@@ -64,4 +64,3 @@ async function assertInviterMayStillGrant(transaction: Transaction, roles: RoleC
 
 export const alreadyMember = () => badUserInput('email', 'That person is already a member.', ErrorReason.ALREADY_MEMBER);
 
-export const isUniqueViolation = (error: unknown): boolean => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

@@ -8,6 +8,7 @@ import { addSeconds } from '../clock';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
 import type { Transaction } from '../database/transaction';
+import { isUniqueViolation } from '../database/unique-violation';
 import type { Mailer } from '../email/mailer';
 import { AppError, badUserInput, ErrorCode, ErrorReason, forbidden } from '../errors';
 import type { Invitation, PrismaClient } from '../generated/prisma/client';
@@ -22,7 +23,7 @@ import { createOpaqueToken, hashSecret, TokenPrefix } from '../tokens/opaque-tok
 import { findGenuine, findOpen, invalidInvitation, withStatus } from './invitation-link';
 import type { InvitationView } from './invitation-link';
 import { mailInvitation } from './invitation-mail';
-import { alreadyMember, isUniqueViolation, joinByInvitation } from './invitation-membership';
+import { alreadyMember, joinByInvitation } from './invitation-membership';
 
 export interface InvitationServiceOptions {
   readonly prisma: PrismaClient;

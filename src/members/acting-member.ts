@@ -30,7 +30,7 @@ export interface ActingMember {
  * account's roles takes this lock too, so a role cannot change between being checked and being granted.
  */
 export async function lockActingMember(transaction: Prisma.TransactionClient, roles: RoleCatalog, check: ActingMemberCheck): Promise<ActingMember> {
-  await transaction.$queryRaw`SELECT "userId" FROM "Membership" WHERE "accountId" = ${check.accountId}::uuid FOR UPDATE`;
+  await lockAccountMemberships(transaction, check.accountId);
   const membership = await transaction.membership.findUnique({
     where: { userId_accountId: { userId: check.userId, accountId: check.accountId } },
     include: { user: { select: { emailVerifiedAt: true } } },
@@ -41,6 +41,14 @@ export async function lockActingMember(transaction: Prisma.TransactionClient, ro
     throw forbidden(ErrorReason.MISSING_PERMISSION, `Needs ${check.feature}:${check.operation}.`);
   }
   return { accountId: check.accountId, role, access };
+}
+
+/**
+ * Locks the account's memberships (FOR UPDATE): the one lock every change of an account's members, roles,
+ * ownership or existence takes first, so such changes in one account are decided one after the other.
+ */
+export async function lockAccountMemberships(transaction: Prisma.TransactionClient, accountId: string): Promise<void> {
+  await transaction.$queryRaw`SELECT "userId" FROM "Membership" WHERE "accountId" = ${accountId}::uuid FOR UPDATE`;
 }
 
 /**

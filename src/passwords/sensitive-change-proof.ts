@@ -34,16 +34,18 @@ export class SensitiveChangeConfirmation {
   constructor(private readonly options: SensitiveChangeConfirmationOptions) {}
 
   /**
-   * Resolves when the proof is good; otherwise INVALID_CREDENTIALS (counted with logins), a refused
-   * code (INVALID_TWO_FACTOR_CODE, counted with codes), TWO_FACTOR_CODE_REQUIRED, or RATE_LIMITED.
+   * Resolves with the user (read for the check, so the change need not read them again) when the proof
+   * is good; otherwise INVALID_CREDENTIALS (counted with logins), a refused code (INVALID_TWO_FACTOR_CODE,
+   * counted with codes), TWO_FACTOR_CODE_REQUIRED, or RATE_LIMITED.
    */
-  async confirm(actor: { userId: string; sessionId: string }, credentials: SensitiveChangeCredentials, purpose: ConfirmationPurpose, request: RequestMetadata): Promise<void> {
+  async confirm(actor: { userId: string; sessionId: string }, credentials: SensitiveChangeCredentials, purpose: ConfirmationPurpose, request: RequestMetadata): Promise<User> {
     const user = await this.options.prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     await this.options.passwordConfirmation.confirm(user, credentials.currentPassword, { sessionId: actor.sessionId, purpose }, request);
-    if (user.totpEnabledAt === null) return;
+    if (user.totpEnabledAt === null) return user;
     if (!credentials.twoFactorCode) {
       throw badUserInput('twoFactorCode', 'Two-factor authentication is on for you: give a current code (or a recovery code) too.', ErrorReason.TWO_FACTOR_CODE_REQUIRED);
     }
     await this.options.secondFactor.spend(user, credentials.twoFactorCode, actor, request);
+    return user;
   }
 }

@@ -6,9 +6,9 @@ import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
+import { isUniqueViolation } from '../database/unique-violation';
 import { AppError, ErrorCode, ErrorReason, badUserInput, forbidden } from '../errors';
-import { Prisma } from '../generated/prisma/client';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { idField, parseInput, roleNameField } from '../graphql/input-validation';
 import { includesAll } from '../identity/permission';
 import type { Permission } from '../identity/permission';
@@ -84,7 +84,7 @@ export class RoleService {
         return { ...this.options.roles.fromRow(row), memberCount: 0 };
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (isUniqueViolation(error)) {
         throw badUserInput('name', 'This account already has a role of that name.', ErrorReason.ROLE_EXISTS);
       }
       throw error;

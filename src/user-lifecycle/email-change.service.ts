@@ -4,12 +4,12 @@ import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
+import { isUniqueViolation } from '../database/unique-violation';
 import { EmailTokenPurpose } from '../email/email-tokens';
 import type { EmailTokens } from '../email/email-tokens';
 import type { Mailer } from '../email/mailer';
 import { emailChangeAddressTakenMessage, emailChangeMessage, emailChangeNoticeMessage, linkTo } from '../email/messages';
 import { badUserInput, ErrorReason } from '../errors';
-import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient, User } from '../generated/prisma/client';
 import { emailField, parseInput, tokenField } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
@@ -49,10 +49,9 @@ export class EmailChangeService {
    * and mailed after the answer, so response time does not tell either.
    */
   async request(viewer: { userId: string; sessionId: string }, input: { newEmail: string } & SensitiveChangeCredentials, request: RequestMetadata): Promise<true> {
-    const { prisma, confirmation, mailLimit, audit, logger } = this.options;
+    const { confirmation, mailLimit, audit, logger } = this.options;
     const fields = parseInput(changeEmailSchema, input);
-    const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
-    await confirmation.confirm(viewer, fields, 'CHANGE_EMAIL', request);
+    const user = await confirmation.confirm(viewer, fields, 'CHANGE_EMAIL', request);
     // Tells nothing of others: it is the asker's own address.
     if (fields.newEmail === user.email) throw badUserInput('newEmail', 'That is your email address already.');
     await mailLimit.consume(fields.newEmail, request.ip);
@@ -112,4 +111,3 @@ export class EmailChangeService {
 
 const addressTaken = () => badUserInput('token', 'That email address now belongs to another account; nothing changed.', ErrorReason.EMAIL_TAKEN);
 
-const isUniqueViolation = (error: unknown): boolean => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

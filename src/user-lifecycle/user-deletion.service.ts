@@ -33,8 +33,7 @@ export class UserDeletionService {
   async deleteMyUser(viewer: { userId: string; sessionId: string }, input: SensitiveChangeCredentials, request: RequestMetadata): Promise<true> {
     const { prisma, confirmation, audit } = this.options;
     const fields = parseInput(deleteMyUserSchema, input);
-    const user = await prisma.user.findUniqueOrThrow({ where: { id: viewer.userId } });
-    await confirmation.confirm(viewer, fields, 'DELETE_USER', request);
+    const user = await confirmation.confirm(viewer, fields, 'DELETE_USER', request);
     await inTransaction(prisma, async (transaction) => {
       const memberships = await lockMembershipsOfAccountsOf(transaction, user.id);
       const { aloneIn, lastOwnerOf } = standing(user.id, memberships);
