@@ -1,3 +1,9 @@
-import { removeRunDirectory } from './temporary-directories';
+import { removeSharedServiceBuild } from './service-process';
+import { removeRunDirectory, runDirectory } from './temporary-directories';
 
-export default removeRunDirectory;
+/** Removes this run's temporary files and its compiled service (test/support/service-process.ts). */
+export default function globalTeardown(): void {
+  const run = runDirectory();
+  if (run !== null) removeSharedServiceBuild(run);
+  removeRunDirectory();
+}

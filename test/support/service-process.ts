@@ -2,21 +2,72 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { runDirectory } from './temporary-directories';
 
 const root = path.resolve(__dirname, '..', '..');
 
 /**
- * Compiles the service into a directory of this run's own (never the shared dist/, which test/deploy/main.test.ts
- * and `npm start` write). It sits under the project root so the service finds prisma/migrations and
- * node_modules by walking up, as it does from dist/.
+ * The compiled service for this jest run: built once per run and shared by every test file that starts it
+ * (tsc takes 20–40 s on two cores, and half a dozen files run the compiled service). It sits under the
+ * project root so the service finds prisma/migrations and node_modules by walking up, as it does from
+ * dist/ (never the shared dist/, which test/deploy/main.test.ts and `npm start` write). The first worker
+ * to take the lock builds; the others wait for its marker. The run's global teardown removes it. Without
+ * a run directory (a file run without the global setup) the build is private and `remove` deletes it.
  */
 export function buildServiceIntoPrivateDirectory(): { mainScript: string; remove(): void } {
-  const outDir = path.join(root, 'node_modules', '.cache', `gatehouse-service-${randomBytes(4).toString('hex')}`);
+  const run = runDirectory();
+  if (run === null) {
+    const outDir = path.join(root, 'node_modules', '.cache', `gatehouse-service-${randomBytes(4).toString('hex')}`);
+    compileServiceInto(outDir);
+    return { mainScript: path.join(outDir, 'src', 'main.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
+  }
+  const outDir = sharedBuildDirectory(run);
+  const marker = path.join(outDir, '.built');
+  const lock = `${outDir}.lock`;
+  const deadline = Date.now() + BUILD_WAIT_MILLISECONDS;
+  while (!existsSync(marker)) {
+    if (tryTakeLock(lock)) {
+      try {
+        if (!existsSync(marker)) {
+          compileServiceInto(outDir);
+          writeFileSync(marker, '');
+        }
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`the shared service build in ${outDir} did not finish`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+  return { mainScript: path.join(outDir, 'src', 'main.js'), remove: () => undefined };
+}
+
+/** Removes this run's shared build (the global teardown calls it). */
+export function removeSharedServiceBuild(run: string): void {
+  const outDir = sharedBuildDirectory(run);
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(`${outDir}.lock`, { recursive: true, force: true });
+}
+
+const BUILD_WAIT_MILLISECONDS = 5 * 60_000;
+
+const sharedBuildDirectory = (run: string) => path.join(root, 'node_modules', '.cache', `gatehouse-service-${path.basename(run)}`);
+
+function tryTakeLock(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function compileServiceInto(outDir: string): void {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root });
-  return { mainScript: path.join(outDir, 'src', 'main.js'), remove: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
 export interface ServiceProcess {
