@@ -1,5 +1,3 @@
-import type { Logger } from '../logger';
-
 /** What shutting down needs of the app (see App in app.ts). */
 export interface DrainableApp {
   beginDraining(): void;
@@ -11,7 +9,8 @@ export interface GracefulShutdownOptions {
   readonly drainMilliseconds: number;
   /** Counted from close(): a stuck connection must not keep an orchestrator waiting past its own kill timeout. */
   readonly closeTimeoutMilliseconds: number;
-  readonly logger: Pick<Logger, 'info' | 'error'>;
+  /** The app's logger (pino), as far as shutting down uses it. */
+  readonly logger: { info(fields: object, message: string): void; error(fields: object, message: string): void };
   readonly exit: (code: number) => void;
 }
 
