@@ -68,7 +68,9 @@ export interface Balancer {
 export async function startHaproxy(servers: readonly string[], checkIntervalMilliseconds: number): Promise<Balancer> {
   if (!existsSync(HAPROXY)) throw new Error(`${HAPROXY} is missing: apt-get install haproxy (.ci/run installs it)`);
   const directory = temporaryDirectory('haproxy');
-  const [frontendPort, statsPort] = [await closedPort(), await closedPort()];
+  const frontendPort = await closedPort();
+  let statsPort = await closedPort();
+  while (statsPort === frontendPort) statsPort = await closedPort();
   const configFile = path.join(directory, 'haproxy.cfg');
   writeFileSync(configFile, renderHaproxyConfig(readFileSync(EXAMPLE_CONFIG, 'utf8'), { frontendPort, servers, checkIntervalMilliseconds }));
   const statsFile = path.join(directory, 'stats.cfg');

@@ -2,6 +2,7 @@ import { ME, REFRESH } from './documents';
 import type { AuthPayload } from './documents';
 import { postGraphql } from './graphql-client';
 import { SERVED_BY_HEADER } from './haproxy';
+import { sleep } from './sleep';
 
 /** A client of the load: one user's session, its tokens replaced at each refresh. */
 export interface LoadClient {
@@ -22,11 +23,11 @@ export interface LoadTally {
 }
 
 /**
- * Each client sends one request at a time through the balancer until stopped: `me` three times in four,
- * else a refresh (a write: the rotation must happen exactly once, wherever it lands). Every answer is
- * checked; a failure is counted and the client carries on.
+ * Each client sends one request at a time through the balancer until stopped, `pauseMilliseconds` apart:
+ * `me` three times in four, else a refresh (a write: the rotation must happen exactly once, wherever it
+ * lands). Every answer is checked; a failure is counted and the client carries on.
  */
-export function startSteadyLoad(graphqlUrl: string, clients: readonly LoadClient[]): { stop(): Promise<LoadTally> } {
+export function startSteadyLoad(graphqlUrl: string, clients: readonly LoadClient[], pauseMilliseconds: number): { stop(): Promise<LoadTally> } {
   let isRunning = true;
   let requests = 0;
   let me = 0;
@@ -59,6 +60,7 @@ export function startSteadyLoad(graphqlUrl: string, clients: readonly LoadClient
         failures.push(`${new Date().toISOString()} ${error instanceof Error ? error.message : String(error)}`);
       }
       slowestMilliseconds = Math.max(slowestMilliseconds, performance.now() - started);
+      await sleep(pauseMilliseconds);
     }
   }
 
