@@ -56,6 +56,11 @@ export interface App {
   readonly logger: Logger;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
+  /**
+   * Turns /readyz to 503 so load balancers stop sending traffic; every request, new ones included, is
+   * still served until close(). main.ts calls it on SIGTERM, SHUTDOWN_DRAIN_SECONDS before close().
+   */
+  beginDraining(): void;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -151,7 +156,8 @@ async function serve(
 
   // First of all: every response, errors and health checks included, carries them.
   app.use(createSecurityHeaders());
-  app.use(createHealthRouter(database));
+  let isDraining = false;
+  app.use(createHealthRouter(database, { isDraining: () => isDraining }));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
   // route itself (200, no CORS headers), and every answer must carry the headers.
@@ -182,9 +188,13 @@ async function serve(
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       }),
+    beginDraining: () => {
+      isDraining = true;
+    },
     close: async () => {
       if (isClosed) return;
       isClosed = true;
+      isDraining = true;
       // apollo.stop() drains the HTTP server (in-flight requests finish) before we close the database under them.
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,9 +1,11 @@
 import { createApp } from './app';
 import type { Config } from './config/config';
 import { loadConfig } from './config/load-config';
+import { createShutdownHandler } from './startup/graceful-shutdown';
 import { asListenAddressError, checkListenAddress, localUrl } from './startup/listen-address';
 import { explainStartupFailure, redactDatabaseUrl } from './startup/startup-failure';
 
+/** After the drain: for in-flight requests to finish and the database to close. */
 const SHUTDOWN_TIMEOUT_MILLISECONDS = 10_000;
 
 /** Set once read, so that a failure after it can be explained in the configuration's terms. */
@@ -23,20 +25,15 @@ async function main(): Promise<void> {
   const playground = config.playgroundEnabled ? `Playground: open ${url} in a browser` : 'Playground off (PLAYGROUND_ENABLED)';
   app.logger.info({ port, database: config.database.kind, url }, `Gatehouse listening on ${url} (${where}). ${playground}`);
 
-  const shutdown = (signal: string) => {
-    app.logger.info({ signal }, 'shutting down');
-    // A stuck connection must not keep an orchestrator waiting past its own kill timeout.
-    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MILLISECONDS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const shutdown = createShutdownHandler(app, {
+    drainMilliseconds: config.shutdownDrainSeconds * 1000,
+    closeTimeoutMilliseconds: SHUTDOWN_TIMEOUT_MILLISECONDS,
+    logger: app.logger,
+    exit: (code) => process.exit(code),
+  });
+  // on, not once: a second signal during the drain ends it early (graceful-shutdown.ts).
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,11 @@ export interface Config {
   readonly port: number;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly trustProxy: boolean | string;
+  /**
+   * How long a stopping instance keeps serving with /readyz at 503 before it stops accepting connections:
+   * at least a load balancer's health-check interval times its fall count, so it has taken the instance out.
+   */
+  readonly shutdownDrainSeconds: number;
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly graphqlBodyLimit: string;

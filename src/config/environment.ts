@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   PORT: integer(4000, 0, 65_535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Unset: 5 s in production (a balancer's health checks need that long to take an instance out), 0 elsewhere.
+  SHUTDOWN_DRAIN_SECONDS: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(300).optional()),
   TRUST_PROXY: z
     .string()
     .trim()

@@ -14,6 +14,12 @@ import { readSigningKeys } from './signing-keys';
 import type { SigningKeys } from './signing-keys';
 
 /**
+ * Enough for examples/haproxy/haproxy.cfg (checks 1 s apart, out after 2 failures) to take a stopping
+ * instance out, with margin; a balancer that checks less often needs SHUTDOWN_DRAIN_SECONDS raised.
+ */
+const PRODUCTION_SHUTDOWN_DRAIN_SECONDS = 5;
+
+/**
  * Reads and validates the environment once, so a bad deployment stops at start-up instead of failing on
  * the first request. Every check runs before anything is thrown: the ConfigError names every bad variable,
  * and a deployment with three mistakes learns all three from one failed start, not one per restart.
@@ -64,6 +70,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
     port: values.PORT,
     logLevel: values.LOG_LEVEL,
     trustProxy: values.TRUST_PROXY,
+    shutdownDrainSeconds: values.SHUTDOWN_DRAIN_SECONDS ?? (isProduction ? PRODUCTION_SHUTDOWN_DRAIN_SECONDS : 0),
     dataDir,
     database: databaseConfig(values, dataDir),
     graphqlBodyLimit: values.GRAPHQL_BODY_LIMIT,

@@ -70,6 +70,8 @@ describe('loadConfig', () => {
     // It travels in a header: a space or a non-ASCII character would not arrive as written.
     ['GATEWAY_SECRET', { GATEWAY_SECRET: 'k3J9 wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5' }],
     ['GATEWAY_SECRET', { GATEWAY_SECRET: 'k3J9é-wQz7_Lp2xV8mNc4RtY6uBe1HsD0fGa5' }],
+    ['SHUTDOWN_DRAIN_SECONDS', { SHUTDOWN_DRAIN_SECONDS: '-1' }],
+    ['SHUTDOWN_DRAIN_SECONDS', { SHUTDOWN_DRAIN_SECONDS: 'soon' }],
   ])('names %s when its value is invalid', (variable, environment) => {
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: freshDataDir(), ...environment })).toThrow(variable);
@@ -92,6 +94,16 @@ describe('loadConfig', () => {
     expect(pick(loadConfig({ DATA_DIR: freshDataDir(), PLAYGROUND_ENABLED: 'false' }))).toEqual({ playgroundEnabled: false, introspectionEnabled: true });
     expect(pick(loadConfig(production))).toEqual({ playgroundEnabled: false, introspectionEnabled: false });
     expect(pick(loadConfig({ ...production, PLAYGROUND_ENABLED: 'true' }))).toEqual({ playgroundEnabled: true, introspectionEnabled: true });
+  });
+
+  it('drains a stopping instance for 5 s in production and not at all elsewhere, unless SHUTDOWN_DRAIN_SECONDS says otherwise', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, DATA_DIR: freshDataDir() };
+    expect(loadConfig(production).shutdownDrainSeconds).toBe(5);
+    expect(loadConfig({ DATA_DIR: freshDataDir() }).shutdownDrainSeconds).toBe(0);
+    expect(loadConfig({ DATA_DIR: freshDataDir(), NODE_ENV: 'test' }).shutdownDrainSeconds).toBe(0);
+    expect(loadConfig({ ...production, SHUTDOWN_DRAIN_SECONDS: '0' }).shutdownDrainSeconds).toBe(0);
+    expect(loadConfig({ DATA_DIR: freshDataDir(), SHUTDOWN_DRAIN_SECONDS: '12' }).shutdownDrainSeconds).toBe(12);
+    expect(loadConfig({ ...production, SHUTDOWN_DRAIN_SECONDS: '' }).shutdownDrainSeconds).toBe(5);
   });
 
   it('keeps GATEWAY_SECRET as given, and none by default', () => {

@@ -80,11 +80,12 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts the compiled service on a free loopback port with exactly `environment` (plus PATH); resolves
- * once /healthz answers (the port is chosen here, so any LOG_LEVEL works).
+ * Starts the compiled service on a free loopback port (or `port`, as a restart behind a load balancer
+ * needs) with exactly `environment` (plus PATH); resolves once /healthz answers (the port is chosen
+ * here, so any LOG_LEVEL works).
  */
-export async function startServiceProcess(mainScript: string, environment: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort();
+export async function startServiceProcess(mainScript: string, environment: Record<string, string>, options: { port?: number } = {}): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
   const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: String(port), ...environment });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
