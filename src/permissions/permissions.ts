@@ -22,6 +22,7 @@ import {
 
 // One rule object for both names: shield refuses two rules of the same name.
 const mayInvite = allOf(isVerified, canInInputAccount('invitations', 'c'));
+const mayCreateWebhooks = allOf(isVerified, canInInputAccount('webhooks', 'c'));
 
 /**
  * Who may read or call what: every field of every type is listed (a test fails on any that is not),
@@ -114,9 +115,9 @@ export const permissionMap = {
     // A guest too (GDPR art. 17); the password is checked again and the last-owner rule under the accounts' locks.
     deleteMyUser: isAuthenticated,
     // Each decided again under the account's lock (the service reads the actor's role there); ids are found only in the input's account.
-    createWebhookEndpoint: allOf(isVerified, canInInputAccount('webhooks', 'c')),
+    createWebhookEndpoint: mayCreateWebhooks,
     deleteWebhookEndpoint: allOf(isVerified, canInInputAccount('webhooks', 'd')),
-    replayWebhookEvent: allOf(isVerified, canInInputAccount('webhooks', 'c')),
+    replayWebhookEvent: mayCreateWebhooks,
   },
   // Guests (email not verified) see their own user, memberships and session's account, and nothing of
   // anyone else's, whichever path leads there (test/permissions/guest-surface.test.ts walks them all).
