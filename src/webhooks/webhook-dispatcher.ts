@@ -14,7 +14,7 @@ import { sendWebhook } from './webhook-sender';
 /** Deliveries one instance attempts at once. */
 const BATCH_SIZE = 10;
 /** The lease outlasts an attempt's timeout by this much, for the statements around it. */
-const LEASE_MARGIN_SECONDS = 10;
+const LEASE_MARGIN_SECONDS = 5;
 
 export interface WebhookDispatcherOptions {
   readonly prisma: PrismaClient;
