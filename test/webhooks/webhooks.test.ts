@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { replayEvent } from '../../src/webhooks/webhook-replay';
 import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
 import { codeIn, reasonIn } from '../support/graphql-errors';
@@ -177,11 +178,20 @@ test('replaying an event sends it again with the same webhook-id; deleting the e
     expect(receiver.received.map((entry) => entry.id)).toEqual([eventId, eventId]);
     expect(receiver.payloads()[1]!.data.id).toBe(eventId);
 
+    // The operator's replay (npm run webhooks:replay) queues it for every endpoint that receives it: this one and the operator's.
+    const operatorCopies = () => operatorReceiver.received.filter((entry) => entry.id === eventId).length;
+    await operatorReceiver.waitFor(() => operatorCopies() === 1);
+    expect(await replayEvent(server.prisma, eventId, server.clock.now(), null)).toBe(2);
+    // The first replay's attempt may still be recording its outcome: the replay waits out its lease, never overlapping it.
+    server.clock.advance(20);
+    await receiver.waitFor((received) => received.length === 3);
+    await operatorReceiver.waitFor(() => operatorCopies() === 2);
+
     const deleted = await server.graphql(DELETE, { input: { accountId: owner.accountId, id: endpoint.id } }, { token: owner.accessToken });
     expect(deleted.data).toEqual({ deleteWebhookEndpoint: true });
     await loginTo(server, owner, owner.accountId);
     await sleep(300);
-    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received).toHaveLength(3);
     expect(await server.prisma.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(0);
   } finally {
     await receiver.close();
