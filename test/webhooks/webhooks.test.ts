@@ -204,3 +204,33 @@ test('an account may register a bounded number of endpoints', async () => {
   const refused = await server.graphql(CREATE, { input: { accountId: owner.accountId, url: 'http://127.0.0.1:9/one-more' } }, { token: owner.accessToken });
   expect(reasonIn(refused)).toBe('WEBHOOK_ENDPOINT_LIMIT_REACHED');
 });
+
+test("a retry after the user was erased carries their pseudonym, not their id", async () => {
+  const receiver = new WebhookReceiver({ failFirst: 1 });
+  const url = await receiver.start();
+  try {
+    const [owner, member] = await Promise.all([signUp(server), signUp(server)]);
+    await addMember(server, owner, member, 'member');
+    receiver.secret = (await register(owner, url)).secret;
+    await receiver.waitFor((received) => received.length === 1);
+    // The member's login into the owner's account: its first attempt fails, the retry waits 5 s on the test clock.
+    const memberInAccount = await loginTo(server, member, owner.accountId);
+    await receiver.waitFor((received) => received.length === 2);
+    const loginEvent = receiver.received[1]!.id;
+    expect(receiver.verify(receiver.received[1]!).data.userId).toBe(member.userId);
+    await waitForAttempts(loginEvent, (await server.prisma.webhookDelivery.findFirstOrThrow({ where: { eventId: loginEvent } })).endpointId, 1);
+
+    const deleted = await server.graphql(`mutation($input: DeleteMyUserInput!) { deleteMyUser(input: $input) }`, { input: { currentPassword: member.password } }, { token: memberInAccount.accessToken });
+    expect(deleted.errors).toBeUndefined();
+    server.clock.advance(7);
+    await receiver.waitFor((received) => received.filter((entry) => entry.id === loginEvent).length === 2);
+
+    const retry = receiver.received.filter((entry) => entry.id === loginEvent)[1]!;
+    const retried = receiver.verify(retry);
+    expect(retried.data.userId).not.toBe(member.userId);
+    expect(retried.data.userId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(retry.body).not.toContain(member.userId);
+  } finally {
+    await receiver.close();
+  }
+});
