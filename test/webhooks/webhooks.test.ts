@@ -234,3 +234,27 @@ test("a retry after the user was erased carries their pseudonym, not their id", 
     await receiver.close();
   }
 });
+
+test('a receiver that never answers 2xx is tried ten times over more than 24 hours, then the delivery is marked failed', async () => {
+  const receiver = new WebhookReceiver({ failFirst: Number.MAX_SAFE_INTEGER });
+  const url = await receiver.start();
+  try {
+    const owner = await signUp(server);
+    const { endpoint } = await register(owner, url);
+    const event = await server.prisma.authEvent.findFirstOrThrow({ where: { accountId: owner.accountId, type: 'WEBHOOK_ENDPOINT_CREATED' } });
+    let delivery = await waitForAttempts(event.id, endpoint.id, 1);
+    const firstAttemptAt = server.clock.now().getTime();
+    for (let attempt = 2; attempt <= 10; attempt++) {
+      server.clock.advance((delivery.nextAttemptAt.getTime() - server.clock.now().getTime()) / 1000 + 1);
+      delivery = await waitForAttempts(event.id, endpoint.id, attempt);
+    }
+    expect(delivery).toMatchObject({ status: 'FAILED', attempts: 10, lastStatusCode: 500 });
+    expect((server.clock.now().getTime() - firstAttemptAt) / 3_600_000).toBeGreaterThan(24);
+    server.clock.advance(7 * 24 * 60 * 60);
+    await sleep(200);
+    expect(receiver.received).toHaveLength(10);
+    expect(new Set(receiver.received.map((entry) => entry.id))).toEqual(new Set([event.id]));
+  } finally {
+    await receiver.close();
+  }
+});
