@@ -10,6 +10,7 @@ import { retryDelaySeconds } from './retry-schedule';
 import { webhookPayloadOf } from './webhook-payload';
 import { endpointSecretContext } from './webhook-secret';
 import { sendWebhook } from './webhook-sender';
+import type { AttemptResult } from './webhook-sender';
 
 /** Deliveries one instance attempts at once. */
 const BATCH_SIZE = 10;
@@ -56,8 +57,22 @@ export class WebhookDispatcher {
   async runOnce(): Promise<number> {
     const { clock, config } = this.options;
     const claimed = await this.claims.claim(clock.now(), config.timeoutSeconds + LEASE_MARGIN_SECONDS, BATCH_SIZE);
-    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    await Promise.all(claimed.map((delivery) => this.attemptOrCount(delivery)));
     return claimed.length;
+  }
+
+  /**
+   * An attempt that failed on Gatehouse's side (a secret that no longer opens after a key change, a lost
+   * connection) still counts on the schedule: otherwise its lease would run out and it would be claimed
+   * again every lease period, forever.
+   */
+  private async attemptOrCount(delivery: ClaimedDelivery): Promise<void> {
+    try {
+      await this.attempt(delivery);
+    } catch (error) {
+      this.options.logger.warn({ err: error, deliveryId: delivery.id }, 'webhook delivery could not be attempted');
+      await this.record(delivery, { ok: false, statusCode: null, error: 'INTERNAL' }).catch(() => undefined);
+    }
   }
 
   private schedule(): void {
@@ -82,7 +97,7 @@ export class WebhookDispatcher {
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
-    const { prisma, clock, config, secretBox, logger } = this.options;
+    const { prisma, config, secretBox, logger } = this.options;
     const [event, endpoint] = await Promise.all([
       prisma.authEvent.findUnique({ where: { id: delivery.eventId } }),
       prisma.webhookEndpoint.findUnique({ where: { id: delivery.endpointId } }),
@@ -109,20 +124,25 @@ export class WebhookDispatcher {
       await this.claims.release(delivery).catch(() => undefined);
       return;
     }
-    const attempt = delivery.attempts + 1;
-    const now = clock.now();
-    const delay = result.ok ? null : retryDelaySeconds(attempt);
+    const willRetry = await this.record(delivery, result);
+    if (!result.ok) {
+      logger.warn(
+        { deliveryId: delivery.id, eventId: event.id, endpointId: endpoint.id, attempt: delivery.attempts + 1, statusCode: result.statusCode, error: result.error, willRetry },
+        'webhook delivery failed',
+      );
+    }
+  }
+
+  /** Records an attempt's result with the next attempt's time from the schedule; resolves whether another follows. */
+  private async record(delivery: ClaimedDelivery, result: AttemptResult): Promise<boolean> {
+    const now = this.options.clock.now();
+    const delay = result.ok ? null : retryDelaySeconds(delivery.attempts + 1);
     const outcome: AttemptOutcome = result.ok
       ? { kind: 'delivered', statusCode: result.statusCode }
       : delay === null
         ? { kind: 'failed', statusCode: result.statusCode, error: result.error }
         : { kind: 'retry', nextAttemptAt: new Date(now.getTime() + delay * 1000), statusCode: result.statusCode, error: result.error };
     await this.claims.settle(delivery, now, outcome);
-    if (!result.ok) {
-      logger.warn(
-        { deliveryId: delivery.id, eventId: event.id, endpointId: endpoint.id, attempt, statusCode: result.statusCode, error: result.error, willRetry: delay !== null },
-        'webhook delivery failed',
-      );
-    }
+    return delay !== null;
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { replayEvent } from '../../src/webhooks/webhook-replay';
 import { addMember, loginTo, signUp } from '../support/factories';
 import type { SignedUpUser } from '../support/factories';
@@ -257,4 +258,15 @@ test('a receiver that never answers 2xx is tried ten times over more than 24 hou
   } finally {
     await receiver.close();
   }
+});
+
+test('a delivery that cannot be attempted (its sealed secret no longer opens) still counts an attempt, so it is not claimed again and again', async () => {
+  const owner = await signUp(server);
+  const endpointId = uuidv7();
+  await server.prisma.webhookEndpoint.create({ data: { id: endpointId, accountId: owner.accountId, url: 'http://127.0.0.1:9/never', sealedSecret: 'v1.sealed.under.another-key' } });
+  await loginTo(server, owner, owner.accountId);
+  const event = await server.prisma.authEvent.findFirstOrThrow({ where: { accountId: owner.accountId, type: 'LOGIN_SUCCEEDED' } });
+  const delivery = await waitForAttempts(event.id, endpointId, 1);
+  expect(delivery).toMatchObject({ status: 'PENDING', lastError: 'INTERNAL', lockedUntil: null });
+  expect(delivery.nextAttemptAt.getTime()).toBeGreaterThan(server.clock.now().getTime());
 });
