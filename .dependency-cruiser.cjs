@@ -16,7 +16,7 @@ const LAYERS = [
   ['sessions', 'email', 'startup'],
   ['passwords', 'users', 'development-mail', 'permissions'],
   ['two-factor', 'members', 'federation', 'user-lifecycle'], // user-lifecycle: changing the address, deleting the user (needs passwords/ and users/)
-  ['auth', 'roles'], // every step from credentials to a session grant; an account's own roles
+  ['auth', 'roles', 'webhooks'], // every step from credentials to a session grant; an account's own roles; webhook endpoints and delivery
   ['invitations', 'account-lifecycle'], // account-lifecycle: creating (from a login's selection too), leaving, handing on, deleting accounts
   ['http', 'commands'], // the transport and the command-line entry points
 ];

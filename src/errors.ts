@@ -40,6 +40,10 @@ export const ErrorReason = {
   ROLE_IN_USE: 'ROLE_IN_USE',
   BUILT_IN_ROLE: 'BUILT_IN_ROLE',
   ROLE_LIMIT_REACHED: 'ROLE_LIMIT_REACHED',
+  /** createWebhookEndpoint beyond the account's cap on endpoints. */
+  WEBHOOK_ENDPOINT_LIMIT_REACHED: 'WEBHOOK_ENDPOINT_LIMIT_REACHED',
+  /** An account's webhook URL that is not https (production) or points into a private network. */
+  WEBHOOK_TARGET_REFUSED: 'WEBHOOK_TARGET_REFUSED',
   /** An invitation's link was opened by a user whose verified email is not the one invited. */
   INVITATION_EMAIL_MISMATCH: 'INVITATION_EMAIL_MISMATCH',
   /** The invitation was already accepted, declined or revoked: it can no longer be resent or revoked. */

@@ -22,6 +22,7 @@ import { UserLifecycleResolver } from './user-lifecycle/user-lifecycle.resolver'
 import { EmailVerificationResolver } from './users/email-verification.resolver';
 import { MyDataExportResolver } from './users/my-data-export.resolver';
 import { UserResolver } from './users/user.resolver';
+import { WebhookResolver } from './webhooks/webhook.resolver';
 
 const resolvers = [
   AuthResolver,
@@ -39,6 +40,7 @@ const resolvers = [
   AuditResolver,
   UserLifecycleResolver,
   MyDataExportResolver,
+  WebhookResolver,
 ] as const;
 
 /** The type-graphql schema alone, before federation and permissions. */

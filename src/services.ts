@@ -51,9 +51,14 @@ import { EmailChangeService } from './user-lifecycle/email-change.service';
 import { UserDeletionService } from './user-lifecycle/user-deletion.service';
 import { EmailVerificationService } from './users/email-verification.service';
 import { MyDataExportService } from './users/my-data-export.service';
+import { syncOperatorEndpoints } from './webhooks/operator-endpoints';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookEndpointService } from './webhooks/webhook-endpoint.service';
 
 /** Enough for any team's job titles; a bound so one account cannot grow the table (and each role listing) without end. */
 const MAX_ROLES_PER_ACCOUNT = 100;
+/** Each endpoint multiplies every one of the account's events into another delivery. */
+const MAX_WEBHOOK_ENDPOINTS_PER_ACCOUNT = 10;
 
 /** The services resolvers call, wired once by createServices. */
 export interface Services {
@@ -87,6 +92,9 @@ export interface Services {
   readonly emailChange: EmailChangeService;
   readonly userDeletion: UserDeletionService;
   readonly myDataExport: MyDataExportService;
+  readonly webhookEndpoints: WebhookEndpointService;
+  /** The outbox's delivery worker (webhooks/webhook-dispatcher.ts): started with the services, stopped by close(). */
+  readonly webhookDispatcher: WebhookDispatcher;
 }
 
 export interface ServiceDependencies {
@@ -170,7 +178,9 @@ export async function createServices(
     mailLimit: abuse.limits.emailSend,
   });
   const twoFactorRequirements = new TwoFactorRequirementService({ prisma, audit });
-  const secondFactorCodes = new SecondFactorCodes({ clock, secretBox: new SecretBox(config.twoFactor.encryptionKey), recoveryCodeKey: keys.recoveryCode });
+  // The key that seals TOTP secrets seals webhook signing secrets too (each bound to its row): both must be recoverable, so neither can be hashed.
+  const secretBox = new SecretBox(config.twoFactor.encryptionKey);
+  const secondFactorCodes = new SecondFactorCodes({ clock, secretBox, recoveryCodeKey: keys.recoveryCode });
   const secondFactorProof = new SecondFactorProof({ prisma, audit, codes: secondFactorCodes, attempts: abuse.limits.twoFactor });
   const twoFactor = new TwoFactorService({
     prisma,
@@ -271,13 +281,25 @@ export async function createServices(
     }),
     userDeletion: new UserDeletionService({ prisma, confirmation: sensitiveChanges, audit }),
     myDataExport: new MyDataExportService(prisma, clock),
+    webhookEndpoints: new WebhookEndpointService({
+      prisma,
+      roles,
+      audit,
+      clock,
+      secretBox,
+      targets: config.webhooks,
+      maxEndpointsPerAccount: MAX_WEBHOOK_ENDPOINTS_PER_ACCOUNT,
+    }),
+    webhookDispatcher: new WebhookDispatcher({ prisma, clock, logger, secretBox, config: config.webhooks }),
   };
+  await syncOperatorEndpoints(prisma, config.webhooks.operatorEndpoints);
+  services.webhookDispatcher.start();
 
   return {
     services,
     accessTokens,
     close: async () => {
-      await Promise.all([abuse.close(), passwordStrength.close()]);
+      await Promise.all([abuse.close(), passwordStrength.close(), services.webhookDispatcher.stop()]);
     },
   };
 }

@@ -32,6 +32,8 @@ export const GATEHOUSE_FEATURES: readonly FeatureDefinition[] = [
   { name: 'audit', description: "The account's security log.", operations: 'r', builtIn: true, builtInRoleAccess: { owner: 'r', admin: 'r' } },
   { name: 'invitations', description: 'Invitations to join the account.', operations: 'crud', builtIn: true, builtInRoleAccess: { owner: 'crud', admin: 'crud' } },
   { name: 'roles', description: "The account's own roles.", operations: 'crud', builtIn: true, builtInRoleAccess: { owner: 'crud', admin: 'crud' } },
+  // No update: an endpoint's URL and secret are replaced by deleting it and registering another.
+  { name: 'webhooks', description: "Webhook endpoints receiving the account's events.", operations: 'crd', builtIn: true, builtInRoleAccess: { owner: 'crd', admin: 'crd' } },
 ];
 
 /** Operations in canonical order, without repeats: "dcr" becomes "crd". */

@@ -2,6 +2,7 @@ import type { FeatureDefinition } from '../accounts/features';
 import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymmetric-keys';
 import type { DatabaseConfig } from './database-config';
 import type { Environment } from './environment';
+import type { WebhookConfig } from './webhook-config';
 
 /** The service's whole configuration, read from the environment once at start (load-config.ts) and frozen. */
 export interface Config {
@@ -71,6 +72,8 @@ export interface Config {
     readonly encryptionKey: Buffer;
     readonly challengeTtlSeconds: number;
   };
+  /** Webhook delivery (README, "Webhooks"). */
+  readonly webhooks: WebhookConfig;
   readonly redisUrl: string | null;
   /** Prefix of every rate-limit key in Redis, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;

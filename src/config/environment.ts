@@ -97,6 +97,10 @@ const environmentSchema = z.object({
   INVITATION_INVITER_MAX: integer(20, 1, 100_000),
   TWO_FACTOR_MAX_FAILURES: integer(5, 1, 1_000),
   TWO_FACTOR_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
+  WEBHOOK_ENDPOINTS: optionalText,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalText.pipe(z.stringbool({ error: 'must be true or false' }).optional()),
+  WEBHOOK_TIMEOUT_SECONDS: integer(10, 1, 60),
+  WEBHOOK_POLL_INTERVAL_MS: integer(1000, 10, 60_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

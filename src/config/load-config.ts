@@ -12,6 +12,8 @@ import { checkSecrets, completeSecrets } from './secrets';
 import type { Secrets } from './secrets';
 import { readSigningKeys } from './signing-keys';
 import type { SigningKeys } from './signing-keys';
+import { readWebhookConfig } from './webhook-config';
+import type { WebhookConfig } from './webhook-config';
 
 /**
  * Enough for examples/haproxy/haproxy.cfg (checks 1 s apart, out after 2 failures) to take a stopping
@@ -33,10 +35,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const corsOrigins = checkCorsOrigins(values.CORS_ORIGINS, isProduction, problems.report);
   checkSessionLifetimes(values, failed, problems.report);
   const features = readFeaturesFile(values.FEATURES_FILE, problems.report);
+  const webhooks = readWebhookConfig(values, isProduction, problems.report);
   problems.throwIfAny();
 
   const dataDir = path.resolve(values.DATA_DIR);
-  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, secrets: completeSecrets(checkedSecrets, dataDir) });
+  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, webhooks, secrets: completeSecrets(checkedSecrets, dataDir) });
 }
 
 /**
@@ -57,9 +60,10 @@ interface Resolved {
   readonly signingKeys: SigningKeys;
   readonly secrets: Secrets;
   readonly features: readonly FeatureDefinition[];
+  readonly webhooks: WebhookConfig;
 }
 
-function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features }: Resolved): Config {
+function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features, webhooks }: Resolved): Config {
   const isProduction = values.NODE_ENV === 'production';
   const playgroundEnabled = values.PLAYGROUND_ENABLED ?? !isProduction;
   return Object.freeze({
@@ -92,6 +96,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       encryptionKey: secrets.totpEncryptionKey,
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
     }),
+    webhooks: Object.freeze(webhooks),
     redisUrl: values.REDIS_URL ?? null,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     limits: Object.freeze({

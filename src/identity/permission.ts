@@ -9,7 +9,7 @@ export const OPERATIONS = 'crud';
  * Permission's feature stays a string: roles hold the features of the apps behind Gatehouse too, declared
  * in the features file.)
  */
-export type GatehouseFeature = 'account' | 'members' | 'audit' | 'invitations' | 'roles';
+export type GatehouseFeature = 'account' | 'members' | 'audit' | 'invitations' | 'roles' | 'webhooks';
 
 /**
  * Whether the permissions allow `operation` on `feature`: the one test every check of a right makes (the

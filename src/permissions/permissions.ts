@@ -22,6 +22,7 @@ import {
 
 // One rule object for both names: shield refuses two rules of the same name.
 const mayInvite = allOf(isVerified, canInInputAccount('invitations', 'c'));
+const mayCreateWebhooks = allOf(isVerified, canInInputAccount('webhooks', 'c'));
 
 /**
  * Who may read or call what: every field of every type is listed (a test fails on any that is not),
@@ -42,6 +43,7 @@ export const permissionMap = {
     roles: allOf(isVerified, canInArgumentAccount('roles', 'r')),
     // The service reads the viewer's membership again: a member removed or demoted since is refused.
     invitations: allOf(isVerified, canInArgumentAccount('invitations', 'r')),
+    webhookEndpoints: allOf(isVerified, canInArgumentAccount('webhooks', 'r')),
     // Only invitations to the viewer's own address, and none until they have verified it (the service checks).
     myInvitations: isAuthenticated,
     // The link is the proof, and the preview shows nothing about anyone: no address, no id.
@@ -112,6 +114,10 @@ export const permissionMap = {
     confirmEmailChange: allow,
     // A guest too (GDPR art. 17); the password is checked again and the last-owner rule under the accounts' locks.
     deleteMyUser: isAuthenticated,
+    // Each decided again under the account's lock (the service reads the actor's role there); ids are found only in the input's account.
+    createWebhookEndpoint: mayCreateWebhooks,
+    deleteWebhookEndpoint: allOf(isVerified, canInInputAccount('webhooks', 'd')),
+    replayWebhookEvent: mayCreateWebhooks,
   },
   // Guests (email not verified) see their own user, memberships and session's account, and nothing of
   // anyone else's, whichever path leads there (test/permissions/guest-surface.test.ts walks them all).
@@ -212,6 +218,9 @@ export const permissionMap = {
   },
   ExportedInvitation: { id: allow, accountId: allow, accountName: allow, role: allow, createdAt: allow, expiresAt: allow, acceptedAt: allow, declinedAt: allow, revokedAt: allow },
   ExportedAuthEvent: { id: allow, type: allow, reason: allow, accountId: allow, sessionId: allow, clientId: allow, ip: allow, userAgent: allow, createdAt: allow },
+  // Reachable only through webhookEndpoints (webhooks:r) and createWebhookEndpoint (webhooks:c), whose secret is its creator's to see once.
+  WebhookEndpoint: { id: allow, url: allow, description: allow, createdAt: allow },
+  CreatedWebhookEndpoint: { endpoint: allow, secret: allow },
   AuthEventConnection: { edges: allow, pageInfo: allow },
   AuthEventEdge: { cursor: allow, node: allow },
   PageInfo: { hasNextPage: allow, endCursor: allow },

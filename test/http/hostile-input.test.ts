@@ -20,7 +20,9 @@ import type { TestServer } from '../support/test-server';
  *   - signUp that answered data without an error: exactly one User, Account, Membership, Session and
  *     RefreshToken. createAccount that did (the viewer's token, a plausible name): one Account,
  *     Membership, Session and RefreshToken (the session it replaces is revoked, not deleted). createRole
- *     that did (a plausible name in the viewer's own account): one AccountRole.
+ *     that did (a plausible name in the viewer's own account): one AccountRole. createWebhookEndpoint that
+ *     did: one WebhookEndpoint and one WebhookDelivery (its creation's event; no other endpoint exists here,
+ *     so no other event queues a delivery).
  *   - Nothing else, in any other table, for any other mutation or outcome: in particular no
  *     AccountSelection, LoginChallenge, RecoveryCode or OwnershipTransfer row, no Role or RolePermission.
  * EmailToken and OutboxMessage are reconciled once at the end instead, because a password-reset mail is
@@ -103,6 +105,8 @@ const TABLES = [
   'LoginChallenge',
   'OutboxMessage',
   'AuthEvent',
+  'WebhookEndpoint',
+  'WebhookDelivery',
 ] as const;
 type Table = (typeof TABLES)[number];
 type RowCounts = Record<Table, number>;
@@ -120,6 +124,8 @@ const ROWS_OF_A_SUCCESS: Readonly<Record<string, Partial<RowCounts>>> = {
   signUp: { User: 1, Account: 1, Membership: 1, Session: 1, RefreshToken: 1 },
   createAccount: { Account: 1, Membership: 1, Session: 1, RefreshToken: 1 },
   createRole: { AccountRole: 1 },
+  // The endpoint, and the delivery to it of its own creation's event.
+  createWebhookEndpoint: { WebhookEndpoint: 1, WebhookDelivery: 1 },
 };
 const MAX_AUDIT_EVENTS_PER_FIELD = 2;
 

@@ -74,6 +74,7 @@ describe('features', () => {
       { name: 'audit', operations: 'r', builtIn: true },
       { name: 'invitations', operations: 'crud', builtIn: true },
       { name: 'roles', operations: 'crud', builtIn: true },
+      { name: 'webhooks', operations: 'crd', builtIn: true },
       { name: 'projects', operations: 'crud', builtIn: false },
       { name: 'invoices', operations: 'cr', builtIn: false },
     ]);

@@ -25,7 +25,7 @@ describe('the scope claim of an access token', () => {
     const owner = await signUp(server);
 
     expect(scopeOf(owner.accessToken)).toBe(
-      'account:c account:r account:u account:d audit:r invitations:c invitations:r invitations:u invitations:d members:c members:r members:u members:d roles:c roles:r roles:u roles:d',
+      'account:c account:r account:u account:d audit:r invitations:c invitations:r invitations:u invitations:d members:c members:r members:u members:d roles:c roles:r roles:u roles:d webhooks:c webhooks:r webhooks:d',
     );
     expect(String(scopeOf(owner.accessToken)).split(' ').sort()).toEqual(await scopeReportedBy(owner.accessToken));
   });
@@ -64,6 +64,6 @@ describe('the scope claim of an access token', () => {
     const refreshed = await presentRefreshToken(server, session.refreshToken);
 
     expect(refreshed.data!.refreshToken.role).toBe('admin');
-    expect(scopeOf(refreshed.data!.refreshToken.accessToken)).toBe('account:r account:u audit:r invitations:c invitations:r invitations:u invitations:d members:c members:r members:u members:d roles:c roles:r roles:u roles:d');
+    expect(scopeOf(refreshed.data!.refreshToken.accessToken)).toBe('account:r account:u audit:r invitations:c invitations:r invitations:u invitations:d members:c members:r members:u members:d roles:c roles:r roles:u roles:d webhooks:c webhooks:r webhooks:d');
   });
 });
