@@ -22,6 +22,8 @@ import { createContextBuilder, createInjectedIdentityContextBuilder } from './ht
 import { createHealthRouter } from './http/health';
 import { handleHttpErrors } from './http/http-errors';
 import { createJwksRouter } from './http/jwks';
+import { createMetricsExposure } from './http/metrics-exposure';
+import type { MetricsExposure } from './http/metrics-exposure';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
@@ -54,8 +56,10 @@ export interface App {
   readonly database: Database;
   readonly services: Services;
   readonly logger: Logger;
-  /** Starts listening; resolves with the bound port (useful with port 0). */
+  /** Starts listening (and the metrics port, when METRICS_PORT is set); resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
+  /** The metrics port as bound once listening (METRICS_PORT may be 0); null when /metrics has no port of its own. */
+  metricsPort(): number | null;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -90,9 +94,16 @@ async function assemble(
   database: Database,
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
-  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, hotPathSql: database.hotPathSql });
+  const exposure = createMetricsExposure(config.metrics, logger);
+  const { services, accessTokens, close: closeServices } = await createServices(config, {
+    clock,
+    logger,
+    prisma: database.prisma,
+    hotPathSql: database.hotPathSql,
+    metrics: exposure.metrics,
+  });
   try {
-    return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
+    return await serve(config, logger, database, { services, accessTokens, closeServices, exposure }, withoutAuthLayer);
   } catch (error) {
     await closeServices().catch(() => undefined);
     throw error;
@@ -103,9 +114,7 @@ async function serve(
   config: Config,
   logger: Logger,
   database: Database,
-  services: Services,
-  accessTokens: AccessTokens,
-  closeServices: () => Promise<void>,
+  { services, accessTokens, closeServices, exposure }: { services: Services; accessTokens: AccessTokens; closeServices: () => Promise<void>; exposure: MetricsExposure },
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
   const { prisma } = database;
@@ -118,7 +127,7 @@ async function serve(
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
   const apollo = new ApolloServer<GraphQLContext<Services>>({
-    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions),
+    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions, exposure.metrics.authorizationDenied),
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,
@@ -131,6 +140,7 @@ async function serve(
       // response a gateway asks one for; traces are for Apollo Studio, which Gatehouse does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       ...requestLimits.plugins,
+      ...exposure.plugins,
     ],
     validationRules: requestLimits.validationRules,
     parseOptions: requestLimits.parseOptions,
@@ -149,8 +159,11 @@ async function serve(
   }
   const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
 
+  // Timed from the first middleware on, so every response counts (a refused one too).
+  if (exposure.timing) app.use(exposure.timing);
   // First of all: every response, errors and health checks included, carries them.
   app.use(createSecurityHeaders());
+  if (exposure.endpoint) app.use(exposure.endpoint);
   app.use(createHealthRouter(database));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
@@ -171,22 +184,27 @@ async function serve(
   app.use(handleHttpErrors(logger));
 
   let isClosed = false;
+  let metricsPort: number | null = null;
   return {
     express: app,
     httpServer,
     database,
     services,
     logger,
-    listen: (port = config.port, host = config.host) =>
-      new Promise((resolve, reject) => {
+    listen: async (port = config.port, host = config.host) => {
+      metricsPort = await exposure.listen();
+      return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
-      }),
+      });
+    },
+    metricsPort: () => metricsPort,
     close: async () => {
       if (isClosed) return;
       isClosed = true;
       // apollo.stop() drains the HTTP server (in-flight requests finish) before we close the database under them.
       await apollo.stop();
+      await exposure.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await closeServices();
       await database.close();

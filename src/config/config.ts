@@ -2,6 +2,7 @@ import type { FeatureDefinition } from '../accounts/features';
 import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymmetric-keys';
 import type { DatabaseConfig } from './database-config';
 import type { Environment } from './environment';
+import type { MetricsConfig } from './metrics-config';
 
 /** The service's whole configuration, read from the environment once at start (load-config.ts) and frozen. */
 export interface Config {
@@ -66,6 +67,8 @@ export interface Config {
     readonly encryptionKey: Buffer;
     readonly challengeTtlSeconds: number;
   };
+  /** GET /metrics: off, on PORT (behind METRICS_TOKEN when set), or on METRICS_PORT (metrics-config.ts). */
+  readonly metrics: MetricsConfig;
   readonly redisUrl: string | null;
   /** Prefix of every rate-limit key in Redis, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;

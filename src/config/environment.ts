@@ -95,6 +95,9 @@ const environmentSchema = z.object({
   INVITATION_INVITER_MAX: integer(20, 1, 100_000),
   TWO_FACTOR_MAX_FAILURES: integer(5, 1, 1_000),
   TWO_FACTOR_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
+  METRICS_TOKEN: optionalText,
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional()),
+  METRICS_HOST: optionalText,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -8,6 +8,8 @@ import { databaseConfig } from './database-config';
 import { parseEnvironment } from './environment';
 import type { Environment } from './environment';
 import { readFeaturesFile } from './features-file';
+import { readMetricsConfig } from './metrics-config';
+import type { MetricsConfig } from './metrics-config';
 import { checkSecrets, completeSecrets } from './secrets';
 import type { Secrets } from './secrets';
 import { readSigningKeys } from './signing-keys';
@@ -27,10 +29,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const corsOrigins = checkCorsOrigins(values.CORS_ORIGINS, isProduction, problems.report);
   checkSessionLifetimes(values, failed, problems.report);
   const features = readFeaturesFile(values.FEATURES_FILE, problems.report);
+  const metrics = readMetricsConfig(values, isProduction, problems.report);
   problems.throwIfAny();
 
   const dataDir = path.resolve(values.DATA_DIR);
-  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, secrets: completeSecrets(checkedSecrets, dataDir) });
+  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, metrics, secrets: completeSecrets(checkedSecrets, dataDir) });
 }
 
 /**
@@ -51,9 +54,10 @@ interface Resolved {
   readonly signingKeys: SigningKeys;
   readonly secrets: Secrets;
   readonly features: readonly FeatureDefinition[];
+  readonly metrics: MetricsConfig;
 }
 
-function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features }: Resolved): Config {
+function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features, metrics }: Resolved): Config {
   const isProduction = values.NODE_ENV === 'production';
   const playgroundEnabled = values.PLAYGROUND_ENABLED ?? !isProduction;
   return Object.freeze({
@@ -85,6 +89,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       encryptionKey: secrets.totpEncryptionKey,
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
     }),
+    metrics: Object.freeze(metrics),
     redisUrl: values.REDIS_URL ?? null,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     limits: Object.freeze({
