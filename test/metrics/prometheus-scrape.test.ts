@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loginFrom, signUp } from '../support/factories';
 import { closedPort } from '../support/ports';
@@ -99,3 +99,17 @@ it('scrapes /metrics with the bearer token, and the login counter reads back thr
   expect(await waitFor('scrape_duration_seconds{job="gatehouse"}', (value) => value > 0)).toBeLessThan(0.5);
   expect(await waitFor('scrape_samples_scraped{job="gatehouse"}', (value) => value > 0)).toBeGreaterThan(50);
 }, 60_000);
+
+it('ships an example configuration (examples/prometheus/prometheus.yml) that promtool accepts', () => {
+  const directory = temporaryDirectory('prometheus-example');
+  const credentials = path.join(directory, 'token');
+  writeFileSync(credentials, METRICS_TOKEN, { mode: 0o600 });
+  const example = readFileSync(path.join(__dirname, '..', '..', 'examples', 'prometheus', 'prometheus.yml'), 'utf8');
+  expect(example).toContain('credentials_file: /etc/prometheus/gatehouse-metrics-token');
+  const configFile = path.join(directory, 'prometheus.yml');
+  writeFileSync(configFile, example.replaceAll('/etc/prometheus/gatehouse-metrics-token', credentials));
+  const checked = spawnSync('promtool', ['check', 'config', configFile], { encoding: 'utf8', timeout: 20_000 });
+  if (checked.error) throw new Error(`promtool could not run (apt-get install prometheus): ${checked.error.message}`);
+  expect(`${checked.stdout}${checked.stderr}`).toContain('SUCCESS');
+  expect(checked.status).toBe(0);
+});
