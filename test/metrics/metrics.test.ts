@@ -86,6 +86,20 @@ describe('GET /metrics behind METRICS_TOKEN', () => {
     expect(await delta('gatehouse_http_requests_total', { method: 'POST', route: '/graphql', status: '200' })).toBeGreaterThanOrEqual(11);
   });
 
+  it("counts a field's refusal by its rules, not an error its resolver raised once the rules let it through", async () => {
+    const owner = await signUp(server);
+    const stranger = await signUp(server);
+    const read = (user: typeof owner, first: number) =>
+      server.graphql('query Events($accountId: ID!, $first: Int) { authEvents(accountId: $accountId, first: $first) { edges { cursor } } }', { accountId: owner.accountId, first }, { token: user.accessToken });
+    const denials = async () => valueOf(await metricsNow(), 'gatehouse_authorization_denied_total', { type: 'Query', field: 'authEvents' });
+    const before = await denials();
+
+    expect((await read(owner, 0)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await denials()).toBe(before);
+    expect((await read(stranger, 5)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await denials()).toBe(before + 1);
+  });
+
   it('exports the process metrics, and no address, token or secret in any label', async () => {
     const user = await signUp(server);
     await loginFrom(server, user);
