@@ -189,3 +189,18 @@ describe('GET /metrics on METRICS_PORT', () => {
     expect((await fetch(`${metricsUrl}/graphql`)).status).toBe(404);
   });
 });
+
+describe('GET /metrics in production with neither METRICS_TOKEN nor METRICS_PORT', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ NODE_ENV: 'production', PLAYGROUND_ENABLED: 'false' });
+  });
+  afterAll(() => server.close());
+
+  it('is not served at all', async () => {
+    const response = await fetchMetrics(server.url);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('gatehouse_');
+    expect(server.app.metricsPort()).toBeNull();
+  });
+});
