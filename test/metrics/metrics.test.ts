@@ -173,7 +173,8 @@ describe('GET /metrics on METRICS_PORT', () => {
   let metricsUrl: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' });
+    // One hash at a time, each a few tens of milliseconds: logins sent together queue where a scrape sees them.
+    server = await startTestServer({ METRICS_PORT: '0', METRICS_HOST: '127.0.0.1', PASSWORD_HASH_CONCURRENCY: '1', ARGON2_MEMORY_KIB: '32768' });
     metricsUrl = `http://127.0.0.1:${server.app.metricsPort()}`;
   });
   afterAll(() => server.close());
@@ -187,6 +188,19 @@ describe('GET /metrics on METRICS_PORT', () => {
     expect(valueOf(samples, 'gatehouse_logins_total', { result: 'success', reason: 'session' })).toBe(1);
     expect((await fetchMetrics(server.url)).status).toBe(404);
     expect((await fetch(`${metricsUrl}/graphql`)).status).toBe(404);
+  });
+
+  it('reports the hashes waiting for a slot in gatehouse_hash_queue_depth, and none once they are done', async () => {
+    const user = await signUp(server);
+    let isDone = false;
+    const logins = Promise.all(Array.from({ length: 8 }, () => loginFrom(server, user))).finally(() => (isDone = true));
+    let deepest = 0;
+    while (!isDone) {
+      deepest = Math.max(deepest, valueOf((await scrape(metricsUrl)).samples, 'gatehouse_hash_queue_depth'));
+    }
+    await logins;
+    expect(deepest).toBeGreaterThanOrEqual(1);
+    expect(valueOf((await scrape(metricsUrl)).samples, 'gatehouse_hash_queue_depth')).toBe(0);
   });
 });
 
