@@ -8,7 +8,7 @@
 
 /** Lowest first. A folder may import folders of lower layers only (and itself). */
 const LAYERS = [
-  ['identity'], // who calls, from where, and what they may do: plain values
+  ['identity', 'metrics'], // who calls, from where, and what they may do: plain values; what the service counts (prom-client only once loaded)
   ['graphql'], // plumbing every resolver uses: context type, viewer helpers, loaders, input validation
   ['tokens', 'accounts', 'audit'], // token formats and keys; the account, role and membership model; the audit log
   ['config'], // the environment, validated once (it parses key material with tokens/)

@@ -22,6 +22,8 @@ import { createContextBuilder, createInjectedIdentityContextBuilder } from './ht
 import { createHealthRouter } from './http/health';
 import { handleHttpErrors } from './http/http-errors';
 import { createJwksRouter } from './http/jwks';
+import { createMetricsExposure } from './http/metrics-exposure';
+import type { MetricsExposure } from './http/metrics-exposure';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
@@ -54,13 +56,15 @@ export interface App {
   readonly database: Database;
   readonly services: Services;
   readonly logger: Logger;
-  /** Starts listening; resolves with the bound port (useful with port 0). */
+  /** Starts listening (and the metrics port, when METRICS_PORT is set); resolves with the bound port (useful with port 0). */
   listen(port?: number, host?: string): Promise<number>;
   /**
    * Turns /readyz to 503 so load balancers stop sending traffic; every request, new ones included, is
    * still served until close(). main.ts calls it on SIGTERM, SHUTDOWN_DRAIN_SECONDS before close().
    */
   beginDraining(): void;
+  /** The metrics port as bound once listening (METRICS_PORT may be 0); null when /metrics has no port of its own. */
+  metricsPort(): number | null;
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -95,9 +99,16 @@ async function assemble(
   database: Database,
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
-  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, hotPathSql: database.hotPathSql });
+  const exposure = createMetricsExposure(config.metrics, logger);
+  const { services, accessTokens, close: closeServices } = await createServices(config, {
+    clock,
+    logger,
+    prisma: database.prisma,
+    hotPathSql: database.hotPathSql,
+    metrics: exposure.metrics,
+  });
   try {
-    return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
+    return await serve(config, logger, database, { services, accessTokens, closeServices, exposure }, withoutAuthLayer);
   } catch (error) {
     await closeServices().catch(() => undefined);
     throw error;
@@ -108,9 +119,7 @@ async function serve(
   config: Config,
   logger: Logger,
   database: Database,
-  services: Services,
-  accessTokens: AccessTokens,
-  closeServices: () => Promise<void>,
+  { services, accessTokens, closeServices, exposure }: { services: Services; accessTokens: AccessTokens; closeServices: () => Promise<void>; exposure: MetricsExposure },
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
   const { prisma } = database;
@@ -123,7 +132,7 @@ async function serve(
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
   const apollo = new ApolloServer<GraphQLContext<Services>>({
-    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions),
+    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions, exposure.metrics.authorizationDenied),
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,
@@ -136,6 +145,7 @@ async function serve(
       // response a gateway asks one for; traces are for Apollo Studio, which Gatehouse does not report to.
       ApolloServerPluginInlineTraceDisabled(),
       ...requestLimits.plugins,
+      ...exposure.plugins,
     ],
     validationRules: requestLimits.validationRules,
     parseOptions: requestLimits.parseOptions,
@@ -154,8 +164,11 @@ async function serve(
   }
   const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
 
+  // Timed from the first middleware on, so every response counts (a refused one too).
+  if (exposure.timing) app.use(exposure.timing);
   // First of all: every response, errors and health checks included, carries them.
   app.use(createSecurityHeaders());
+  if (exposure.endpoint) app.use(exposure.endpoint);
   let isDraining = false;
   app.use(createHealthRouter(database, { isDraining: () => isDraining }));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
@@ -177,17 +190,21 @@ async function serve(
   app.use(handleHttpErrors(logger));
 
   let isClosed = false;
+  let metricsPort: number | null = null;
   return {
     express: app,
     httpServer,
     database,
     services,
     logger,
-    listen: (port = config.port, host = config.host) =>
-      new Promise((resolve, reject) => {
+    listen: async (port = config.port, host = config.host) => {
+      metricsPort = await exposure.listen();
+      return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
-      }),
+      });
+    },
+    metricsPort: () => metricsPort,
     beginDraining: () => {
       isDraining = true;
     },
@@ -197,6 +214,7 @@ async function serve(
       isDraining = true;
       // apollo.stop() drains the HTTP server (in-flight requests finish) before we close the database under them.
       await apollo.stop();
+      await exposure.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await closeServices();
       await database.close();

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const url = localUrl(host, port, '/graphql');
   const playground = config.playgroundEnabled ? `Playground: open ${url} in a browser` : 'Playground off (PLAYGROUND_ENABLED)';
   app.logger.info({ port, database: config.database.kind, url }, `Gatehouse listening on ${url} (${where}). ${playground}`);
+  app.logger.info({ metrics: config.metrics.exposure, metricsPort: app.metricsPort() }, metricsLine(config.metrics, app.metricsPort()));
 
   const shutdown = createShutdownHandler(app, {
     drainMilliseconds: config.shutdownDrainSeconds * 1000,
@@ -34,6 +35,13 @@ async function main(): Promise<void> {
   // on, not once: a second signal during the drain ends it early (graceful-shutdown.ts).
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Where GET /metrics is, in one line an operator can act on (README, "Metrics"). */
+function metricsLine(metrics: Config['metrics'], metricsPort: number | null): string {
+  if (metrics.exposure === 'off') return 'metrics off: set METRICS_TOKEN or METRICS_PORT to serve GET /metrics';
+  if (metrics.exposure === 'own-port') return `metrics at ${localUrl(metrics.host, metricsPort ?? 0, '/metrics')}${metrics.token ? ' (bearer token)' : ''}`;
+  return metrics.token ? 'metrics at /metrics (bearer token: METRICS_TOKEN)' : 'metrics at /metrics, open (development; set METRICS_TOKEN to protect them)';
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import type { SubgraphOptions } from './federation/subgraph-schema';
 import { InvitationResolver } from './invitations/invitation.resolver';
 import { MembershipResolver } from './members/membership.resolver';
 import { PasswordResolver } from './passwords/password.resolver';
+import type { OnDenied } from './permissions/denial-count';
 import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
 import { createPermissions } from './permissions/permissions';
 import { RoleResolver } from './roles/role.resolver';
@@ -66,6 +67,6 @@ export async function buildGatehouseSchema(options: SubgraphOptions = DEFAULT_SU
  * The executable schema: the built schema with the auth layer applied. The viewer is brought up to
  * date before each mutation's rules run (the first middleware is the outermost), then graphql-shield decides.
  */
-export async function createSchema(options: SubgraphOptions = DEFAULT_SUBGRAPH_OPTIONS): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildGatehouseSchema(options), readViewerBeforeEachMutation, createPermissions());
+export async function createSchema(options: SubgraphOptions = DEFAULT_SUBGRAPH_OPTIONS, onDenied?: OnDenied): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildGatehouseSchema(options), readViewerBeforeEachMutation, createPermissions(onDenied));
 }

@@ -26,6 +26,7 @@ import { InvitationService } from './invitations/invitation.service';
 import { InvitedSignUp } from './invitations/invited-sign-up';
 import type { Logger } from './logger';
 import { MembershipService } from './members/membership.service';
+import type { Metrics } from './metrics/metrics';
 import { PasswordConfirmation } from './passwords/password-confirmation';
 import { PasswordHasher } from './passwords/password-hasher';
 import { PasswordPolicy } from './passwords/password-policy';
@@ -102,12 +103,14 @@ export interface ServiceDependencies {
   readonly logger: Logger;
   readonly prisma: PrismaClient;
   readonly hotPathSql: HotPathSql;
+  /** Where the services count what happens (metrics/metrics.ts): noMetrics when /metrics is off. */
+  readonly metrics: Metrics;
 }
 
 /** Builds every service from configuration: plain objects, no container. close() releases Redis and the password-strength thread. */
 export async function createServices(
   config: Config,
-  { clock, logger, prisma, hotPathSql }: ServiceDependencies,
+  { clock, logger, prisma, hotPathSql, metrics }: ServiceDependencies,
 ): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
   const roles = await RoleCatalog.load(prisma, new FeatureCatalog(config.features));
   const keys = deriveTokenKeys(config.tokens.secret);
@@ -127,6 +130,7 @@ export async function createServices(
     argon2: config.passwords.argon2,
     concurrency: config.passwords.hashConcurrency,
     queueLimit: config.passwords.hashQueueLimit,
+    metrics,
   });
   const audit = new AuditLog(prisma, clock, logger);
   const abuse = await createAbuseLimits({
@@ -134,9 +138,10 @@ export async function createServices(
     redisUrl: config.redisUrl,
     redisKeyPrefix: config.redisKeyPrefix,
     logger,
+    metrics,
   });
   // The hot paths' statements, behind the stores their services use (database/hot-path-sql.ts).
-  const sessionStore = new SessionStore(hotPathSql, prisma);
+  const sessionStore = new SessionStore(hotPathSql, prisma, metrics);
   const loginReads = new LoginReadStore(hotPathSql);
   const grants = new SessionGrantIssuer({ accessTokens, roles, idleTtlSeconds: config.sessions.idleTtlSeconds });
   const refreshTokens = new RefreshTokenService({
@@ -149,6 +154,7 @@ export async function createServices(
     audit,
     refreshSuccessorKey: keys.refreshSuccessor,
     refreshReuseGraceSeconds: config.sessions.refreshReuseGraceSeconds,
+    metrics,
   });
   const sessions = new SessionService({
     prisma,
@@ -192,6 +198,7 @@ export async function createServices(
     passwordConfirmation,
     attempts: abuse.limits.twoFactor,
     issuer: 'Gatehouse',
+    metrics,
   });
   // For the changes a hijacked session must not make alone: the password, and the second factor where it is on.
   const sensitiveChanges = new SensitiveChangeConfirmation({
@@ -232,6 +239,7 @@ export async function createServices(
       publicUrl: config.publicUrl,
       resetTtlSeconds: config.emailTokens.passwordResetTtlSeconds,
       mailLimit: abuse.limits.emailSend,
+      metrics,
     }),
     signUp: new SignUpService({
       prisma,
@@ -244,7 +252,7 @@ export async function createServices(
       // auth/ names only the interface: invitations/ sits above it.
       invitations: new InvitedSignUp({ prisma, roles, audit, clock }),
     }),
-    login: new LoginService({ prisma, loginReads, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection }),
+    login: new LoginService({ prisma, loginReads, sessions, hasher, passwordPolicy, audit, limits: abuse.limits, challenges, accountSelection, metrics }),
     accountSelection,
     membershipDirectory: new MembershipDirectory(prisma),
     memberships: new MembershipService({ prisma, roles, sessions, audit }),
@@ -278,6 +286,7 @@ export async function createServices(
       publicUrl: config.publicUrl,
       ttlSeconds: config.emailTokens.verificationTtlSeconds,
       mailLimit: abuse.limits.emailSend,
+      metrics,
     }),
     userDeletion: new UserDeletionService({ prisma, confirmation: sensitiveChanges, audit }),
     myDataExport: new MyDataExportService(prisma, clock),

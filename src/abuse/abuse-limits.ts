@@ -22,12 +22,13 @@
 import type { Config } from '../config/config';
 import { normalizeEmail } from '../graphql/input-validation';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
 import { FailureLock } from './failure-lock';
 import type { FailureOutcome, FailurePolicy } from './failure-lock';
 import { loginBackoff, LoginThrottle } from './login-throttle';
 import { Quota } from './quota';
 import { createRateLimitStore } from './rate-limits';
-import type { RateLimitStore } from './rate-limits';
+import type { LimiterName, LimiterSpec } from './rate-limits';
 
 export interface AbuseLimits {
   readonly login: LoginThrottle;
@@ -46,6 +47,8 @@ export interface AbuseLimitsOptions {
   readonly redisUrl: string | null;
   readonly redisKeyPrefix: string;
   readonly logger: Logger;
+  /** Counts refusals by limiter (gatehouse_rate_limited_total). */
+  readonly metrics: Metrics;
 }
 
 /** How long consecutive failures are remembered without a success: long enough that slow guessing still adds up. */
@@ -54,6 +57,16 @@ const FAILURE_MEMORY_SECONDS = 24 * 60 * 60;
 export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ limits: AbuseLimits; close(): Promise<void> }> {
   const { limits } = options;
   const store = await createRateLimitStore({ redisUrl: options.redisUrl, keyPrefix: options.redisKeyPrefix, logger: options.logger });
+  const { metrics } = options;
+  const quota = (spec: LimiterSpec & { name: LimiterName }) => new Quota(store.create(spec), () => metrics.rateLimited(spec.name));
+  const failureLock = (name: LimiterName, maxAttempts: number, lockSeconds: number, policy: FailurePolicy) =>
+    new FailureLock({
+      failures: store.create({ name, points: maxAttempts, durationSeconds: FAILURE_MEMORY_SECONDS }),
+      blocks: store.create({ name: `${name}-block`, points: 0, durationSeconds: lockSeconds }),
+      maxAttempts,
+      policy,
+      onRefused: () => metrics.rateLimited(name),
+    });
 
   const loginBackoffOptions = {
     backoffAfterFailures: limits.loginBackoffAfterFailures,
@@ -61,27 +74,25 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
     lockSeconds: limits.loginLockSeconds,
   };
   const login = new LoginThrottle(
-    failureLock(store, 'login-account', limits.loginLockAfterFailures, limits.loginLockSeconds, (failures) =>
+    failureLock('login-account', limits.loginLockAfterFailures, limits.loginLockSeconds, (failures) =>
       loginBackoff(failures, loginBackoffOptions),
     ),
-    new Quota(store.create({ name: 'login-ip', points: limits.loginIpMaxFailures, durationSeconds: limits.loginIpWindowSeconds })),
-    new Quota(store.create({ name: 'login-ip-success', points: limits.loginIpMaxSuccesses, durationSeconds: limits.loginIpWindowSeconds })),
+    quota({ name: 'login-ip', points: limits.loginIpMaxFailures, durationSeconds: limits.loginIpWindowSeconds }),
+    quota({ name: 'login-ip-success', points: limits.loginIpMaxSuccesses, durationSeconds: limits.loginIpWindowSeconds }),
   );
 
-  const signUpPerIp = new Quota(store.create({ name: 'sign-up-ip', points: limits.signUpIpMax, durationSeconds: limits.signUpIpWindowSeconds }));
+  const signUpPerIp = quota({ name: 'sign-up-ip', points: limits.signUpIpMax, durationSeconds: limits.signUpIpWindowSeconds });
 
   const emailSendWindow = { points: limits.emailSendMax, durationSeconds: limits.emailSendWindowSeconds };
-  const emailSendPerEmail = new Quota(store.create({ name: 'email-send-email', ...emailSendWindow }));
-  const emailSendPerIp = new Quota(store.create({ name: 'email-send-ip', ...emailSendWindow }));
+  const emailSendPerEmail = quota({ name: 'email-send-email', ...emailSendWindow });
+  const emailSendPerIp = quota({ name: 'email-send-ip', ...emailSendWindow });
 
   const invitationWindow = { points: limits.invitationSendMax, durationSeconds: limits.invitationSendWindowSeconds };
-  const invitationsPerAccount = new Quota(store.create({ name: 'invitation-account', ...invitationWindow }));
-  const invitationsPerIp = new Quota(store.create({ name: 'invitation-ip', ...invitationWindow }));
-  const invitationsPerInviter = new Quota(
-    store.create({ name: 'invitation-inviter', points: limits.invitationInviterMax, durationSeconds: limits.invitationSendWindowSeconds }),
-  );
+  const invitationsPerAccount = quota({ name: 'invitation-account', ...invitationWindow });
+  const invitationsPerIp = quota({ name: 'invitation-ip', ...invitationWindow });
+  const invitationsPerInviter = quota({ name: 'invitation-inviter', points: limits.invitationInviterMax, durationSeconds: limits.invitationSendWindowSeconds });
 
-  const twoFactor = failureLock(store, 'two-factor', limits.twoFactorMaxFailures, limits.twoFactorLockSeconds, (failures) =>
+  const twoFactor = failureLock('two-factor', limits.twoFactorMaxFailures, limits.twoFactorLockSeconds, (failures) =>
     failures >= limits.twoFactorMaxFailures ? { blockSeconds: limits.twoFactorLockSeconds, isLock: true } : { blockSeconds: 0, isLock: false },
   );
 
@@ -119,19 +130,4 @@ export async function createAbuseLimits(options: AbuseLimitsOptions): Promise<{ 
     },
     close: () => store.close(),
   };
-}
-
-function failureLock(
-  store: RateLimitStore,
-  name: string,
-  maxAttempts: number,
-  lockSeconds: number,
-  policy: FailurePolicy,
-): FailureLock {
-  return new FailureLock({
-    failures: store.create({ name, points: maxAttempts, durationSeconds: FAILURE_MEMORY_SECONDS }),
-    blocks: store.create({ name: `${name}-block`, points: 0, durationSeconds: lockSeconds }),
-    maxAttempts,
-    policy,
-  });
 }

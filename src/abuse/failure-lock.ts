@@ -18,6 +18,8 @@ export interface FailureLockOptions {
   /** The failure that locks: more attempts than this at once are refused before any work. */
   readonly maxAttempts: number;
   readonly policy: FailurePolicy;
+  /** Told of every refused attempt (gatehouse_rate_limited_total). */
+  readonly onRefused: () => void;
 }
 
 export interface FailureOutcome {
@@ -45,6 +47,7 @@ export class FailureLock {
     if (blockedMilliseconds > 0 || attempt.consumedPoints > maxAttempts) {
       // A refused attempt tried nothing: it does not count towards the next lock.
       await failures.reward(key);
+      this.options.onRefused();
       throw rateLimited(blockedMilliseconds > 0 ? blockedMilliseconds : policy(maxAttempts).blockSeconds * 1000);
     }
   }

@@ -3,9 +3,25 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { IRateLimiterOptions, RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../logger';
 
+/**
+ * Every limiter there is (abuse-limits.ts): part of each key, and the `limiter` label of
+ * gatehouse_rate_limited_total, so the label's values are this closed list.
+ */
+export type LimiterName =
+  | 'login-account'
+  | 'login-ip'
+  | 'login-ip-success'
+  | 'sign-up-ip'
+  | 'email-send-email'
+  | 'email-send-ip'
+  | 'invitation-account'
+  | 'invitation-ip'
+  | 'invitation-inviter'
+  | 'two-factor';
+
 export interface LimiterSpec {
-  /** Part of every key, so limiters never share counts. */
-  readonly name: string;
+  /** Part of every key, so limiters never share counts; a failure lock's blocks live under `<name>-block`. */
+  readonly name: LimiterName | `${LimiterName}-block`;
   readonly points: number;
   /** How long a count lives after its first point (a fixed window). */
   readonly durationSeconds: number;

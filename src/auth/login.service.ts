@@ -9,6 +9,7 @@ import { badUserInput, ErrorReason, forbidden, invalidCredentials } from '../err
 import type { PrismaClient, User } from '../generated/prisma/client';
 import { clientIdField, emailField, idField, parseInput } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
+import type { LoginSuccess, Metrics } from '../metrics/metrics';
 import type { PasswordHasher } from '../passwords/password-hasher';
 import { normalizePassword } from '../passwords/password-policy';
 import type { PasswordPolicyOptions } from '../passwords/password-policy';
@@ -32,6 +33,7 @@ export interface LoginServiceOptions {
   readonly limits: AbuseLimits;
   readonly challenges: SecondFactorChallenges;
   readonly accountSelection: AccountSelectionService;
+  readonly metrics: Metrics;
 }
 
 const loginSchema = z.object({
@@ -74,11 +76,13 @@ export class LoginService {
     const isValid = await (user ? this.options.hasher.verify(user.passwordHash, password) : this.options.hasher.verifyNothing(password)).catch(
       async (error: unknown) => {
         // Refused before hashing (server busy): no password was tried, so the attempt does not count.
+        this.options.metrics.loginFailed('server_busy');
         await this.options.limits.login.release(attemptKey, request.ip);
         throw error;
       },
     );
     if (!found || !isValid) {
+      this.options.metrics.loginFailed(user ? 'wrong_password' : 'unknown_user');
       const { isLocked, blockSeconds } = await this.options.limits.login.fail(attemptKey);
       if (isLocked) await this.options.audit.record({ ...attempt, type: AuthEventType.LOCKED_OUT, details: { lockSeconds: blockSeconds } });
       await this.options.audit.record({
@@ -93,7 +97,12 @@ export class LoginService {
     await this.options.limits.login.reset(attemptKey, request.ip);
     await this.options.limits.login.succeeded(request.ip);
 
-    return this.continueLogin(found, fields.accountId ?? null, fields.clientId ?? null, request, null);
+    const outcome = await this.continueLogin(found, fields.accountId ?? null, fields.clientId ?? null, request, null).catch((error: unknown) => {
+      this.options.metrics.loginFailed('refused');
+      throw error;
+    });
+    this.options.metrics.loginSucceeded(successOf(outcome));
+    return outcome;
   }
 
   /** Completes a login that answered TwoFactorRequired, then goes on exactly as that login would have. */
@@ -145,6 +154,7 @@ export class LoginService {
       await this.options.limits.login.check(attemptKey, attempt.ip ?? null);
     } catch (error) {
       if (isRateLimited(error)) {
+        this.options.metrics.loginFailed('rate_limited');
         await this.options.audit.record({ ...attempt, type: AuthEventType.LOGIN_FAILED, reason: ErrorReason.RATE_LIMITED });
       }
       throw error;
@@ -163,4 +173,10 @@ export class LoginService {
       event: AuthEventType.LOGIN_SUCCEEDED,
     });
   }
+}
+
+/** What a login with the right password answered, as gatehouse_logins_total's reason. */
+function successOf(outcome: LoginOutcome): LoginSuccess {
+  if ('challengeToken' in outcome) return 'second_factor_required';
+  return 'selectionToken' in outcome ? 'account_choice' : 'session';
 }

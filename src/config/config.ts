@@ -3,6 +3,7 @@ import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymme
 import type { DatabaseConfig } from './database-config';
 import type { Environment } from './environment';
 import type { WebhookConfig } from './webhook-config';
+import type { MetricsConfig } from './metrics-config';
 
 /** The service's whole configuration, read from the environment once at start (load-config.ts) and frozen. */
 export interface Config {
@@ -74,6 +75,8 @@ export interface Config {
   };
   /** Webhook delivery (README, "Webhooks"). */
   readonly webhooks: WebhookConfig;
+  /** GET /metrics: off, on PORT (behind METRICS_TOKEN when set), or on METRICS_PORT (metrics-config.ts). */
+  readonly metrics: MetricsConfig;
   readonly redisUrl: string | null;
   /** Prefix of every rate-limit key in Redis, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;

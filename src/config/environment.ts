@@ -101,6 +101,9 @@ const environmentSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: optionalText.pipe(z.stringbool({ error: 'must be true or false' }).optional()),
   WEBHOOK_TIMEOUT_SECONDS: integer(10, 1, 60),
   WEBHOOK_POLL_INTERVAL_MS: integer(1000, 10, 60_000),
+  METRICS_TOKEN: optionalText,
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional()),
+  METRICS_HOST: optionalText,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

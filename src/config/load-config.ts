@@ -8,6 +8,8 @@ import { databaseConfig } from './database-config';
 import { parseEnvironment } from './environment';
 import type { Environment } from './environment';
 import { readFeaturesFile } from './features-file';
+import { readMetricsConfig } from './metrics-config';
+import type { MetricsConfig } from './metrics-config';
 import { checkSecrets, completeSecrets } from './secrets';
 import type { Secrets } from './secrets';
 import { readSigningKeys } from './signing-keys';
@@ -36,10 +38,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   checkSessionLifetimes(values, failed, problems.report);
   const features = readFeaturesFile(values.FEATURES_FILE, problems.report);
   const webhooks = readWebhookConfig(values, isProduction, problems.report);
+  const metrics = readMetricsConfig(values, isProduction, problems.report);
   problems.throwIfAny();
 
   const dataDir = path.resolve(values.DATA_DIR);
-  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, webhooks, secrets: completeSecrets(checkedSecrets, dataDir) });
+  return assembleConfig(values, { dataDir, corsOrigins, signingKeys, features, webhooks, metrics, secrets: completeSecrets(checkedSecrets, dataDir) });
 }
 
 /**
@@ -61,9 +64,10 @@ interface Resolved {
   readonly secrets: Secrets;
   readonly features: readonly FeatureDefinition[];
   readonly webhooks: WebhookConfig;
+  readonly metrics: MetricsConfig;
 }
 
-function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features, webhooks }: Resolved): Config {
+function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys, secrets, features, webhooks, metrics }: Resolved): Config {
   const isProduction = values.NODE_ENV === 'production';
   const playgroundEnabled = values.PLAYGROUND_ENABLED ?? !isProduction;
   return Object.freeze({
@@ -97,6 +101,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
     }),
     webhooks: Object.freeze(webhooks),
+    metrics: Object.freeze(metrics),
     redisUrl: values.REDIS_URL ?? null,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     limits: Object.freeze({

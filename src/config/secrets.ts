@@ -79,12 +79,14 @@ function checkTotpEncryptionKey(configured: string | undefined, report: ReportPr
  * spaces: what `openssl rand -base64 48` prints), and as hard to guess as the JWT secret.
  */
 function checkGatewaySecret(configured: string | undefined, report: ReportProblem): string | null {
+  return checkHeaderSecret('GATEWAY_SECRET', configured, report);
+}
+
+/** A shared secret sent in a header (GATEWAY_SECRET, METRICS_TOKEN): printable ASCII without spaces, as hard to guess as the JWT secret. */
+export function checkHeaderSecret(variable: string, configured: string | undefined, report: ReportProblem): string | null {
   if (configured === undefined) return null;
   if (/^[\x21-\x7e]+$/.test(configured) && isRandomLooking(Buffer.from(configured, 'utf8'))) return configured;
-  report(
-    'GATEWAY_SECRET',
-    `must be at least ${MIN_SECRET_BYTES} random printable ASCII characters, no spaces (try: openssl rand -base64 48)`,
-  );
+  report(variable, `must be at least ${MIN_SECRET_BYTES} random printable ASCII characters, no spaces (try: openssl rand -base64 48)`);
   return null;
 }
 

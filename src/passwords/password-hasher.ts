@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { Sema } from 'async-sema';
 import { serverBusy } from '../errors';
+import type { Metrics } from '../metrics/metrics';
 
 export interface Argon2Parameters {
   readonly memoryCost: number;
@@ -15,6 +16,8 @@ export interface PasswordHasherOptions {
   readonly concurrency: number;
   /** Hashes waiting beyond that before new ones are shed with SERVICE_UNAVAILABLE instead of queueing without end. */
   readonly queueLimit: number;
+  /** Times each hash (gatehouse_password_hash_seconds) and reads the queue (gatehouse_hash_queue_depth). */
+  readonly metrics: Metrics;
 }
 
 /**
@@ -27,6 +30,7 @@ export class PasswordHasher {
 
   constructor(private readonly options: PasswordHasherOptions) {
     this.slots = new Sema(options.concurrency);
+    options.metrics.watchHashQueue(() => this.slots.nrWaiting());
   }
 
   hash(password: string): Promise<string> {
@@ -48,9 +52,11 @@ export class PasswordHasher {
   private async withSlot<T>(work: () => Promise<T>): Promise<T> {
     if (this.slots.nrWaiting() >= this.options.queueLimit) throw serverBusy();
     await this.slots.acquire();
+    const started = performance.now();
     try {
       return await work();
     } finally {
+      this.options.metrics.passwordHashed((performance.now() - started) / 1000);
       this.slots.release();
     }
   }

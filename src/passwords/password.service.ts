@@ -12,6 +12,7 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import { emailField, parseInput, tokenField } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
 import type { PasswordConfirmation } from './password-confirmation';
@@ -20,6 +21,8 @@ import { normalizePassword } from './password-policy';
 import type { PasswordPolicy } from './password-policy';
 
 export interface PasswordServiceOptions {
+  /** Counts the sessions a credential change ends. */
+  readonly metrics: Metrics;
   readonly prisma: PrismaClient;
   readonly hasher: PasswordHasher;
   readonly policy: PasswordPolicy;
@@ -71,7 +74,7 @@ export class PasswordService {
     await inTransaction(prisma, async (transaction) => {
       await tokens.spend(token, transaction);
       await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
-      await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_RESET, keptSessionId: null });
+      await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_RESET, keptSessionId: null }, this.options.metrics);
       await audit.record({ type: AuthEventType.PASSWORD_RESET, userId: user.id, ...request }, transaction);
     });
     return true;
@@ -96,7 +99,7 @@ export class PasswordService {
     const passwordHash = await this.hashAcceptable(newPassword, user, 'newPassword');
     await inTransaction(prisma, async (transaction) => {
       await transaction.user.update({ where: { id: user.id }, data: { passwordHash } });
-      await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_CHANGED, keptSessionId: viewer.sessionId });
+      await endWhatOldCredentialsProved(transaction, { userId: user.id, now: clock.now(), reason: RevocationReason.PASSWORD_CHANGED, keptSessionId: viewer.sessionId }, this.options.metrics);
       await audit.record({ type: AuthEventType.PASSWORD_CHANGED, userId: user.id, sessionId: viewer.sessionId, ...request }, transaction);
     });
     return true;

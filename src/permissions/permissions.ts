@@ -1,6 +1,7 @@
 import { allow, deny, shield } from 'graphql-shield';
 import { AppError, ErrorCode, ErrorReason } from '../errors';
 import { allOf, anyOf } from './define-rule';
+import type { OnDenied } from './denial-count';
 import { decideRequestWideRulesOnce } from './request-decisions';
 import {
   canInArgumentAccount,
@@ -238,7 +239,8 @@ export const permissionMap = {
   },
 } as const;
 
-export function createPermissions() {
+/** The shield middleware; `onDenied` hears of every refused field (gatehouse_authorization_denied_total). */
+export function createPermissions(onDenied: OnDenied = () => undefined) {
   const options = {
     fallbackRule: deny,
     fallbackError: new AppError(ErrorCode.FORBIDDEN, 'Not allowed.', { reason: ErrorReason.MISSING_PERMISSION }),
@@ -250,5 +252,5 @@ export function createPermissions() {
   const hashFunction = () => {
     throw new Error('A rule marked request-wide asked for a strict cache key.');
   };
-  return decideRequestWideRulesOnce(shield(permissionMap, options), permissionMap, deny, { ...options, hashFunction });
+  return decideRequestWideRulesOnce(shield(permissionMap, options), permissionMap, deny, { ...options, hashFunction }, onDenied);
 }

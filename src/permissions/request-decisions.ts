@@ -4,6 +4,8 @@ import type { IMiddlewareFieldMap, IMiddlewareFunction, IMiddlewareGenerator, IM
 import { allow } from 'graphql-shield';
 import type { GraphQLContext } from '../graphql/context';
 import type { Viewer } from '../identity/viewer';
+import { countDenials } from './denial-count';
+import type { OnDenied } from './denial-count';
 import type { ItemGrant, ShieldRule } from './rule-metadata';
 import { itemGrantsOf, requestWideGrants } from './rule-scope';
 
@@ -30,16 +32,23 @@ interface Decisions {
  *  - per-item rules first try their item grant, the part of the check that needs no query (the
  *    viewer's own user, a member the list itself proved): an item it passes resolves synchronously too;
  *  - everything else (a refusal, a per-item rule) goes through shield's own middleware, unchanged, so
- *    errors, fallbackRule and allowExternalErrors behave exactly as shield defines them.
+ *    errors, fallbackRule and allowExternalErrors behave exactly as shield defines them; `onDenied` hears
+ *    of each refusal there (denial-count.ts).
  */
-export function decideRequestWideRulesOnce(shieldMiddleware: IMiddlewareGenerator<unknown, GraphQLContext, unknown>, table: RuleTable, fallbackRule: ShieldRule, options: ShieldOptions) {
+export function decideRequestWideRulesOnce(
+  shieldMiddleware: IMiddlewareGenerator<unknown, GraphQLContext, unknown>,
+  table: RuleTable,
+  fallbackRule: ShieldRule,
+  options: ShieldOptions,
+  onDenied: OnDenied,
+) {
   return middleware((schema) => {
     const generated = shieldMiddleware.generate(schema) as IMiddlewareTypeMap;
     const requestWide = new Set<ShieldRule>();
     const wrapped: IMiddlewareTypeMap = {};
     for (const [typeName, fields] of Object.entries(generated)) {
       const typeMap: IMiddlewareFieldMap = {};
-      for (const [fieldName, fieldMiddleware] of Object.entries(fields as IMiddlewareFieldMap)) {
+      for (const [fieldName, shieldFieldMiddleware] of Object.entries(fields as IMiddlewareFieldMap)) {
         const rule = table[typeName]?.[fieldName] ?? fallbackRule;
         // allow needs no decision: leaving the field unwrapped is exactly what shield would do, minus the promise.
         if (rule === allow) continue;
@@ -47,6 +56,7 @@ export function decideRequestWideRulesOnce(shieldMiddleware: IMiddlewareGenerato
         grants.forEach((grant) => requestWide.add(grant));
         const itemGrants = itemGrantsOf(rule);
         const isAlwaysShield = grants.length === 0 && itemGrants.length === 0;
+        const fieldMiddleware = countDenials(shieldFieldMiddleware, typeName, fieldName, onDenied);
         typeMap[fieldName] = isAlwaysShield ? fieldMiddleware : withFastPath(fieldMiddleware, grants, itemGrants, (context, info) => decide(context, info));
       }
       wrapped[typeName] = typeMap;

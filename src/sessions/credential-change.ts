@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client';
+import type { Metrics } from '../metrics/metrics';
 import { revokeSessions } from './revocation';
 import type { RevocationReason } from './revocation';
 
@@ -17,9 +18,10 @@ export interface CredentialChange {
  * mailed link. Nothing proven with the old credentials outlives them, so a stolen selection token, a
  * half-finished login or a reset link in someone else's mailbox is worthless once the owner acts.
  */
-export async function endWhatOldCredentialsProved(transaction: Prisma.TransactionClient, change: CredentialChange): Promise<void> {
+export async function endWhatOldCredentialsProved(transaction: Prisma.TransactionClient, change: CredentialChange, metrics: Metrics): Promise<void> {
   const { userId, now } = change;
-  await revokeSessions(transaction, change.keptSessionId === null ? { userId } : { userId, id: { not: change.keptSessionId } }, change.reason, now);
+  const ended = await revokeSessions(transaction, change.keptSessionId === null ? { userId } : { userId, id: { not: change.keptSessionId } }, change.reason, now);
+  metrics.sessionsRevoked(change.reason, ended);
   const outstanding = { where: { userId, consumedAt: null }, data: { consumedAt: now } };
   await transaction.accountSelection.updateMany(outstanding);
   await transaction.loginChallenge.updateMany(outstanding);

@@ -6,9 +6,10 @@ import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
-import { ErrorReason, unauthenticated } from '../errors';
+import { AppError, ErrorReason, unauthenticated } from '../errors';
 import type { PrismaClient, RefreshToken, Session } from '../generated/prisma/client';
 import type { RequestMetadata } from '../identity/request-metadata';
+import type { Metrics, RefreshResult } from '../metrics/metrics';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
 import type { RefreshTokenStore } from './refresh-token.store';
@@ -29,10 +30,14 @@ export interface RefreshTokenServiceOptions {
   readonly audit: AuditLog;
   readonly refreshSuccessorKey: Buffer;
   readonly refreshReuseGraceSeconds: number;
+  readonly metrics: Metrics;
 }
 
 /** Thrown inside the rotation transaction when another request rotated the same token first. */
 class LostRotationRace extends Error {}
+
+/** Thrown by refuseReuse, so refresh can count a reuse apart from the other refusals. */
+const isReuseRefusal = (error: unknown): boolean => error instanceof AppError && error.extensions.reason === ErrorReason.REFRESH_TOKEN_REUSED;
 
 export const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The refresh token is invalid.');
 
@@ -51,20 +56,31 @@ export class RefreshTokenService {
    * window, where it returns the same successor pair so racing tabs and retries do not log users out.
    */
   async refresh(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<SessionGrant> {
+    try {
+      const { grant, result } = await this.exchange(presentedToken, clientId, request);
+      this.options.metrics.refreshed(result);
+      return grant;
+    } catch (error) {
+      this.options.metrics.refreshed(isReuseRefusal(error) ? 'reused' : 'refused');
+      throw error;
+    }
+  }
+
+  private async exchange(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<{ grant: SessionGrant; result: RefreshResult }> {
     const { presented, found, now } = await this.findForLiveSession(presentedToken, clientId);
     const { token: record, session } = found;
-    if (record.rotatedAt) return this.presentRotatedToken(record, presented.secret, session, now, request);
+    if (record.rotatedAt) return { grant: await this.presentRotatedToken(record, presented.secret, session, now, request), result: 'grace_replay' };
 
     // The membership's role as the token was read: a removed member cannot refresh back in, a new role shows at once.
     const role = found.roleName ?? (await this.refuseFormerMember(session, now));
     // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
     assertMeetsTwoFactorRequirement(session.user, session.account, role);
     try {
-      return await this.rotate(record, presented.secret, session, this.options.grants.roleOf(role, found.rolePermissions), now, request);
+      return { grant: await this.rotate(record, presented.secret, session, this.options.grants.roleOf(role, found.rolePermissions), now, request), result: 'rotated' };
     } catch (error) {
       if (!(error instanceof LostRotationRace)) throw error;
       const rotated = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
-      return this.presentRotatedToken(rotated, presented.secret, session, now, request);
+      return { grant: await this.presentRotatedToken(rotated, presented.secret, session, now, request), result: 'grace_replay' };
     }
   }
 
@@ -170,6 +186,7 @@ export class RefreshTokenService {
         transaction,
       );
     });
+    this.options.metrics.refreshReuseDetected();
     throw unauthenticated(ErrorReason.REFRESH_TOKEN_REUSED, 'This refresh token was already used; the session has been ended.');
   }
 

@@ -77,13 +77,17 @@ const OPEN_SESSION = `WITH used AS (
       ORDER BY "createdAt" DESC, "id" DESC
       OFFSET ${$.maxSessionsPerUser}::int - 1
     ) AND EXISTS (SELECT 1 FROM opened)
+    RETURNING 1
   ), event AS (
     ${event.sql}
   )
-  SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')} FROM opened s CROSS JOIN entered u`;
+  SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')}, (SELECT count(*) FROM capped)::int AS "endedForLimit" FROM opened s CROSS JOIN entered u`;
 
-/** The opened session and the user as updated; null when the user is no longer a member of the account. */
-export async function openSession(sql: HotPathSql, opening: SessionOpening): Promise<{ session: Session; user: User } | null> {
+/**
+ * The opened session, the user as updated, and how many of their oldest sessions it ended
+ * (SESSION_LIMIT); null when the user is no longer a member of the account.
+ */
+export async function openSession(sql: HotPathSql, opening: SessionOpening): Promise<{ session: Session; user: User; endedForLimit: number } | null> {
   const [row] = await sql.query<Record<string, unknown>>(OPEN_SESSION, parameters.values(opening));
-  return row ? { session: sessionColumns.read(row), user: userColumns.read(row) } : null;
+  return row ? { session: sessionColumns.read(row), user: userColumns.read(row), endedForLimit: Number(row.endedForLimit) } : null;
 }

@@ -2,10 +2,10 @@ import { transactionSql } from '../database/hot-path-sql';
 import type { HotPathSql } from '../database/hot-path-sql';
 import type { Transaction } from '../database/transaction';
 import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client';
+import type { Metrics } from '../metrics/metrics';
 import { findBearerSession } from './bearer-session.sql';
 import type { BearerSession } from './bearer-session.sql';
-import { revokeSessions } from './revocation';
-import type { RevocationReason } from './revocation';
+import { RevocationReason, revokeSessions } from './revocation';
 import { openSession } from './session-opening.sql';
 import type { SessionOpening } from './session-opening.sql';
 
@@ -18,6 +18,7 @@ export class SessionStore {
   constructor(
     private readonly sql: HotPathSql,
     private readonly prisma: PrismaClient,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The session, its user, the member's current role and the account's 2FA rule (bearer-session.sql.ts); null for an unknown id. */
@@ -29,12 +30,16 @@ export class SessionStore {
    * Writes a session with its refresh token, audit row and last uses (session-opening.sql.ts): atomic on
    * its own, or inside `transaction`. Null when the user is no longer a member of the account.
    */
-  open(opening: SessionOpening, transaction?: Transaction): Promise<{ session: Session; user: User } | null> {
-    return openSession(transaction ? transactionSql(transaction) : this.sql, opening);
+  async open(opening: SessionOpening, transaction?: Transaction): Promise<{ session: Session; user: User } | null> {
+    const opened = await openSession(transaction ? transactionSql(transaction) : this.sql, opening);
+    if (opened) this.metrics.sessionsRevoked(RevocationReason.SESSION_LIMIT, opened.endedForLimit);
+    return opened && { session: opened.session, user: opened.user };
   }
 
   /** Ends the sessions matching `where` that are still live, at `now`; returns how many it ended. */
-  revoke(where: Prisma.SessionWhereInput, reason: RevocationReason, now: Date, transaction?: Transaction): Promise<number> {
-    return revokeSessions(transaction ?? this.prisma, where, reason, now);
+  async revoke(where: Prisma.SessionWhereInput, reason: RevocationReason, now: Date, transaction?: Transaction): Promise<number> {
+    const ended = await revokeSessions(transaction ?? this.prisma, where, reason, now);
+    this.metrics.sessionsRevoked(reason, ended);
+    return ended;
   }
 }

@@ -9,6 +9,7 @@ import { badUserInput, ErrorReason } from '../errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import { parseInput } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
+import type { Metrics } from '../metrics/metrics';
 import type { PasswordConfirmation } from '../passwords/password-confirmation';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
@@ -30,6 +31,8 @@ export interface SignedInActor {
 }
 
 export interface TwoFactorServiceOptions {
+  /** Counts the sessions a credential change ends. */
+  readonly metrics: Metrics;
   readonly prisma: PrismaClient;
   readonly audit: AuditLog;
   readonly clock: Clock;
@@ -99,7 +102,7 @@ export class TwoFactorService {
       }
       await transaction.recoveryCode.deleteMany({ where: { userId: user.id } });
       await transaction.recoveryCode.createMany({ data: recovery.rows });
-      await endWhatOldCredentialsProved(transaction, { userId: user.id, now, reason: RevocationReason.TWO_FACTOR_CHANGED, keptSessionId: actor.sessionId });
+      await endWhatOldCredentialsProved(transaction, { userId: user.id, now, reason: RevocationReason.TWO_FACTOR_CHANGED, keptSessionId: actor.sessionId }, this.options.metrics);
       await this.options.audit.record({ type: AuthEventType.TWO_FACTOR_ENABLED, ...actorOf(actor), ...request }, transaction);
     });
     return recovery.codes;
@@ -128,7 +131,7 @@ export class TwoFactorService {
         now: this.options.clock.now(),
         reason: RevocationReason.TWO_FACTOR_CHANGED,
         keptSessionId: actor.sessionId,
-      });
+      }, this.options.metrics);
       await this.options.audit.record({ type: AuthEventType.TWO_FACTOR_DISABLED, ...actorOf(actor), ...request }, transaction);
     });
     return true;

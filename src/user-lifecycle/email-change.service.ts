@@ -14,12 +14,15 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import { emailField, parseInput, tokenField } from '../graphql/input-validation';
 import type { RequestMetadata } from '../identity/request-metadata';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
 import type { SensitiveChangeConfirmation, SensitiveChangeCredentials } from '../passwords/sensitive-change-proof';
 import { endWhatOldCredentialsProved } from '../sessions/credential-change';
 import { RevocationReason } from '../sessions/revocation';
 import { promoteToOwnerOfOwnAccounts } from '../users/own-account-ownership';
 
 export interface EmailChangeOptions {
+  /** Counts the sessions a credential change ends. */
+  readonly metrics: Metrics;
   readonly prisma: PrismaClient;
   readonly tokens: EmailTokens;
   readonly mailer: Mailer;
@@ -82,7 +85,7 @@ export class EmailChangeService {
         const now = clock.now();
         const user = await transaction.user.update({ where: { id: token.userId }, data: { email: token.email, emailVerifiedAt: now } });
         await promoteToOwnerOfOwnAccounts(transaction, user.id);
-        await endWhatOldCredentialsProved(transaction, { userId: user.id, now, reason: RevocationReason.EMAIL_CHANGED, keptSessionId: null });
+        await endWhatOldCredentialsProved(transaction, { userId: user.id, now, reason: RevocationReason.EMAIL_CHANGED, keptSessionId: null }, this.options.metrics);
         await audit.record({ type: AuthEventType.EMAIL_CHANGED, userId: user.id, ...request }, transaction);
         return user;
       });

@@ -70,7 +70,7 @@ describe.each<[string, (run: (sql: HotPathSql) => Promise<unknown>) => Promise<u
     const opened = await within((sql) => openSession(sql, opening));
 
     const rows = await rowsOf(opening);
-    expect(opened).toEqual({ session: rows.session, user: rows.user });
+    expect(opened).toEqual({ session: rows.session, user: rows.user, endedForLimit: 0 });
     expect(rows.session).toMatchObject({
       userId: user.userId,
       accountId: user.accountId,
@@ -87,6 +87,18 @@ describe.each<[string, (run: (sql: HotPathSql) => Promise<unknown>) => Promise<u
     expect(rows.event).toEqual(opening.event);
     expect(rows.user).toMatchObject({ lastLoginAt: opening.now, lastAccountId: user.accountId });
     expect(rows.membership!.lastUsedAt).toEqual(opening.now);
+  });
+
+  it('ends the oldest live sessions past maxSessionsPerUser and says how many (gatehouse_sessions_revoked_total{reason="session_limit"})', async () => {
+    const user = await signUp(server);
+    const first = { ...openingFor(user, new Date('2026-07-03T00:00:00.000Z')), maxSessionsPerUser: 1 };
+    await within((sql) => openSession(sql, first));
+    const second = { ...openingFor(user, new Date('2026-07-03T00:00:01.000Z')), maxSessionsPerUser: 1 };
+
+    const opened = (await within((sql) => openSession(sql, second))) as { endedForLimit: number } | null;
+
+    expect(opened?.endedForLimit).toBe(1);
+    expect((await rowsOf(first)).session).toMatchObject({ revokedAt: second.now, revokedReason: 'SESSION_LIMIT' });
   });
 
   it('keeps lastLoginAt for an account switch', async () => {
