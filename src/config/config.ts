@@ -2,8 +2,8 @@ import type { FeatureDefinition } from '../accounts/features';
 import type { AsymmetricPublicKey, AsymmetricSigningKey } from '../tokens/asymmetric-keys';
 import type { DatabaseConfig } from './database-config';
 import type { Environment } from './environment';
-import type { WebhookConfig } from './webhook-config';
 import type { MetricsConfig } from './metrics-config';
+import type { WebhookConfig } from './webhook-config';
 
 /** The service's whole configuration, read from the environment once at start (load-config.ts) and frozen. */
 export interface Config {
