@@ -24,6 +24,7 @@ import { handleHttpErrors } from './http/http-errors';
 import { createJwksRouter } from './http/jwks';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
+import { assignRequestId } from './http/request-id';
 import { createRequestLimits } from './http/request-limits';
 import { createSecurityHeaders } from './http/security-headers';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
@@ -34,6 +35,8 @@ import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
 import type { AccessTokens } from './tokens/access-tokens';
+import { untraced } from './tracing/spans';
+import type { Spans } from './tracing/spans';
 import { backfillUsernameSkeletons } from './users/username-skeleton-backfill';
 
 export interface AppDependencies {
@@ -63,7 +66,10 @@ export interface App {
 /** The composition root: everything wired from plain objects, nothing listening yet. */
 export async function createApp(config: Config, dependencies: AppDependencies = {}): Promise<App> {
   const clock = dependencies.clock ?? systemClock;
-  const logger = dependencies.logger ?? createLogger(config);
+  // Loaded only when tracing is on: with it off, nothing of OpenTelemetry is in the process (main.ts starts the SDK).
+  const telemetry = config.tracing ? await import('./tracing/open-telemetry-spans') : null;
+  const logger = dependencies.logger ?? createLogger(config, undefined, telemetry?.activeTraceLogFields);
+  const spans = telemetry?.openTelemetrySpans ?? untraced;
 
   // LOG_LEVEL=trace also logs every statement (text and duration; parameters never leave the database layer).
   const onQuery = logger.isLevelEnabled('trace')
@@ -76,7 +82,7 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
     const applied = await applyMigrations(database.maintenanceSql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await backfillUsernameSkeletons(database.maintenanceSql, logger);
-    return await assemble(config, clock, logger, database, dependencies.withoutAuthLayer);
+    return await assemble(config, { clock, logger, spans }, database, dependencies.withoutAuthLayer);
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -85,12 +91,11 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
 
 async function assemble(
   config: Config,
-  clock: Clock,
-  logger: Logger,
+  { clock, logger, spans }: { clock: Clock; logger: Logger; spans: Spans },
   database: Database,
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
-  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, hotPathSql: database.hotPathSql });
+  const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, spans, prisma: database.prisma, hotPathSql: database.hotPathSql });
   try {
     return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
   } catch (error) {
@@ -149,7 +154,9 @@ async function serve(
   }
   const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
 
-  // First of all: every response, errors and health checks included, carries them.
+  // First of all: every response, errors and health checks included, carries its request id and these
+  // headers, and every log line written while handling it carries the id.
+  app.use(assignRequestId());
   app.use(createSecurityHeaders());
   app.use(createHealthRouter(database));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);

@@ -42,6 +42,7 @@ import { SessionStore } from './sessions/session.store';
 import { AccessTokenKeys } from './tokens/access-token-keys';
 import { AccessTokens } from './tokens/access-tokens';
 import { deriveTokenKeys } from './tokens/keys';
+import type { Spans } from './tracing/spans';
 import { SecondFactorCodes } from './two-factor/second-factor-codes';
 import { SecondFactorProof } from './two-factor/second-factor-proof';
 import { SecretBox } from './two-factor/secret-box';
@@ -94,12 +95,14 @@ export interface ServiceDependencies {
   readonly logger: Logger;
   readonly prisma: PrismaClient;
   readonly hotPathSql: HotPathSql;
+  /** Spans around work no instrumentation sees (password hashing); untraced when tracing is off. */
+  readonly spans?: Spans;
 }
 
 /** Builds every service from configuration: plain objects, no container. close() releases Redis and the password-strength thread. */
 export async function createServices(
   config: Config,
-  { clock, logger, prisma, hotPathSql }: ServiceDependencies,
+  { clock, logger, prisma, hotPathSql, spans }: ServiceDependencies,
 ): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
   const roles = await RoleCatalog.load(prisma, new FeatureCatalog(config.features));
   const keys = deriveTokenKeys(config.tokens.secret);
@@ -119,6 +122,7 @@ export async function createServices(
     argon2: config.passwords.argon2,
     concurrency: config.passwords.hashConcurrency,
     queueLimit: config.passwords.hashQueueLimit,
+    spans,
   });
   const audit = new AuditLog(prisma, clock, logger);
   const abuse = await createAbuseLimits({

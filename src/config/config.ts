@@ -66,6 +66,11 @@ export interface Config {
     readonly encryptionKey: Buffer;
     readonly challengeTtlSeconds: number;
   };
+  /**
+   * OpenTelemetry traces, exported over OTLP/HTTP, when OTEL_EXPORTER_OTLP_ENDPOINT is set; null: none, and
+   * nothing of OpenTelemetry is loaded (tracing/).
+   */
+  readonly tracing: { readonly endpoint: string; readonly serviceName: string } | null;
   readonly redisUrl: string | null;
   /** Prefix of every rate-limit key in Redis, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;

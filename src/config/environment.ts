@@ -95,6 +95,14 @@ const environmentSchema = z.object({
   INVITATION_INVITER_MAX: integer(20, 1, 100_000),
   TWO_FACTOR_MAX_FAILURES: integer(5, 1, 1_000),
   TWO_FACTOR_LOCK_SECONDS: integer(15 * 60, 1, DAY_SECONDS),
+  // OpenTelemetry's own names: the SDK reads the rest of its variables (headers, sampler, batching) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL')
+      .optional(),
+  ),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(100).default('gatehouse'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -85,6 +85,9 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       encryptionKey: secrets.totpEncryptionKey,
       challengeTtlSeconds: values.TWO_FACTOR_CHALLENGE_TTL_SECONDS,
     }),
+    tracing: values.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? Object.freeze({ endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME })
+      : null,
     redisUrl: values.REDIS_URL ?? null,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     limits: Object.freeze({

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { Sema } from 'async-sema';
 import { serverBusy } from '../errors';
+import { untraced } from '../tracing/spans';
+import type { Spans } from '../tracing/spans';
 
 export interface Argon2Parameters {
   readonly memoryCost: number;
@@ -15,6 +17,11 @@ export interface PasswordHasherOptions {
   readonly concurrency: number;
   /** Hashes waiting beyond that before new ones are shed with SERVICE_UNAVAILABLE instead of queueing without end. */
   readonly queueLimit: number;
+  /**
+   * Where each hash and verification is timed as a span (password.hash, password.verify), waiting for a
+   * slot included: argon2 runs on libuv's thread pool, where no instrumentation sees it. Untraced by default.
+   */
+  readonly spans?: Spans;
 }
 
 /**
@@ -23,19 +30,21 @@ export interface PasswordHasherOptions {
  */
 export class PasswordHasher {
   private readonly slots: Sema;
+  private readonly spans: Spans;
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly options: PasswordHasherOptions) {
     this.slots = new Sema(options.concurrency);
+    this.spans = options.spans ?? untraced;
   }
 
   hash(password: string): Promise<string> {
-    return this.withSlot(() => argon2.hash(password, { type: argon2.argon2id, ...this.options.argon2 }));
+    return this.spans.inSpan('password.hash', () => this.withSlot(() => argon2.hash(password, { type: argon2.argon2id, ...this.options.argon2 })));
   }
 
   /** True when the password matches. A malformed stored hash counts as no match, never a crash. */
   verify(storedHash: string, password: string): Promise<boolean> {
-    return this.withSlot(() => argon2.verify(storedHash, password).catch(() => false));
+    return this.spans.inSpan('password.verify', () => this.withSlot(() => argon2.verify(storedHash, password).catch(() => false)));
   }
 
   /** Does the work of a failed verification for a user that does not exist. */
