@@ -117,6 +117,8 @@ describe('tracing a login with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     spans = receiver.spans;
   }, 60_000);
 
+  const refreshedPair = () => ({ refreshedAccessToken: refreshed.accessToken, refreshedRefreshToken: refreshed.refreshToken });
+
   const loginTraceId = () => {
     const line = logLines().find((candidate) => candidate.msg === 'login succeeded');
     expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
@@ -129,6 +131,7 @@ describe('tracing a login with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(servers).toHaveLength(1);
     expect(servers[0]!.parentSpanId).toBe('');
     expect(servers[0]!.attributes['url.path']).toBe('/graphql');
+    expect(receiver.bodies.every((body) => body.includes('{"key":"service.name","value":{"stringValue":"gatehouse-under-test"}}'))).toBe(true);
     const graphqlSpans = trace.filter((span) => span.scope === '@opentelemetry/instrumentation-graphql').map((span) => span.name);
     // The execution's span is named after the operation; one span for the operation's field (depth 1).
     expect(graphqlSpans.sort()).toEqual(['graphql.parse', 'graphql.resolve login', 'graphql.validate', 'mutation Login']);
@@ -154,7 +157,7 @@ describe('tracing a login with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   it('records no password, email-link token, access or refresh token, or signing secret, anywhere in what it exports', () => {
     expect(receiver.bodies.length).toBeGreaterThan(0);
     const exported = receiver.bodies.join('\n');
-    const secrets = { password, emailToken, accessToken: login.accessToken, refreshToken: login.refreshToken, refreshed: refreshed.refreshToken, JWT_SECRET };
+    const secrets = { password, emailToken, accessToken: login.accessToken, refreshToken: login.refreshToken, ...refreshedPair(), JWT_SECRET };
     for (const [name, secret] of Object.entries(secrets)) {
       expect({ name, found: exported.includes(secret) || exported.includes(encodeURIComponent(secret)) }).toEqual({ name, found: false });
     }
