@@ -82,7 +82,7 @@ export function withRequestLogFields<T>(fields: RequestLogFields, handle: () => 
   return requestLogFields.run(fields, handle);
 }
 
-/** Fields of the active trace (trace_id, span_id) for a log line, when tracing is on (tracing/trace-log-fields.ts). */
+/** Fields of the active trace (trace_id, span_id) for a log line, when tracing is on (tracing/open-telemetry-spans.ts). */
 export type TraceLogFields = () => Record<string, string> | undefined;
 
 /**
