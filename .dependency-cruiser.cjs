@@ -12,7 +12,7 @@ const LAYERS = [
   ['graphql'], // plumbing every resolver uses: context type, viewer helpers, loaders, input validation
   ['tokens', 'accounts', 'audit'], // token formats and keys; the account, role and membership model; the audit log
   ['config'], // the environment, validated once (it parses key material with tokens/)
-  ['abuse', 'database'], // rate limits and locks; Prisma, the plain-SQL handles, migrations
+  ['abuse', 'database', 'tracing'], // rate limits and locks; Prisma, the plain-SQL handles, migrations; OpenTelemetry, loaded only when configured
   ['sessions', 'email', 'startup'],
   ['passwords', 'users', 'development-mail', 'permissions'],
   ['two-factor', 'members', 'federation', 'user-lifecycle'], // user-lifecycle: changing the address, deleting the user (needs passwords/ and users/)

@@ -26,6 +26,7 @@ import { createMetricsExposure } from './http/metrics-exposure';
 import type { MetricsExposure } from './http/metrics-exposure';
 import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
+import { assignRequestId } from './http/request-id';
 import { createRequestLimits } from './http/request-limits';
 import { createSecurityHeaders } from './http/security-headers';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
@@ -36,6 +37,8 @@ import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
 import type { AccessTokens } from './tokens/access-tokens';
+import { untraced } from './tracing/spans';
+import type { Spans } from './tracing/spans';
 import { backfillUsernameSkeletons } from './users/username-skeleton-backfill';
 
 export interface AppDependencies {
@@ -72,7 +75,10 @@ export interface App {
 /** The composition root: everything wired from plain objects, nothing listening yet. */
 export async function createApp(config: Config, dependencies: AppDependencies = {}): Promise<App> {
   const clock = dependencies.clock ?? systemClock;
-  const logger = dependencies.logger ?? createLogger(config);
+  // Loaded only when tracing is on: with it off, nothing of OpenTelemetry is in the process (main.ts starts the SDK).
+  const telemetry = config.tracing ? await import('./tracing/open-telemetry-spans') : null;
+  const logger = dependencies.logger ?? createLogger(config, undefined, telemetry?.activeTraceLogFields);
+  const spans = telemetry?.openTelemetrySpans ?? untraced;
 
   // LOG_LEVEL=trace also logs every statement (text and duration; parameters never leave the database layer).
   const onQuery = logger.isLevelEnabled('trace')
@@ -85,7 +91,7 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
     const applied = await applyMigrations(database.maintenanceSql);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await backfillUsernameSkeletons(database.maintenanceSql, logger);
-    return await assemble(config, clock, logger, database, dependencies.withoutAuthLayer);
+    return await assemble(config, { clock, logger, spans }, database, dependencies.withoutAuthLayer);
   } catch (error) {
     await database.close().catch(() => undefined);
     throw error;
@@ -94,8 +100,7 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
 
 async function assemble(
   config: Config,
-  clock: Clock,
-  logger: Logger,
+  { clock, logger, spans }: { clock: Clock; logger: Logger; spans: Spans },
   database: Database,
   withoutAuthLayer: AppDependencies['withoutAuthLayer'],
 ): Promise<App> {
@@ -103,6 +108,7 @@ async function assemble(
   const { services, accessTokens, close: closeServices } = await createServices(config, {
     clock,
     logger,
+    spans,
     prisma: database.prisma,
     hotPathSql: database.hotPathSql,
     metrics: exposure.metrics,
@@ -164,9 +170,11 @@ async function serve(
   }
   const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
 
-  // Timed from the first middleware on, so every response counts (a refused one too).
+  // First of all: every response, errors and health checks included, carries its request id and these
+  // headers, and every log line written while handling it carries the id.
+  app.use(assignRequestId());
+  // Timed from here on, so every response counts (a refused one too).
   if (exposure.timing) app.use(exposure.timing);
-  // First of all: every response, errors and health checks included, carries them.
   app.use(createSecurityHeaders());
   if (exposure.endpoint) app.use(exposure.endpoint);
   let isDraining = false;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import type { Config } from './config/config';
@@ -65,15 +66,39 @@ export function prettyDestination(destination: number | NodeJS.WritableStream = 
   });
 }
 
+/** Fields every log line written while handling one request carries (its request id). */
+export interface RequestLogFields {
+  readonly requestId: string;
+}
+
+const requestLogFields = new AsyncLocalStorage<RequestLogFields>();
+
+/**
+ * Runs `handle` (a request's whole handling: the rest of the middleware, resolvers, services) so that every
+ * log line written from it carries `fields`, whichever logger writes it: services hold one logger for all
+ * requests, and the request reaches them through async context instead of a child logger passed down.
+ */
+export function withRequestLogFields<T>(fields: RequestLogFields, handle: () => T): T {
+  return requestLogFields.run(fields, handle);
+}
+
+/** Fields of the active trace (trace_id, span_id) for a log line, when tracing is on (tracing/open-telemetry-spans.ts). */
+export type TraceLogFields = () => Record<string, string> | undefined;
+
 /**
  * destination: where lines go. By default standard output, as JSON, or as text in development on a
- * terminal (logFormatFor); tests pass a stream they read back.
+ * terminal (logFormatFor); tests pass a stream they read back. traceLogFields: given when tracing is on.
  */
-export function createLogger(config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'isDevelopment'>>, destination?: DestinationStream): Logger {
+export function createLogger(
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'isDevelopment'>>,
+  destination?: DestinationStream,
+  traceLogFields?: TraceLogFields,
+): Logger {
   const options = {
     level: config.logLevel,
     base: { service: 'gatehouse' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: () => ({ ...requestLogFields.getStore(), ...traceLogFields?.() }),
   };
   const isPretty = destination === undefined && logFormatFor({ isDevelopment: config.isDevelopment === true }) === 'pretty';
   return pino(options, destination ?? (isPretty ? prettyDestination() : standardOutput()));

@@ -43,6 +43,7 @@ import { SessionStore } from './sessions/session.store';
 import { AccessTokenKeys } from './tokens/access-token-keys';
 import { AccessTokens } from './tokens/access-tokens';
 import { deriveTokenKeys } from './tokens/keys';
+import type { Spans } from './tracing/spans';
 import { SecondFactorCodes } from './two-factor/second-factor-codes';
 import { SecondFactorProof } from './two-factor/second-factor-proof';
 import { SecretBox } from './two-factor/secret-box';
@@ -105,12 +106,14 @@ export interface ServiceDependencies {
   readonly hotPathSql: HotPathSql;
   /** Where the services count what happens (metrics/metrics.ts): noMetrics when /metrics is off. */
   readonly metrics: Metrics;
+  /** Spans around work no instrumentation sees (password hashing); untraced when tracing is off. */
+  readonly spans?: Spans;
 }
 
 /** Builds every service from configuration: plain objects, no container. close() releases Redis and the password-strength thread. */
 export async function createServices(
   config: Config,
-  { clock, logger, prisma, hotPathSql, metrics }: ServiceDependencies,
+  { clock, logger, prisma, hotPathSql, metrics, spans }: ServiceDependencies,
 ): Promise<{ services: Services; accessTokens: AccessTokens; close(): Promise<void> }> {
   const roles = await RoleCatalog.load(prisma, new FeatureCatalog(config.features));
   const keys = deriveTokenKeys(config.tokens.secret);
@@ -131,6 +134,7 @@ export async function createServices(
     concurrency: config.passwords.hashConcurrency,
     queueLimit: config.passwords.hashQueueLimit,
     metrics,
+    spans,
   });
   const audit = new AuditLog(prisma, clock, logger);
   const abuse = await createAbuseLimits({

@@ -77,6 +77,11 @@ export interface Config {
   readonly webhooks: WebhookConfig;
   /** GET /metrics: off, on PORT (behind METRICS_TOKEN when set), or on METRICS_PORT (metrics-config.ts). */
   readonly metrics: MetricsConfig;
+  /**
+   * OpenTelemetry traces, exported over OTLP/HTTP, when OTEL_EXPORTER_OTLP_ENDPOINT is set; null: none, and
+   * nothing of OpenTelemetry is loaded (tracing/).
+   */
+  readonly tracing: { readonly endpoint: string; readonly serviceName: string } | null;
   readonly redisUrl: string | null;
   /** Prefix of every rate-limit key in Redis, so deployments (or test runs) sharing one Redis keep apart. */
   readonly redisKeyPrefix: string;

@@ -104,6 +104,14 @@ const environmentSchema = z.object({
   METRICS_TOKEN: optionalText,
   METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65_535).optional()),
   METRICS_HOST: optionalText,
+  // OpenTelemetry's own names: the SDK reads the rest of its variables (headers, sampler, batching) itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL')
+      .optional(),
+  ),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(100).default('gatehouse'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -102,6 +102,9 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
     }),
     webhooks: Object.freeze(webhooks),
     metrics: Object.freeze(metrics),
+    tracing: values.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? Object.freeze({ endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME })
+      : null,
     redisUrl: values.REDIS_URL ?? null,
     redisKeyPrefix: values.REDIS_KEY_PREFIX,
     limits: Object.freeze({

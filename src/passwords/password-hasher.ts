@@ -3,6 +3,8 @@ import argon2 from 'argon2';
 import { Sema } from 'async-sema';
 import { serverBusy } from '../errors';
 import type { Metrics } from '../metrics/metrics';
+import { untraced } from '../tracing/spans';
+import type { Spans } from '../tracing/spans';
 
 export interface Argon2Parameters {
   readonly memoryCost: number;
@@ -18,6 +20,11 @@ export interface PasswordHasherOptions {
   readonly queueLimit: number;
   /** Times each hash (gatehouse_password_hash_seconds) and reads the queue (gatehouse_hash_queue_depth). */
   readonly metrics: Metrics;
+  /**
+   * Where each hash and verification is timed as a span (password.hash, password.verify), waiting for a
+   * slot included: argon2 runs on libuv's thread pool, where no instrumentation sees it. Untraced by default.
+   */
+  readonly spans?: Spans;
 }
 
 /**
@@ -26,20 +33,22 @@ export interface PasswordHasherOptions {
  */
 export class PasswordHasher {
   private readonly slots: Sema;
+  private readonly spans: Spans;
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly options: PasswordHasherOptions) {
     this.slots = new Sema(options.concurrency);
     options.metrics.watchHashQueue(() => this.slots.nrWaiting());
+    this.spans = options.spans ?? untraced;
   }
 
   hash(password: string): Promise<string> {
-    return this.withSlot(() => argon2.hash(password, { type: argon2.argon2id, ...this.options.argon2 }));
+    return this.spans.inSpan('password.hash', () => this.withSlot(() => argon2.hash(password, { type: argon2.argon2id, ...this.options.argon2 })));
   }
 
   /** True when the password matches. A malformed stored hash counts as no match, never a crash. */
   verify(storedHash: string, password: string): Promise<boolean> {
-    return this.withSlot(() => argon2.verify(storedHash, password).catch(() => false));
+    return this.spans.inSpan('password.verify', () => this.withSlot(() => argon2.verify(storedHash, password).catch(() => false)));
   }
 
   /** Does the work of a failed verification for a user that does not exist. */
