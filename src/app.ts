@@ -26,6 +26,7 @@ import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
 import { createSecurityHeaders } from './http/security-headers';
+import { serveSessionEvents } from './http/session-events-socket';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import type { Viewer } from './identity/viewer';
 import { createLogger } from './logger';
@@ -33,6 +34,7 @@ import type { Logger } from './logger';
 import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
+import { startSessionEvents } from './session-events/session-events';
 import type { AccessTokens } from './tokens/access-tokens';
 import { backfillUsernameSkeletons } from './users/username-skeleton-backfill';
 
@@ -92,7 +94,7 @@ async function assemble(
 ): Promise<App> {
   const { services, accessTokens, close: closeServices } = await createServices(config, { clock, logger, prisma: database.prisma, hotPathSql: database.hotPathSql });
   try {
-    return await serve(config, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
+    return await serve(config, clock, logger, database, services, accessTokens, closeServices, withoutAuthLayer);
   } catch (error) {
     await closeServices().catch(() => undefined);
     throw error;
@@ -101,6 +103,7 @@ async function assemble(
 
 async function serve(
   config: Config,
+  clock: Clock,
   logger: Logger,
   database: Database,
   services: Services,
@@ -117,8 +120,9 @@ async function serve(
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
+  const schema = withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions);
   const apollo = new ApolloServer<GraphQLContext<Services>>({
-    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions),
+    schema,
     formatError: createErrorFormatter(logger, config.isDevelopment),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,
@@ -169,6 +173,9 @@ async function serve(
     }),
   );
   app.use(handleHttpErrors(logger));
+  // `sessionEvents` over WebSocket on the same path; one LISTEN per instance tells its sockets what changed.
+  const sessionEvents = await startSessionEvents({ database, readSession: (sessionId) => services.sessions.readSession(sessionId), clock, logger });
+  const sessionEventsSocket = serveSessionEvents({ httpServer, schema, accessTokens, services, prisma, connections: sessionEvents.connections, requestLimits, clock, logger });
 
   let isClosed = false;
   return {
@@ -185,7 +192,10 @@ async function serve(
     close: async () => {
       if (isClosed) return;
       isClosed = true;
-      // apollo.stop() drains the HTTP server (in-flight requests finish) before we close the database under them.
+      // Sockets first (1001: reconnect elsewhere), then apollo.stop() drains the HTTP server (in-flight
+      // requests finish) before we close the database under them.
+      await sessionEventsSocket.close();
+      await sessionEvents.close();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await closeServices();
