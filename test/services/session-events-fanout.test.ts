@@ -16,7 +16,7 @@ import type { TestServer } from '../support/test-server';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = 5;
 
-const deployments = [
+const deployments: { readonly name: string; readonly environment: Record<string, string> }[] = [
   { name: 'PostgreSQL alone', environment: {} },
   { name: 'PostgreSQL with Redis configured', environment: { REDIS_URL, REDIS_KEY_PREFIX: `gatehouse-test:${randomBytes(6).toString('hex')}:` } },
 ];
