@@ -66,7 +66,7 @@ export function HomePage() {
           Log out
         </button>
         <button type="button" onClick={logOutEverywhere} disabled={logoutEverywhereState.loading}>
-          Log out everywhere
+          Sign out everywhere
         </button>
         <ErrorMessage error={logoutState.error ?? logoutEverywhereState.error} />
       </section>
