@@ -58,7 +58,9 @@ export class LiveConnections {
   async handle(signal: SessionSignal): Promise<void> {
     const sessionIds =
       signal.kind === 'session' ? [signal.sessionId] : [...new Set([...(this.byMembership.get(membershipKey(signal)) ?? [])].map((connection) => connection.sessionId))];
-    const reason = signal.kind === 'session' ? signal.reason : signal.change === 'REMOVED' ? 'MEMBERSHIP_REMOVED' : null;
+    // A membership signal carries no reason of its own: a live session without its membership is judged
+    // MEMBERSHIP_REMOVED from the row, and a row gone with its user is DELETED whichever signal came first.
+    const reason = signal.kind === 'session' ? signal.reason : null;
     await Promise.all(sessionIds.filter((sessionId) => this.bySession.has(sessionId)).map((sessionId) => this.check(sessionId, reason)));
   }
 

@@ -145,6 +145,33 @@ describe('sessionEvents over WebSocket: what the server tells an open socket', (
     expect(subscription.events.map((event) => [event.type, event.reason])).toEqual([['REVOKED', 'MEMBERSHIP_REMOVED']]);
   });
 
+  it("deleting the account sends REVOKED ACCOUNT_DELETED to a member's socket and closes it with 4403", async () => {
+    const { owner, memberToken } = await memberOfOwnersAccount('member');
+    const subscription = await subscribe(memberToken);
+
+    const deleted = await server.graphql(
+      'mutation Delete($input: DeleteAccountInput!) { deleteAccount(input: $input) }',
+      { input: { accountId: owner.accountId, confirmName: 'Shared Workshop', currentPassword: owner.password } },
+      { token: owner.accessToken },
+    );
+
+    expect(deleted.errors).toBeUndefined();
+    expect((await subscription.closed).code).toBe(4403);
+    expect(subscription.events.map((event) => [event.type, event.reason])).toEqual([['REVOKED', 'ACCOUNT_DELETED']]);
+  });
+
+  it('deleting the user (from another session) sends REVOKED DELETED and closes with 4401', async () => {
+    const user = await signUp(server);
+    const otherDevice = await loginTo(server, user, user.accountId);
+    const subscription = await subscribe(user.accessToken);
+
+    const deleted = await server.graphql('mutation Delete($input: DeleteMyUserInput!) { deleteMyUser(input: $input) }', { input: { currentPassword: user.password } }, { token: otherDevice.accessToken });
+
+    expect(deleted.errors).toBeUndefined();
+    expect((await subscription.closed).code).toBe(4401);
+    expect(subscription.events.map((event) => [event.type, event.reason])).toEqual([['REVOKED', 'DELETED']]);
+  });
+
   it('a role change sends ROLE_CHANGED with the new role and the socket stays open', async () => {
     const { owner, member, memberToken } = await memberOfOwnersAccount('member');
     const subscription = await subscribe(memberToken);
