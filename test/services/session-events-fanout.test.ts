@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { LOGOUT } from '../support/documents';
 import { loginTo, signUp } from '../support/factories';
 import { subscribeToSessionEvents } from '../support/session-events-client';
@@ -59,6 +60,29 @@ describe.each(deployments)('session events across two instances ($name)', ({ env
       `cross-instance close latency (logout request sent on B → 4401 seen on A), ${ROUNDS} rounds: median ${sorted[Math.floor(ROUNDS / 2)].toFixed(1)} ms, max ${sorted[ROUNDS - 1].toFixed(1)} ms`,
     );
     expect(sorted[ROUNDS - 1]).toBeLessThan(1_000);
+  });
+
+  it('a logout made while the listening connections are down still closes the socket once they are back', async () => {
+    const user = await signUp(first);
+    const elsewhere = await loginTo(second, user, user.accountId);
+    const subscription = await subscribeToSessionEvents(first.url, user.accessToken);
+    open.push(subscription);
+    if (database.config.kind !== 'postgres') throw new Error('this suite runs on PostgreSQL');
+    const admin = new Client({ connectionString: database.config.url });
+    await admin.connect();
+    try {
+      // Both instances' LISTEN connections, as a PostgreSQL restart or a network cut would end them.
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`);
+      expect(killed.rowCount).toBe(2);
+      // Sent in the gap: no instance listens, so the NOTIFY reaches no one; the reconnect judges every socket again.
+      await second.graphql(LOGOUT, { input: { allSessions: true } }, { token: elsewhere.accessToken });
+    } finally {
+      await admin.end();
+    }
+
+    const close = await Promise.race([subscription.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000))]);
+
+    expect(close?.code).toBe(4401);
   });
 
   it('a socket on instance A of a session not touched by B stays open', async () => {
