@@ -121,9 +121,10 @@ async function serve(
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
   const schema = withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions);
+  const formatError = createErrorFormatter(logger, config.isDevelopment);
   const apollo = new ApolloServer<GraphQLContext<Services>>({
     schema,
-    formatError: createErrorFormatter(logger, config.isDevelopment),
+    formatError,
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,
     plugins: [
@@ -175,7 +176,7 @@ async function serve(
   app.use(handleHttpErrors(logger));
   // `sessionEvents` over WebSocket on the same path; one LISTEN per instance tells its sockets what changed.
   const sessionEvents = await startSessionEvents({ database, readSession: (sessionId) => services.sessions.readSession(sessionId), clock, logger });
-  const sessionEventsSocket = serveSessionEvents({ httpServer, schema, accessTokens, services, prisma, connections: sessionEvents.connections, requestLimits, clock, logger });
+  const sessionEventsSocket = serveSessionEvents({ httpServer, schema, accessTokens, services, prisma, connections: sessionEvents.connections, requestLimits, clock, logger, formatError });
 
   let isClosed = false;
   return {

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate } from 'graphql';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Clock } from '../clock';
@@ -31,6 +31,8 @@ export interface SessionEventsSocketOptions<Services extends SessionEventsServic
   readonly requestLimits: RequestLimits;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The HTTP endpoint's error formatter: an error that is not an AppError is masked on the socket too. */
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 /** A subscription document is a line or two; the same bound as HTTP's would let one socket queue megabytes. */
@@ -77,10 +79,11 @@ export function serveSessionEvents<Services extends SessionEventsServices>(optio
         try {
           document = parse(payload.query, options.requestLimits.parseOptions);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the document.')];
+          return [requestError(error instanceof GraphQLError ? error.message : 'Could not parse the document.', 'GRAPHQL_PARSE_FAILED')];
         }
         const errors = validate(options.schema, document, [...specifiedRules, ...options.requestLimits.validationRules]);
-        if (errors.length > 0) return [...errors];
+        // Coded as Apollo codes them over HTTP, so the formatter shows them as the caller's mistake, not a masked internal error.
+        if (errors.length > 0) return errors.map((error) => requestError(error.message, 'GRAPHQL_VALIDATION_FAILED', error));
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') {
           return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: ErrorCode.BAD_USER_INPUT } })];
@@ -88,6 +91,9 @@ export function serveSessionEvents<Services extends SessionEventsServices>(optio
         const context = accepted.get(ctx.extra.socket)?.context;
         return { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
       },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => options.formatError(error.toJSON(), error)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => options.formatError(error.toJSON(), error)),
       onClose: (ctx) => {
         const outcome = accepted.get(ctx.extra.socket);
         if (outcome) connections.remove(outcome.connection);
@@ -103,6 +109,9 @@ export function serveSessionEvents<Services extends SessionEventsServices>(optio
     },
   };
 }
+
+const requestError = (message: string, code: string, source?: GraphQLError): GraphQLError =>
+  new GraphQLError(message, { nodes: source?.nodes, extensions: { ...source?.extensions, code } });
 
 async function authenticate<Services extends SessionEventsServices>(
   options: SessionEventsSocketOptions<Services>,

@@ -71,7 +71,7 @@ describe('sessionEvents over WebSocket: connecting', () => {
     await sleep(200);
 
     expect(probe.events).toEqual([]);
-    expect(JSON.stringify(probe.errors)).toContain('sessionId');
+    expect(probe.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('sessionId'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
     expect(victimSocket.events).toEqual([]);
     expect(await closeWithin(victimSocket, 50)).toBeNull();
   });
