@@ -26,7 +26,7 @@ import { noStorePlugin } from './http/no-store-plugin';
 import { createPlayground } from './http/playground';
 import { createRequestLimits } from './http/request-limits';
 import { createSecurityHeaders } from './http/security-headers';
-import { serveSessionEvents } from './http/session-events-socket';
+import type { SessionEventsSocket } from './http/session-events-socket';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import type { Viewer } from './identity/viewer';
 import { createLogger } from './logger';
@@ -176,7 +176,20 @@ async function serve(
   app.use(handleHttpErrors(logger));
   // `sessionEvents` over WebSocket on the same path; one LISTEN per instance tells its sockets what changed.
   const sessionEvents = await startSessionEvents({ database, readSession: (sessionId) => services.sessions.readSession(sessionId), clock, logger });
-  const sessionEventsSocket = serveSessionEvents({ httpServer, schema, accessTokens, services, prisma, connections: sessionEvents.connections, requestLimits, clock, logger, formatError });
+  // ws and graphql-ws are loaded at the first upgrade request: an instance no client subscribes to never pays for them.
+  let sessionEventsSocket: Promise<SessionEventsSocket> | null = null;
+  httpServer.on('upgrade', (request, socket, head) => {
+    sessionEventsSocket ??= import('./http/session-events-socket').then(({ serveSessionEvents }) =>
+      serveSessionEvents({ schema, accessTokens, services, prisma, connections: sessionEvents.connections, requestLimits, clock, logger, formatError }),
+    );
+    sessionEventsSocket.then(
+      (server) => server.handleUpgrade(request, socket, head),
+      (error: unknown) => {
+        logger.error({ err: error }, 'session events: could not start the WebSocket server');
+        socket.destroy();
+      },
+    );
+  });
 
   let isClosed = false;
   return {
@@ -195,7 +208,7 @@ async function serve(
       isClosed = true;
       // Sockets first (1001: reconnect elsewhere), then apollo.stop() drains the HTTP server (in-flight
       // requests finish) before we close the database under them.
-      await sessionEventsSocket.close();
+      await (await sessionEventsSocket?.catch(() => null))?.close();
       await sessionEvents.close();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -22,7 +23,6 @@ import type { RequestLimits } from './request-limits';
 export type SessionEventsServices = ViewerServices & { readonly sessions: Pick<SessionService, 'findLive' | 'readSession'> };
 
 export interface SessionEventsSocketOptions<Services extends SessionEventsServices> {
-  readonly httpServer: http.Server;
   readonly schema: GraphQLSchema;
   readonly accessTokens: AccessTokens;
   readonly services: Services;
@@ -50,10 +50,16 @@ interface Accepted<Services> {
  * WebSocket) and is checked as the HTTP bearer check does, against the session as it stands: no token,
  * a bad one or an ended session close the socket with 4401, a membership that is gone with 4403.
  */
-export function serveSessionEvents<Services extends SessionEventsServices>(options: SessionEventsSocketOptions<Services>): { close(): Promise<void> } {
+export interface SessionEventsSocket {
+  /** Takes an HTTP upgrade request: /graphql becomes a socket, any other path is answered 400. */
+  handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): Promise<void>;
+}
+
+export function serveSessionEvents<Services extends SessionEventsServices>(options: SessionEventsSocketOptions<Services>): SessionEventsSocket {
   const { connections, logger } = options;
   const accepted = new WeakMap<object, Accepted<Services>>();
-  const webSocketServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
+  const webSocketServer = new WebSocketServer({ noServer: true, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const dispose = useServer(
     {
       schema: options.schema,
@@ -103,6 +109,13 @@ export function serveSessionEvents<Services extends SessionEventsServices>(optio
   );
   webSocketServer.on('error', (error) => logger.warn({ err: error }, 'session events: WebSocket server error'));
   return {
+    handleUpgrade: (request, socket, head) => {
+      if (!webSocketServer.shouldHandle(request)) {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      webSocketServer.handleUpgrade(request, socket, head, (webSocket) => webSocketServer.emit('connection', webSocket, request));
+    },
     close: async () => {
       connections.closeAll((connection) => void connection.end(GOING_AWAY, 'Server shutting down'));
       await dispose.dispose();
