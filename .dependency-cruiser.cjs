@@ -14,7 +14,7 @@ const LAYERS = [
   ['config'], // the environment, validated once (it parses key material with tokens/)
   ['abuse', 'database', 'tracing'], // rate limits and locks; Prisma, the plain-SQL handles, migrations; OpenTelemetry, loaded only when configured
   ['sessions', 'email', 'startup'],
-  ['passwords', 'users', 'development-mail', 'permissions'],
+  ['passwords', 'users', 'development-mail', 'permissions', 'session-events'], // session-events: the sockets of `sessionEvents` and the signals that judge them
   ['two-factor', 'members', 'federation', 'user-lifecycle'], // user-lifecycle: changing the address, deleting the user (needs passwords/ and users/)
   ['auth', 'roles', 'webhooks'], // every step from credentials to a session grant; an account's own roles; webhook endpoints and delivery
   ['invitations', 'account-lifecycle'], // account-lifecycle: creating (from a login's selection too), leaving, handing on, deleting accounts

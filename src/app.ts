@@ -29,6 +29,7 @@ import { createPlayground } from './http/playground';
 import { assignRequestId } from './http/request-id';
 import { createRequestLimits } from './http/request-limits';
 import { createSecurityHeaders } from './http/security-headers';
+import type { SessionEventsSocket } from './http/session-events-socket';
 import { createSubgraphSchemaAccess } from './http/subgraph-schema-access';
 import type { Viewer } from './identity/viewer';
 import { createLogger } from './logger';
@@ -36,6 +37,7 @@ import type { Logger } from './logger';
 import { buildGatehouseSchema, createSchema } from './schema';
 import { createServices } from './services';
 import type { Services } from './services';
+import { startSessionEvents } from './session-events/session-events';
 import type { AccessTokens } from './tokens/access-tokens';
 import { untraced } from './tracing/spans';
 import type { Spans } from './tracing/spans';
@@ -114,7 +116,7 @@ async function assemble(
     metrics: exposure.metrics,
   });
   try {
-    return await serve(config, logger, database, { services, accessTokens, closeServices, exposure }, withoutAuthLayer);
+    return await serve(config, clock, logger, database, { services, accessTokens, closeServices, exposure }, withoutAuthLayer);
   } catch (error) {
     await closeServices().catch(() => undefined);
     throw error;
@@ -123,6 +125,7 @@ async function assemble(
 
 async function serve(
   config: Config,
+  clock: Clock,
   logger: Logger,
   database: Database,
   { services, accessTokens, closeServices, exposure }: { services: Services; accessTokens: AccessTokens; closeServices: () => Promise<void>; exposure: MetricsExposure },
@@ -137,9 +140,11 @@ async function serve(
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
   const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
+  const schema = withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions, exposure.metrics.authorizationDenied);
+  const formatError = createErrorFormatter(logger, config.isDevelopment);
   const apollo = new ApolloServer<GraphQLContext<Services>>({
-    schema: withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions, exposure.metrics.authorizationDenied),
-    formatError: createErrorFormatter(logger, config.isDevelopment),
+    schema,
+    formatError,
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspectionEnabled,
     plugins: [
@@ -196,6 +201,22 @@ async function serve(
     }),
   );
   app.use(handleHttpErrors(logger));
+  // `sessionEvents` over WebSocket on the same path; one LISTEN per instance tells its sockets what changed.
+  const sessionEvents = await startSessionEvents({ database, readSession: (sessionId) => services.sessions.readSession(sessionId), clock, logger });
+  // ws and graphql-ws are loaded at the first upgrade request: an instance no client subscribes to never pays for them.
+  let sessionEventsSocket: Promise<SessionEventsSocket> | null = null;
+  httpServer.on('upgrade', (request, socket, head) => {
+    sessionEventsSocket ??= import('./http/session-events-socket').then(({ serveSessionEvents }) =>
+      serveSessionEvents({ schema, accessTokens, services, prisma, connections: sessionEvents.connections, requestLimits, clock, logger, formatError }),
+    );
+    sessionEventsSocket.then(
+      (server) => server.handleUpgrade(request, socket, head),
+      (error: unknown) => {
+        logger.error({ err: error }, 'session events: could not start the WebSocket server');
+        socket.destroy();
+      },
+    );
+  });
 
   let isClosed = false;
   let metricsPort: number | null = null;
@@ -220,7 +241,10 @@ async function serve(
       if (isClosed) return;
       isClosed = true;
       isDraining = true;
-      // apollo.stop() drains the HTTP server (in-flight requests finish) before we close the database under them.
+      // Sockets first (1001: reconnect elsewhere), then apollo.stop() drains the HTTP server (in-flight
+      // requests finish) before we close the database under them.
+      await (await sessionEventsSocket?.catch(() => null))?.close();
+      await sessionEvents.close();
       await apollo.stop();
       await exposure.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import type { PubSub } from 'type-graphql';
 import { AccountLifecycleResolver } from './account-lifecycle/account-lifecycle.resolver';
 import { OwnershipTransferResolver } from './account-lifecycle/ownership-transfer.resolver';
 import { AccountResolver } from './accounts/account.resolver';
@@ -17,6 +18,7 @@ import type { OnDenied } from './permissions/denial-count';
 import { readViewerBeforeEachMutation } from './permissions/mutation-viewer';
 import { createPermissions } from './permissions/permissions';
 import { RoleResolver } from './roles/role.resolver';
+import { SessionEventsResolver } from './session-events/session-events.resolver';
 import { SessionResolver } from './sessions/session.resolver';
 import { TwoFactorResolver } from './two-factor/two-factor.resolver';
 import { UserLifecycleResolver } from './user-lifecycle/user-lifecycle.resolver';
@@ -42,7 +44,17 @@ const resolvers = [
   UserLifecycleResolver,
   MyDataExportResolver,
   WebhookResolver,
+  SessionEventsResolver,
 ] as const;
+
+const noTopics: PubSub = {
+  publish: () => {
+    throw new Error('Gatehouse publishes no subscription topics.');
+  },
+  subscribe: () => {
+    throw new Error('Gatehouse publishes no subscription topics.');
+  },
+};
 
 /** The type-graphql schema alone, before federation and permissions. */
 export function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
@@ -52,6 +64,9 @@ export function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
     // Inputs are validated by the services (zod), where the rules live next to the data they guard.
     validate: false,
     emitSchemaFile: false,
+    // type-graphql wants a pubSub once any subscription exists; `sessionEvents` brings its own subscribe
+    // (the connection's stream), so no topic is ever published or subscribed through this one.
+    pubSub: noTopics,
   });
 }
 

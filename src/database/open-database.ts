@@ -10,6 +10,8 @@ import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
 import type { HotPathSql } from './hot-path-sql';
 import { pgliteMaintenanceSql, postgresMaintenanceSql } from './maintenance-sql';
 import type { MaintenanceSql } from './maintenance-sql';
+import { listenOnPostgres } from './notification-listener';
+import type { NotificationHandlers, NotificationListener } from './notification-listener';
 
 export interface Database {
   readonly kind: DatabaseConfig['kind'];
@@ -20,6 +22,8 @@ export interface Database {
   readonly hotPathSql: HotPathSql;
   /** Round-trips to the database; throws when it is unreachable. */
   ping(): Promise<void>;
+  /** LISTENs on `channel`: on a dedicated connection (PostgreSQL), or in process (PGlite delivers its own NOTIFYs). */
+  listen(channel: string, handlers: NotificationHandlers): Promise<NotificationListener>;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,10 @@ async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Da
     hotPathSql: pgliteHotPathSql(client, options.onQuery),
     ping: async () => {
       await client.query('SELECT 1');
+    },
+    listen: async (channel, { onPayload }) => {
+      const unlisten = await client.listen(channel, onPayload);
+      return { close: () => unlisten().catch(() => undefined) };
     },
     close: async () => {
       await prisma.$disconnect();
@@ -99,6 +107,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { kind: 'postgres' }
       const probe = { text: 'SELECT 1', query_timeout: connectionTimeoutMillis };
       await adminPool.query(probe);
     },
+    listen: (channel, handlers) => listenOnPostgres(config.url, channel, handlers),
     close: async () => {
       await prisma.$disconnect();
       await Promise.all([pool.end(), adminPool.end()]);

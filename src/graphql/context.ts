@@ -1,5 +1,6 @@
 import type { AppError } from '../errors';
 import type { RequestMetadata } from '../identity/request-metadata';
+import type { SessionEventFeed } from '../identity/session-event';
 import type { Viewer } from '../identity/viewer';
 import type { DataLoaders } from './data-loaders';
 
@@ -31,4 +32,6 @@ export interface GraphQLContext<Services = unknown> {
   readonly canReadSubgraphSchema: () => boolean;
   readonly services: Services;
   readonly loaders: DataLoaders;
+  /** On a WebSocket operation only: the connection's session events (`sessionEvents`, session-events/). */
+  readonly sessionEvents?: SessionEventFeed;
 }

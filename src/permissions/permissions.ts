@@ -120,6 +120,10 @@ export const permissionMap = {
     deleteWebhookEndpoint: allOf(isVerified, canInInputAccount('webhooks', 'd')),
     replayWebhookEvent: mayCreateWebhooks,
   },
+  Subscription: {
+    // A guest too: the stream is the caller's own session, which a guest has; its socket was authenticated at connect.
+    sessionEvents: isAuthenticated,
+  },
   // Guests (email not verified) see their own user, memberships and session's account, and nothing of
   // anyone else's, whichever path leads there (test/permissions/guest-surface.test.ts walks them all).
   User: {
@@ -225,6 +229,7 @@ export const permissionMap = {
   AuthEventConnection: { edges: allow, pageInfo: allow },
   AuthEventEdge: { cursor: allow, node: allow },
   PageInfo: { hasNextPage: allow, endCursor: allow },
+  SessionEvent: { type: allow, sessionId: allow, reason: allow, role: allow, expiresAt: allow },
   AuthEvent: {
     id: allow,
     type: allow,

@@ -166,6 +166,14 @@ export class SessionService {
   }
 
   /**
+   * The session as it stands, with its user and the member's current role (null once not a member),
+   * whatever its state; null for an unknown id. For judging a connection opened earlier (session-events/).
+   */
+  readSession(sessionId: string): Promise<BearerSession | null> {
+    return this.options.sessionStore.findBearer(sessionId);
+  }
+
+  /**
    * Ends the bearer's session and/or the refresh token's (either proves possession of a live session:
    * see RefreshTokenService.sessionToEnd), or with allSessions every session of the user(s) they belong
    * to. One UPDATE: nothing is half done.

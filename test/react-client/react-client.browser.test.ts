@@ -129,6 +129,13 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
     await traffic.waitForQuiet();
   }
 
+  /**
+   * The tab's sessionEvents socket reaches no server (as behind a proxy that refuses WebSocket upgrades),
+   * so what the test sees is what the HTTP answers alone make the client do: with the socket, the push
+   * would show the login screen first.
+   */
+  const blockSessionEventsSocket = () => page.routeWebSocket(/\/graphql$/, () => undefined);
+
   /** Ends the page's session on the server, as a logout in another tab would. */
   async function revokeThePageSession(): Promise<void> {
     const response = await api.graphql(LOGOUT, { input: { refreshToken: await storedRefreshToken() } });
@@ -226,6 +233,7 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
 
   it('returns to the login screen when the refresh after an expired access token is refused', async () => {
     const user = await signUp(api);
+    await blockSessionEventsSocket();
     await logInThroughUi(user);
     await revokeThePageSession();
     traffic.clear();
@@ -242,6 +250,7 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
 
   it('returns to the login screen, without trying to refresh, when the API says the session was revoked', async () => {
     const user = await signUp(api);
+    await blockSessionEventsSocket();
     await logInThroughUi(user);
     await revokeThePageSession();
     traffic.clear();
@@ -432,4 +441,46 @@ describe('the React/Apollo example client, in Chromium against the real API', ()
     expect(await text('current-role')).toBe('owner');
     expect(await text('me-email')).toBe(email);
   });
+});
+
+describe('the React/Apollo example client, two browsers of one user', () => {
+  // Two browser contexts share nothing (the refresh token lives in each tab's sessionStorage), so each
+  // logs in on its own and holds its own session. Logging out of one session leaves the other working by
+  // design; "logging out in one shows the other logged out" is the user choosing "Sign out everywhere" (logout with allSessions).
+  it('"Sign out everywhere" in one browser shows the other, a separate login of the same user, logged out within 2 s: pushed over its sessionEvents socket, without a request of its own', async () => {
+    const user = await signUp(api);
+    const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+    try {
+      const [acting, watching] = await Promise.all(contexts.map((context) => context.newPage()));
+      // The watching tab's socket is up once the server acknowledged its connection_init.
+      const acknowledged = new Promise<void>((resolve) => {
+        watching.on('websocket', (socket) => {
+          socket.on('framereceived', (frame) => {
+            if (String(frame.payload).includes('connection_ack')) resolve();
+          });
+        });
+      });
+      for (const page of [acting, watching]) {
+        page.setDefaultTimeout(PAGE_TIMEOUT_MILLISECONDS);
+        await page.goto(site.origin);
+        await page.getByLabel('Email').fill(user.email);
+        await page.getByLabel('Password').fill(user.password);
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.getByTestId('me-email').getByText(user.email).waitFor();
+      }
+      await acknowledged;
+      const watchingTraffic = recordGraphQLTraffic(watching, `${api.url}/graphql`);
+
+      await acting.getByRole('button', { name: 'Sign out everywhere' }).click();
+      const clicked = performance.now();
+      await acting.getByRole('button', { name: 'Log in' }).waitFor();
+      await watching.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 2_000 });
+
+      expect(performance.now() - clicked).toBeLessThan(2_000);
+      expect(await watching.evaluate<string | null>("window.sessionStorage.getItem('gatehouse.refreshToken')")).toBeNull();
+      expect(watchingTraffic.exchanges).toEqual([]);
+    } finally {
+      await Promise.all(contexts.map((context) => context.close()));
+    }
+  }, JOURNEY_TIMEOUT_MILLISECONDS);
 });

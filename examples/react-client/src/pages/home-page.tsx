@@ -2,7 +2,7 @@ import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { AccountSwitcher } from '../components/account-switcher';
 import { ErrorMessage } from '../components/error-message';
 import { SessionList } from '../components/session-list';
-import { CurrentSessionDocument, LogoutDocument, MeDocument } from '../gql/graphql';
+import { CurrentSessionDocument, LogoutDocument, LogoutEverywhereDocument, MeDocument } from '../gql/graphql';
 import { useSession } from '../session/session-context';
 
 /** The signed-in page: who I am (`me`), where I am (`currentSession`), my sessions, switch, log out. */
@@ -12,12 +12,14 @@ export function HomePage() {
   const me = useQuery(MeDocument);
   const currentSession = useQuery(CurrentSessionDocument);
   const [logout, logoutState] = useMutation(LogoutDocument);
+  const [logoutEverywhere, logoutEverywhereState] = useMutation(LogoutEverywhereDocument);
 
   const user = me.data?.me;
   const session = currentSession.data?.currentSession;
   // Refetching every query on the page at once: with an expired token, all of them fail together.
   const reload = () => apollo.refetchQueries({ include: 'active' }).catch(() => undefined);
   const logOut = () => logout().then(() => store.clear(), () => undefined);
+  const logOutEverywhere = () => logoutEverywhere().then(() => store.clear(), () => undefined);
 
   return (
     <>
@@ -63,7 +65,10 @@ export function HomePage() {
         <button type="button" onClick={logOut} disabled={logoutState.loading}>
           Log out
         </button>
-        <ErrorMessage error={logoutState.error} />
+        <button type="button" onClick={logOutEverywhere} disabled={logoutEverywhereState.loading}>
+          Sign out everywhere
+        </button>
+        <ErrorMessage error={logoutState.error ?? logoutEverywhereState.error} />
       </section>
     </>
   );
