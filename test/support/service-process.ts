@@ -9,6 +9,19 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 
 /**
+ * The V8 flags `npm start` runs the service with (the Dockerfile's CMD has the same, test/deploy/dockerfile.test.ts):
+ * every test that runs the compiled service runs it as production does, so the footprint it measures is production's.
+ */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = productionNodeFlags();
+
+function productionNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /\bnode((?: --[\w-]+=\S+)*) dist\/src\/main\.js$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script does not end with node [flags] dist/src/main.js: ${scripts.start}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
+
+/**
  * Compiles the service into a directory of this run's own (never the shared dist/, which test/deploy/main.test.ts
  * and `npm start` write). It sits under the project root so the service finds prisma/migrations and
  * node_modules by walking up, as it does from dist/.
@@ -32,9 +45,9 @@ export interface ServiceProcess {
  * Starts the compiled service on a free loopback port with exactly `environment` (plus PATH); resolves
  * once /healthz answers (the port is chosen here, so any LOG_LEVEL works).
  */
-export async function startServiceProcess(mainScript: string, environment: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(mainScript: string, environment: Record<string, string>, nodeArguments: readonly string[] = []): Promise<ServiceProcess> {
   const port = await freePort();
-  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: String(port), ...environment });
+  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: String(port), ...environment }, nodeArguments);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null) throw new Error(`service exited: ${output()}`);
@@ -62,9 +75,16 @@ export async function startServiceProcess(mainScript: string, environment: Recor
   throw new Error(`service did not start: ${output()}`);
 }
 
-/** Spawns the compiled service with exactly `environment` (plus PATH), keeping everything it writes. */
-export function spawnService(mainScript: string, environment: Record<string, string>): { child: ChildProcess; output(): string } {
-  const child = spawn(process.execPath, [mainScript], { cwd: root, env: { PATH: process.env.PATH, ...environment } });
+/**
+ * Spawns the compiled service with exactly `environment` (plus PATH), keeping everything it writes; with
+ * npm start's V8 flags, and `nodeArguments` (e.g. a --require) after them.
+ */
+export function spawnService(
+  mainScript: string,
+  environment: Record<string, string>,
+  nodeArguments: readonly string[] = [],
+): { child: ChildProcess; output(): string } {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...nodeArguments, mainScript], { cwd: root, env: { PATH: process.env.PATH, ...environment } });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
