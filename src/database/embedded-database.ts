@@ -10,7 +10,7 @@ import { lockDataDirectory } from './data-directory-lock';
 export interface EmbeddedDatabase {
   readonly client: PGlite;
   readonly adapter: PrismaPGlite;
-  /** Closes nothing: releases the data directory's lock, after the client is closed. */
+  /** Releases the data directory's lock: call it after closing the client. */
   releaseLock(): Promise<void>;
 }
 
