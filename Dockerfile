@@ -84,4 +84,7 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself as PID 1 is fine: main.ts handles SIGTERM/SIGINT (graceful shutdown) and spawns no children.
-CMD ["node", "dist/src/main.js"]
+# The V8 flags are npm start's (test/deploy/dockerfile.test.ts): young generation capped at 4 MiB a
+# semi-space and old generation at 160 MiB, so one instance on PostgreSQL idles near 120 MiB and stays under 320 MiB
+# under load (docs/performance.md, Footprint). A container given more memory may raise both.
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=160", "dist/src/main.js"]

@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --check] [-- --rounds N] [-- --seconds S]`: every figure is a ratio of two runs
- * measured side by side in the same round, over at least 5 interleaved rounds after a warm-up.
+ * `npm run bench [-- --check] [-- --rounds N] [-- --seconds S] [-- --only footprint]`: every figure is a ratio of two
+ * runs measured side by side in the same round, over at least 5 interleaved rounds after a warm-up; the footprint
+ * (figure 8) is one production instance's resident set, against issue 14's targets. `--only footprint` measures
+ * that alone (about a minute; RSS, unlike rates, means something on a busy machine) and writes no results.json.
  * See docs/performance.md (the method and the history) and README "Performance" (the current figures).
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +12,9 @@ import { createBenchDatabase } from './harness/bench-database';
 import { startServerProcess } from './harness/server-process';
 import type { ServerProcess } from './harness/server-process';
 import type { RoundResults } from './report/figures';
-import { formatTable, summarize, writeResults } from './report/summary';
+import { footprintRows, formatTable, missedFootprint, summarize, summarizeFootprint, writeResults } from './report/summary';
+import { measureFootprint } from './scenarios/footprint';
+import type { FootprintRun } from './scenarios/footprint';
 import { measureEnumerationParity, measureLogin } from './scenarios/login';
 import { measureMemberList } from './scenarios/member-list';
 import { measureRefresh } from './scenarios/refresh';
@@ -26,11 +30,16 @@ const LOGIN_CONNECTIONS = 8;
 const WARM_UP_SECONDS = 1;
 const START_UP_RUNS = 3;
 const REPOSITORY = path.resolve(__dirname, '../../..');
+/** Long enough for several mark-compact cycles of the old generation under the token path. */
+const FOOTPRINT_LOAD_SECONDS = 30;
+const SCENARIOS = ['footprint'] as const;
 
 interface Options {
   readonly check: boolean;
   readonly rounds: number;
   readonly seconds: number;
+  /** One scenario alone instead of the whole bench. */
+  readonly only: (typeof SCENARIOS)[number] | null;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -42,7 +51,10 @@ function parseOptions(argv: readonly string[]): Options {
   const seconds = valueOf('--seconds', 3);
   if (!Number.isInteger(rounds) || rounds < MIN_ROUNDS) throw new Error(`--rounds must be an integer ≥ ${MIN_ROUNDS}`);
   if (!(seconds >= 1)) throw new Error('--seconds must be ≥ 1');
-  return { check: argv.includes('--check'), rounds, seconds };
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex === -1 ? null : SCENARIOS.find((name) => name === argv[onlyIndex + 1]);
+  if (only === undefined) throw new Error(`--only takes one of: ${SCENARIOS.join(', ')}`);
+  return { check: argv.includes('--check'), rounds, seconds, only };
 }
 
 /**
@@ -88,11 +100,30 @@ async function runRound(context: BenchContext, accessTokens: readonly string[]):
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const loadAverage = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
+const MAIN_SCRIPT = path.join(__dirname, '../src/main.js');
+const postgresServerUrl = () => process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+function measureProductionFootprint(): Promise<FootprintRun> {
+  log(`footprint: one production instance on PostgreSQL, idle, then ${FOOTPRINT_LOAD_SECONDS} s of the token path`);
+  return measureFootprint({ repository: REPOSITORY, mainScript: MAIN_SCRIPT, serverUrl: postgresServerUrl(), loadSeconds: FOOTPRINT_LOAD_SECONDS });
+}
+
+/** `--only footprint`: figure 8 alone, printed in the table's columns. */
+async function mainFootprintOnly(options: Options): Promise<void> {
+  const footprint = summarizeFootprint(await measureProductionFootprint());
+  console.log(['| figure | median | min–max | target | met | failures | peak RSS | median absolute figures |', '|---|---|---|---|---|---|---|---|', ...footprintRows(footprint)].join('\n'));
+  for (const sample of footprint.run.failureSamples) console.log(`footprint failure: ${sample}`);
+  const missed = missedFootprint(footprint);
+  console.log(missed.length === 0 ? 'bench: every target met' : `bench: targets missed: ${missed.join(', ')}`);
+  if (options.check && missed.length > 0) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.only === 'footprint') return mainFootprintOnly(options);
   const startedAt = performance.now();
   const loadBefore = loadAverage();
-  const database = await createBenchDatabase(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test');
+  const database = await createBenchDatabase(postgresServerUrl());
   let server: ServerProcess | undefined;
   const rounds: RoundResults[] = [];
   try {
@@ -113,9 +144,10 @@ async function main(): Promise<void> {
 
   log('start-up: compiled service, embedded database');
   const startUpRuns: StartUpRun[] = [];
-  for (let run = 0; run < START_UP_RUNS; run++) startUpRuns.push(await measureStartUp(path.join(__dirname, '../src/main.js')));
+  for (let run = 0; run < START_UP_RUNS; run++) startUpRuns.push(await measureStartUp(MAIN_SCRIPT));
+  const footprintRun = await measureProductionFootprint();
 
-  const summary = summarize(rounds, startUpRuns);
+  const summary = summarize(rounds, startUpRuns, footprintRun);
   const environment = {
     date: new Date().toISOString(),
     node: process.version,

@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { IDLE_RSS_TARGET_MIB, LOADED_RSS_TARGET_MIB } from '../scenarios/footprint';
+import type { FootprintRun } from '../scenarios/footprint';
 import type { StartUpRun } from '../scenarios/start-up';
 import { describeTarget, FIGURES, meetsTarget } from './figures';
 import type { RoundResults, Target } from './figures';
@@ -19,15 +21,39 @@ export interface FigureResult {
   readonly sides: Readonly<Record<string, { perSecond: number; p50Ms: number | null; p99Ms: number | null }>>;
 }
 
+/** One production instance's resident set (scenarios/footprint.ts), against issue 14's targets. */
+export interface FootprintResult {
+  readonly run: FootprintRun;
+  readonly idleRss: { readonly target: Target; readonly met: boolean };
+  readonly loadedRss: { readonly target: Target; readonly met: boolean };
+}
+
 export interface Summary {
   readonly figures: readonly FigureResult[];
   readonly startUp: { readonly coldSeconds: Spread; readonly warmSeconds: Spread; readonly peakRssMiB: number | null; readonly runs: readonly StartUpRun[] };
+  readonly footprint: FootprintResult;
   readonly missed: readonly string[];
+}
+
+export function summarizeFootprint(run: FootprintRun): FootprintResult {
+  const idleTarget: Target = { below: IDLE_RSS_TARGET_MIB };
+  const loadedTarget: Target = { below: LOADED_RSS_TARGET_MIB };
+  return {
+    run,
+    idleRss: { target: idleTarget, met: meetsTarget(run.idleRssMiB, idleTarget) },
+    // A load that failed requests has not shown the footprint of serving them.
+    loadedRss: { target: loadedTarget, met: run.failures === 0 && meetsTarget(run.peakLoadedRssMiB, loadedTarget) },
+  };
+}
+
+/** The figures' keys that missed their targets. */
+export function missedFootprint(footprint: FootprintResult): string[] {
+  return [...(footprint.idleRss.met ? [] : ['idleRss']), ...(footprint.loadedRss.met ? [] : ['loadedRss'])];
 }
 
 const MiB = 1024 * 1024;
 
-export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly StartUpRun[]): Summary {
+export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly StartUpRun[], footprintRun: FootprintRun): Summary {
   const figures = FIGURES.map((figure): FigureResult => {
     const ratios = rounds.map((round) => figure.ratio(round));
     const runs = rounds.map((round) => figure.measurements(round));
@@ -62,6 +88,7 @@ export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly
       sides,
     };
   });
+  const footprint = summarizeFootprint(footprintRun);
   const startUpRss = startUpRuns.flatMap((run) => [run.coldPeakRssBytes, run.warmPeakRssBytes]).filter((value): value is number => value !== null);
   return {
     figures,
@@ -71,7 +98,8 @@ export function summarize(rounds: readonly RoundResults[], startUpRuns: readonly
       peakRssMiB: startUpRss.length > 0 ? Math.max(...startUpRss) / MiB : null,
       runs: startUpRuns,
     },
-    missed: figures.filter((figure) => !figure.met).map((figure) => figure.key),
+    footprint,
+    missed: [...figures.filter((figure) => !figure.met).map((figure) => figure.key), ...missedFootprint(footprint)],
   };
 }
 
@@ -100,7 +128,18 @@ export function formatTable(summary: Summary): string {
   const rss = startUp.peakRssMiB === null ? 'n/a' : `${fixed(startUp.peakRssMiB, 0)} MiB`;
   lines.push(`| 6 cold start, embedded database (s) | ${fixed(startUp.coldSeconds.median)} | ${fixed(startUp.coldSeconds.min)}–${fixed(startUp.coldSeconds.max)} | — | — | 0 | ${rss} | spawn → /readyz 200, migrations included |`);
   lines.push(`| 6 warm start, embedded database (s) | ${fixed(startUp.warmSeconds.median)} | ${fixed(startUp.warmSeconds.min)}–${fixed(startUp.warmSeconds.max)} | — | — | 0 | ${rss} | same DATA_DIR, second start |`);
+  lines.push(...footprintRows(summary.footprint));
   return lines.join('\n');
+}
+
+/** Two rows in the table's columns: one run, so the median is its figure and there is no spread. */
+export function footprintRows({ run, idleRss, loadedRss }: FootprintResult): string[] {
+  const met = (isMet: boolean) => (isMet ? 'yes' : '**no**');
+  const load = `token path, ${run.loadSeconds} s: ${run.served} me served, peak ${fixed(run.peakLoadedRssMiB, 0)} MiB, ${fixed(run.endLoadedRssMiB, 0)} MiB at the end`;
+  return [
+    `| 8 RSS of one production instance on PostgreSQL, idle (MiB) | ${fixed(run.idleRssMiB, 0)} | — | ${describeTarget(idleRss.target)} | ${met(idleRss.met)} | 0 | ${fixed(run.idleRssMiB, 0)} MiB | npm start's command, 5 s after /readyz |`,
+    `| 8 RSS of one production instance on PostgreSQL, under load (MiB) | ${fixed(run.peakLoadedRssMiB, 0)} | — | ${describeTarget(loadedRss.target)} | ${met(loadedRss.met)} | ${run.failures} | ${fixed(run.peakLoadedRssMiB, 0)} MiB | ${load} |`,
+  ];
 }
 
 export function writeResults(file: string, environment: Record<string, unknown>, summary: Summary): void {

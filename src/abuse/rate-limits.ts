@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { IRateLimiterOptions, RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from '../logger';
@@ -73,6 +73,8 @@ class RedisRateLimitStore implements RateLimitStore {
   ) {}
 
   static async connect(url: string, keyPrefix: string, logger: Logger): Promise<RedisRateLimitStore> {
+    // Imported here: an instance without REDIS_URL never loads ioredis (about 2 MiB of heap).
+    const { Redis } = await import('ioredis');
     const client = new Redis(url, {
       lazyConnect: true,
       // Queued commands would hold logins until Redis returns; refuse them so the insurance limiter answers now.

@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
-import { DatabaseInUseError } from '../database/open-database';
+import { DatabaseInUseError } from '../database/database-in-use-error';
 import { formatOutboxListing, listOutbox, OutboxUnavailableError } from '../development-mail/outbox-command';
 
 const DEFAULT_COUNT = 10;

@@ -2,11 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
-
-/** The embedded database's directory is held by another process; the message names it when it is known. */
-export class DatabaseInUseError extends Error {
-  override readonly name = 'DatabaseInUseError';
-}
+import { DatabaseInUseError } from './database-in-use-error';
 
 /** How long a lock may go unrefreshed before it counts as a crashed holder's (and is taken over). */
 const LOCK_STALE_MILLISECONDS = 10_000;

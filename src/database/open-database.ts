@@ -1,10 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config/database-config';
 import { PrismaClient } from '../generated/prisma/client';
-import { lockDataDirectory } from './data-directory-lock';
 import type { DatabaseOptions } from './database-query';
 import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
 import type { HotPathSql } from './hot-path-sql';
@@ -38,15 +35,11 @@ function createPrismaClient(adapter: NonNullable<ConstructorParameters<typeof Pr
   return prisma;
 }
 
-export { DatabaseInUseError, isDataDirectoryInUse } from './data-directory-lock';
-
 async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Database> {
-  const releaseLock = dataDir.startsWith('memory://') ? async () => undefined : await lockDataDirectory(dataDir);
-  const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
-    await releaseLock();
-    throw error;
-  });
-  const prisma = createPrismaClient(new PrismaPGlite(client), options);
+  // Imported here, not above: PGlite and its adapter add about 3 MiB to every instance that never uses them.
+  const { startEmbeddedDatabase } = await import('./embedded-database');
+  const { client, adapter, releaseLock } = await startEmbeddedDatabase(dataDir);
+  const prisma = createPrismaClient(adapter, options);
   const maintenanceSql = pgliteMaintenanceSql(client);
   return {
     kind: 'pglite',

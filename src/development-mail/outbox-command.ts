@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/config';
-import { isDataDirectoryInUse, openDatabase } from '../database/open-database';
+import { isDataDirectoryInUse } from '../database/data-directory-lock';
+import { openDatabase } from '../database/open-database';
 import { readRecentOutboxMessages } from '../email/outbox-messages';
 import type { OutboxEntry } from '../email/outbox-messages';
 import { OUTBOX_PATH } from './outbox-endpoint';

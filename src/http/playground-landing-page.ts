@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { renderPlaygroundPage } from 'graphql-playground-html';
 import { PLAYGROUND_ASSETS_PATH, PLAYGROUND_PACKAGE } from './playground-assets';
 import type { PlaygroundAssets } from './playground-assets';
 
@@ -22,6 +21,34 @@ const INLINE_SCRIPT = /<script type="text\/javascript">([\s\S]*?)<\/script>/g;
  * works offline and no third party sees who uses it (or runs code next to their tokens).
  */
 export function createPlaygroundLandingPage(assets: PlaygroundAssets, endpoint: string): PlaygroundLandingPage {
+  // Rendered on the first GET of the endpoint (the page's, or a query's, whose answer gets the same header),
+  // not at start-up: an instance nobody opens the page on never loads graphql-playground-html.
+  let page: { readonly html: string; readonly contentSecurityPolicy: string } | undefined;
+  const renderedPage = () => (page ??= renderPage(assets, endpoint));
+
+  return {
+    plugin: {
+      async serverWillStart() {
+        return {
+          async renderLandingPage() {
+            // A function, which Apollo calls per page request: a string would be rendered here, at start-up.
+            return { html: async () => renderedPage().html };
+          },
+        };
+      },
+    },
+    setPageHeaders: (_request, response, next) => {
+      // Apollo gives a landing page no headers of its own; on a GET's JSON answer this changes nothing.
+      // It replaces the API's own policy (security-headers.ts), which would let the page run nothing.
+      response.setHeader('content-security-policy', renderedPage().contentSecurityPolicy);
+      next();
+    },
+  };
+}
+
+function renderPage(assets: PlaygroundAssets, endpoint: string): { html: string; contentSecurityPolicy: string } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/consistent-type-imports -- loaded on first use
+  const { renderPlaygroundPage } = require('graphql-playground-html') as typeof import('graphql-playground-html');
   const html = renderPlaygroundPage({
     endpoint,
     cdnUrl: PLAYGROUND_ASSETS_PATH,
@@ -37,25 +64,7 @@ export function createPlaygroundLandingPage(assets: PlaygroundAssets, endpoint: 
   if (EXTERNAL_REFERENCE.test(html)) {
     throw new Error(`The GraphQL Playground page references another origin; ${PLAYGROUND_PACKAGE} or graphql-playground-html changed.`);
   }
-  const contentSecurityPolicy = pageContentSecurityPolicy(html);
-
-  return {
-    plugin: {
-      async serverWillStart() {
-        return {
-          async renderLandingPage() {
-            return { html };
-          },
-        };
-      },
-    },
-    setPageHeaders: (_request, response, next) => {
-      // Apollo gives a landing page no headers of its own; on a GET's JSON answer this changes nothing.
-      // It replaces the API's own policy (security-headers.ts), which would let the page run nothing.
-      response.setHeader('content-security-policy', contentSecurityPolicy);
-      next();
-    },
-  };
+  return { html, contentSecurityPolicy: pageContentSecurityPolicy(html) };
 }
 
 /**

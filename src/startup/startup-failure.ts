@@ -1,7 +1,7 @@
 import type { Config } from '../config/config';
 import { ConfigError } from '../config/config-error';
 import type { DatabaseConfig } from '../config/database-config';
-import { DatabaseInUseError } from '../database/data-directory-lock';
+import { DatabaseInUseError } from '../database/database-in-use-error';
 import { findDatabaseFailure } from '../database/database-unavailable';
 import { ListenAddressError } from './listen-address';
 

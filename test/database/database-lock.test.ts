@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { DatabaseInUseError, openDatabase } from '../../src/database/open-database';
+import { DatabaseInUseError } from '../../src/database/database-in-use-error';
+import { openDatabase } from '../../src/database/open-database';
 import { temporaryDirectory } from '../support/temporary-directories';
 
 describe('the embedded database directory', () => {

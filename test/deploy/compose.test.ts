@@ -41,7 +41,7 @@ function serviceNamed(name: string): ComposeService {
 
 // Gatehouse is whichever service builds the Dockerfile stage that runs the service, whatever it is called.
 const serviceStage = dockerfile.stages.find((stage) =>
-  instructionsOf(stage, 'CMD').some((command) => execForm(command).join(' ') === 'node dist/src/main.js'),
+  instructionsOf(stage, 'CMD').some((command) => execForm(command).at(-1) === 'dist/src/main.js'),
 );
 const [gatehouseName, gatehouse] = services.find(([, service]) => buildTarget(service) === serviceStage?.name) ?? [];
 const exampleServices = services.filter(([, service]) => buildTarget(service)?.startsWith('example-'));

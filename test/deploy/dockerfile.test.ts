@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CONFIGURATION_VARIABLES } from '../../src/config/environment';
 import { loadConfig } from '../../src/config/load-config';
 import { locatePlaygroundAssets, PLAYGROUND_PACKAGE } from '../../src/http/playground-assets';
+import { PRODUCTION_NODE_FLAGS } from '../support/service-process';
 import { temporaryDirectory } from '../support/temporary-directories';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -36,8 +37,9 @@ afterAll(async () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds the service when no target is given: the last stage runs dist/src/main.js, compiled from src/main.ts', () => {
-    expect(commandOf(runtime)).toEqual(['node', 'dist/src/main.js']);
+  it('builds the service when no target is given: the last stage runs dist/src/main.js, compiled from src/main.ts, with npm start\'s V8 flags', () => {
+    expect(commandOf(runtime)).toEqual(['node', ...PRODUCTION_NODE_FLAGS, 'dist/src/main.js']);
+    expect(PRODUCTION_NODE_FLAGS).toContain('--max-old-space-size=160');
     expect(existsSync(path.join(root, 'src', 'main.ts'))).toBe(true);
   });
 

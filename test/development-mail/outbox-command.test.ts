@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { isDataDirectoryInUse } from '../../src/database/open-database';
+import { isDataDirectoryInUse } from '../../src/database/data-directory-lock';
 import { formatOutboxListing, listOutbox, OutboxUnavailableError } from '../../src/development-mail/outbox-command';
 import { signUp } from '../support/factories';
 import { mailedLink } from '../support/outbox';

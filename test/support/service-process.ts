@@ -10,6 +10,19 @@ import { runDirectory } from './temporary-directories';
 const root = path.resolve(__dirname, '..', '..');
 
 /**
+ * The V8 flags `npm start` runs the service with (the Dockerfile's CMD has the same, test/deploy/dockerfile.test.ts):
+ * every test that runs the compiled service runs it as production does, so the footprint it measures is production's.
+ */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = productionNodeFlags();
+
+function productionNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /\bnode((?: --[\w-]+=\S+)*) dist\/src\/main\.js$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script does not end with node [flags] dist/src/main.js: ${scripts.start}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
+
+/**
  * The compiled service for this jest run: built once per run and shared by every test file that starts it
  * (tsc takes 20–40 s on two cores, and half a dozen files run the compiled service). It sits under the
  * project root so the service finds prisma/migrations and node_modules by walking up, as it does from
@@ -84,9 +97,13 @@ export interface ServiceProcess {
  * needs) with exactly `environment` (plus PATH); resolves once /healthz answers (the port is chosen
  * here, so any LOG_LEVEL works).
  */
-export async function startServiceProcess(mainScript: string, environment: Record<string, string>, options: { port?: number } = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  mainScript: string,
+  environment: Record<string, string>,
+  options: { port?: number; nodeArguments?: readonly string[] } = {},
+): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
-  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: String(port), ...environment });
+  const { child, output } = spawnService(mainScript, { HOST: '127.0.0.1', PORT: String(port), ...environment }, options.nodeArguments);
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null) throw new Error(`service exited: ${output()}`);
@@ -114,9 +131,16 @@ export async function startServiceProcess(mainScript: string, environment: Recor
   throw new Error(`service did not start: ${output()}`);
 }
 
-/** Spawns the compiled service with exactly `environment` (plus PATH), keeping everything it writes. */
-export function spawnService(mainScript: string, environment: Record<string, string>): { child: ChildProcess; output(): string } {
-  const child = spawn(process.execPath, [mainScript], { cwd: root, env: { PATH: process.env.PATH, ...environment } });
+/**
+ * Spawns the compiled service with exactly `environment` (plus PATH), keeping everything it writes; with
+ * npm start's V8 flags, and `nodeArguments` (e.g. a --require) after them.
+ */
+export function spawnService(
+  mainScript: string,
+  environment: Record<string, string>,
+  nodeArguments: readonly string[] = [],
+): { child: ChildProcess; output(): string } {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...nodeArguments, mainScript], { cwd: root, env: { PATH: process.env.PATH, ...environment } });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
