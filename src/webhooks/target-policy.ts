@@ -24,7 +24,7 @@ for (const [network, prefix] of [
   PRIVATE_RANGES.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
+  ['::', 96], // unspecified, and IPv4-compatible addresses (::7f00:1 is 127.0.0.1 to some stacks)
   ['::1', 128],
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local

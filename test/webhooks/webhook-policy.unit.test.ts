@@ -7,7 +7,7 @@ import { temporaryDirectory } from '../support/temporary-directories';
 const production = { allowPrivateTargets: false, requireHttps: true };
 
 describe('where an account endpoint may point', () => {
-  it.each(['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip'])(
+  it.each(['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::7f00:1', '::127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip'])(
     'refuses %s as a private address',
     (address) => expect(isPrivateAddress(address)).toBe(true),
   );
