@@ -30,6 +30,9 @@ export function isDataDirectoryInUse(dataDir: string): Promise<boolean> {
  * the pid it wrote beside the lock; only an unknown or dead holder is waited for, until its lock is stale.
  */
 export async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  // Before the lock file is even looked at: a directory this process holds is refused at once, whatever
+  // the file's age (a busy event loop can let our own lock look stale, and we would take it from ourselves).
+  if (heldHere.has(dataDir)) throw new DatabaseInUseError(`The embedded database ${dataDir} is already open in this process (pid ${process.pid}).`);
   mkdirSync(dataDir, { recursive: true });
   const holderFile = `${dataDir}.lock-holder.json`;
   const deadline = Date.now() + LOCK_WAIT_MILLISECONDS;
@@ -60,7 +63,6 @@ export async function lockDataDirectory(dataDir: string): Promise<() => Promise<
       return releaseAll;
     } catch (error) {
       if ((error as { code?: string }).code !== 'ELOCKED') throw error;
-      if (heldHere.has(dataDir)) throw new DatabaseInUseError(`The embedded database ${dataDir} is already open in this process (pid ${process.pid}).`);
       const holder = readLockHolder(holderFile);
       // Our own pid is a previous life's (a container restarted after a crash runs as pid 1 again): wait for that lock to go stale.
       const isHeld = holder !== null && holder.pid !== process.pid && holder.hostname === hostname() && isRunning(holder.pid);
