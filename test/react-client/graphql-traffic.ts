@@ -46,6 +46,9 @@ export function recordGraphQLTraffic(page: Page, endpoint: string): GraphQLTraff
     if (!isGraphQL(response.request())) return;
     void readExchange(response)
       .then((exchange) => exchange && exchanges.push(exchange))
+      // The page closed (its test ended, or a context was closed) while the exchange was being read: no test
+      // waits for it any more, and an unhandled rejection would fail whichever test runs next.
+      .catch(() => undefined)
       .finally(() => pending--);
   });
   return {
