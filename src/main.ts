@@ -1,5 +1,6 @@
 import type { Config } from './config/config';
 import { loadConfig } from './config/load-config';
+import { lowerThreadPoolPriority } from './passwords/thread-pool-priority';
 import type { Tracing } from './tracing/tracing-sdk';
 
 const SHUTDOWN_TIMEOUT_MILLISECONDS = 10_000;
@@ -15,6 +16,8 @@ let config: Config | null = null;
  */
 async function main(): Promise<void> {
   config = loadConfig();
+  // Before anything queues work on libuv's pool: its threads are told apart by being new.
+  await lowerThreadPoolPriority(config.passwords.hashThreadNiceness);
   const tracing: Tracing | null = config.tracing ? (await import('./tracing/tracing-sdk')).startTracing(config.tracing) : null;
   const { createApp } = await import('./app');
   const { asListenAddressError, checkListenAddress, localUrl } = await import('./startup/listen-address');

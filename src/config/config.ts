@@ -113,5 +113,7 @@ export interface Config {
     readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
     readonly hashConcurrency: number;
     readonly hashQueueLimit: number;
+    /** Nice value of libuv's pool threads, where argon2 hashes (passwords/thread-pool-priority.ts); 0 leaves them be. */
+    readonly hashThreadNiceness: number;
   };
 }

@@ -56,6 +56,7 @@ const environmentSchema = z.object({
   ARGON2_PARALLELISM: integer(1, 1, 64),
   PASSWORD_HASH_CONCURRENCY: integer(Math.max(1, Math.min(4, availableParallelism())), 1, 256),
   PASSWORD_HASH_QUEUE_LIMIT: integer(256, 0, 100_000),
+  PASSWORD_HASH_THREAD_NICENESS: integer(10, 0, 19),
   GRAPHQL_BODY_LIMIT: z.string().trim().min(1).default('100kb'),
   CORS_ORIGINS: z
     .string()

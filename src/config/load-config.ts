@@ -154,6 +154,7 @@ function assembleConfig(values: Environment, { dataDir, corsOrigins, signingKeys
       }),
       hashConcurrency: values.PASSWORD_HASH_CONCURRENCY,
       hashQueueLimit: values.PASSWORD_HASH_QUEUE_LIMIT,
+      hashThreadNiceness: values.PASSWORD_HASH_THREAD_NICENESS,
     }),
   });
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -65,6 +65,35 @@ describe('the service process', () => {
     const { data, errors } = await postGraphql(`${second.url}/graphql`, ME_EMAIL, { variables: {}, token: signedUp.data!.signUp.accessToken });
     expect({ data, errors }).toEqual({ data: { me: { email: signedUp.data!.signUp.user.email } } });
     expect(await stopService(second)).toBe(0);
+  }, 60_000);
+
+  it('hashes passwords on threads below the event loop: libuv pool threads at PASSWORD_HASH_THREAD_NICENESS, the event loop at 0', async () => {
+    // Production argon2 parameters: each hash costs tens of milliseconds, which /proc's 10 ms ticks can see.
+    const service = await startService({ DATA_DIR: temporaryDirectory('nice'), ARGON2_MEMORY_KIB: '19456', ARGON2_ITERATIONS: '2' });
+    try {
+      const pid = service.process.pid!;
+      const lowered = () => threadsOf(pid).filter((thread) => thread.nice === 10);
+      expect(threadsOf(pid).find((thread) => thread.id === pid)?.nice).toBe(0);
+      // Before the first sign-up starts the password strength worker (nice 10 too): the pool's threads alone.
+      expect(lowered()).toHaveLength(Number(process.env.UV_THREADPOOL_SIZE ?? 4));
+      const input = { email: uniqueEmail(), password: strongPassword() };
+      expect((await postGraphql(`${service.url}/graphql`, SIGN_UP, { variables: { input } })).errors).toBeUndefined();
+      const cpuBefore = lowered().reduce((sum, thread) => sum + thread.cpuTicks, 0);
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const { errors } = await postGraphql(`${service.url}/graphql`, LOGIN, { variables: { input } });
+        expect(errors).toBeUndefined();
+      }
+      // The logins' hashes ran on the lowered threads: their CPU time grew by at least one tick.
+      expect(lowered().reduce((sum, thread) => sum + thread.cpuTicks, 0)).toBeGreaterThan(cpuBefore);
+    } finally {
+      await stopService(service);
+    }
+    const untouched = await startService({ DATA_DIR: temporaryDirectory('nice-off'), PASSWORD_HASH_THREAD_NICENESS: '0' });
+    try {
+      expect(threadsOf(untouched.process.pid!).filter((thread) => thread.nice !== 0)).toEqual([]);
+    } finally {
+      await stopService(untouched);
+    }
   }, 60_000);
 
   it('on SIGTERM under load: finishes in-flight requests, refuses new connections, exits 0 within 10 s', async () => {
@@ -226,6 +255,16 @@ describe('starting the service', () => {
 });
 
 const STACK_TRACE = /\n\s+at /;
+
+/** A process's threads as /proc shows them (Linux): id, nice value, and CPU time used (user + system, in clock ticks). */
+function threadsOf(pid: number): { id: number; nice: number; cpuTicks: number }[] {
+  return readdirSync(`/proc/${pid}/task`).map((task) => {
+    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces: state is the 3rd field of stat(5).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { id: Number(task), nice: Number(fields[19 - 3]), cpuTicks: Number(fields[14 - 3]) + Number(fields[15 - 3]) };
+  });
+}
 
 type PostAnswer = { status: number; body: GraphQLResponseBody<{ login: LoginResult }> };
 
