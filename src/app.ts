@@ -1,9 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Express } from 'express';
 import { systemClock } from './clock';
@@ -15,10 +14,12 @@ import { openDatabase } from './database/open-database';
 import type { Database } from './database/open-database';
 import { createDevelopmentMailRouter } from './development-mail/development-mail';
 import type { GraphQLContext } from './graphql/context';
+import { apolloHandler } from './http/apollo-handler';
 import { createCorsMiddleware } from './http/cors';
 import { createDatabaseUnavailablePlugin } from './http/database-unavailable-plugin';
 import { createErrorFormatter } from './http/format-error';
 import { createContextBuilder, createInjectedIdentityContextBuilder } from './http/graphql-context';
+import { createGraphqlPostRoute, GRAPHQL_PATH, isGraphqlPost } from './http/graphql-post-route';
 import { createHealthRouter } from './http/health';
 import { handleHttpErrors } from './http/http-errors';
 import { createJwksRouter } from './http/jwks';
@@ -135,7 +136,8 @@ async function serve(
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  const httpServer = http.createServer(app);
+  // Its request listener is added once the routes are built, below.
+  const httpServer = http.createServer();
 
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const playground = createPlayground(config.playgroundEnabled, '/graphql');
@@ -155,6 +157,9 @@ async function serve(
       // A subgraph would otherwise attach an execution trace (timings, unmasked error messages) to every
       // response a gateway asks one for; traces are for Apollo Studio, which Gatehouse does not report to.
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo's cache-control plugin computes a cache policy field by field, wrapping every resolver to do
+      // it, for responses that are all `no-store` (no-store-plugin.ts): its work could never be used.
+      ApolloServerPluginCacheControlDisabled(),
       ...requestLimits.plugins,
       ...exposure.plugins,
     ],
@@ -177,30 +182,39 @@ async function serve(
 
   // First of all: every response, errors and health checks included, carries its request id and these
   // headers, and every log line written while handling it carries the id.
-  app.use(assignRequestId());
+  const requestId = assignRequestId();
+  const securityHeaders = createSecurityHeaders();
+  app.use(requestId);
   // Timed from here on, so every response counts (a refused one too).
   if (exposure.timing) app.use(exposure.timing);
-  app.use(createSecurityHeaders());
+  app.use(securityHeaders);
   if (exposure.endpoint) app.use(exposure.endpoint);
   let isDraining = false;
   app.use(createHealthRouter(database, { isDraining: () => isDraining }));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
   // route itself (200, no CORS headers), and every answer must carry the headers.
-  if (corsMiddleware) app.use('/graphql', corsMiddleware);
+  if (corsMiddleware) app.use(GRAPHQL_PATH, corsMiddleware);
   app.use(createJwksRouter(accessTokens.jsonWebKeySet));
   app.use(playground.router);
   app.use(createDevelopmentMailRouter(config, prisma));
-  app.use(
-    '/graphql',
-    express.json({ limit: config.graphqlBodyLimit }),
-    expressMiddleware(apollo, {
-      context: withoutAuthLayer
-        ? createInjectedIdentityContextBuilder({ services, prisma, subgraphSchemaAccess, viewer: withoutAuthLayer.viewer })
-        : createContextBuilder({ accessTokens, services, prisma, subgraphSchemaAccess }),
-    }),
+  const context = withoutAuthLayer
+    ? createInjectedIdentityContextBuilder({ services, prisma, subgraphSchemaAccess, viewer: withoutAuthLayer.viewer })
+    : createContextBuilder({ accessTokens, services, prisma, subgraphSchemaAccess });
+  const graphqlHandlers = [express.json({ limit: config.graphqlBodyLimit }), apolloHandler(apollo, context)];
+  app.use(GRAPHQL_PATH, ...graphqlHandlers);
+  const httpErrors = handleHttpErrors(logger);
+  app.use(httpErrors);
+  // Every GraphQL request takes the direct route: the same middleware, in the same order, minus the routes
+  // a POST to /graphql never matches. Everything else (health, JWKS, the playground, GET /graphql) is Express's.
+  const graphqlPost = createGraphqlPostRoute(
+    app,
+    [requestId, ...(exposure.timing ? [exposure.timing] : []), ...securityHeaders, ...(corsMiddleware ? [corsMiddleware] : []), ...graphqlHandlers],
+    httpErrors,
   );
-  app.use(handleHttpErrors(logger));
+  httpServer.on('request', (request: http.IncomingMessage, response: http.ServerResponse) =>
+    isGraphqlPost(request) ? graphqlPost(request, response) : app(request, response),
+  );
   // `sessionEvents` over WebSocket on the same path; one LISTEN per instance tells its sockets what changed.
   const sessionEvents = await startSessionEvents({ database, readSession: (sessionId) => services.sessions.readSession(sessionId), clock, logger });
   // ws and graphql-ws are loaded at the first upgrade request: an instance no client subscribes to never pays for them.
