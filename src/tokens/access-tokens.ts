@@ -7,6 +7,10 @@ import { idField } from '../graphql/input-validation';
 import type { Permission } from '../identity/permission';
 import type { AccessTokenKey, AccessTokenKeys, JsonWebKeySet } from './access-token-keys';
 import { formatScope } from './scope';
+import { VerifiedTokenMemo } from './verified-token-memo';
+
+/** About 2 KB a token with its claims: a few MB at most, for every token of the last few thousand clients. */
+const VERIFIED_TOKENS_REMEMBERED = 2048;
 
 /** RFC 9068: access tokens say what they are in the header, so no other JWT can be replayed as one. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -51,6 +55,8 @@ export interface AccessTokenOptions {
 }
 
 export class AccessTokens {
+  private readonly verified = new VerifiedTokenMemo<AccessTokenClaims>(VERIFIED_TOKENS_REMEMBERED);
+
   constructor(private readonly options: AccessTokenOptions) {}
 
   /** The public keys other services verify these tokens with (empty while HS256 signs). */
@@ -91,8 +97,13 @@ export class AccessTokens {
    * issuer, audience and expiry; throws UNAUTHENTICATED.
    */
   verify(token: string): AccessTokenClaims {
-    const verifier = this.verifierOf(token);
     const now = toUnixSeconds(this.options.clock.now());
+    const remembered = this.verified.get(token);
+    if (remembered !== undefined) {
+      if (this.isCurrent(remembered, now)) return remembered;
+      this.verified.forget(token);
+    }
+    const verifier = this.verifierOf(token);
     let decoded: jwt.Jwt;
     try {
       decoded = jwt.verify(token, verifier.key, {
@@ -117,7 +128,19 @@ export class AccessTokens {
     if (decoded.payload.iat > now + this.options.clockToleranceSeconds) {
       throw unauthenticated(ErrorReason.INVALID_TOKEN, 'The access token is invalid.');
     }
-    return decoded.payload;
+    const claims = Object.freeze(decoded.payload);
+    this.verified.remember(token, claims);
+    return claims;
+  }
+
+  /**
+   * The time-dependent checks of `verify`, for a token verified before: as jsonwebtoken judges exp and
+   * nbf, and as above iat. Failing any, the token is verified from scratch, which gives the precise error.
+   */
+  private isCurrent(claims: AccessTokenClaims & { nbf?: unknown }, now: number): boolean {
+    const tolerance = this.options.clockToleranceSeconds;
+    if (now >= claims.exp + tolerance || claims.iat > now + tolerance) return false;
+    return typeof claims.nbf !== 'number' || claims.nbf <= now + tolerance;
   }
 
   /**

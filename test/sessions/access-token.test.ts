@@ -102,6 +102,18 @@ describe('the bearer access token', () => {
     expect(response.data!.me).toEqual({ id: user.userId, email: user.email });
   });
 
+  it('is refused with TOKEN_EXPIRED once expired, even after it was accepted (a verified token is remembered, its expiry is not)', async () => {
+    const user = await signUp(server);
+    const { accessTokenTtlSeconds, clockToleranceSeconds } = server.config.tokens;
+    expect((await server.graphql(ME, {}, { token: user.accessToken })).data!.me).toEqual({ id: user.userId, email: user.email });
+    server.clock.advance(accessTokenTtlSeconds + clockToleranceSeconds - 2);
+    expect((await server.graphql(ME, {}, { token: user.accessToken })).data!.me).toEqual({ id: user.userId, email: user.email });
+
+    server.clock.advance(3);
+
+    expectAccessTokenRefused(await server.graphql(ME, {}, { token: user.accessToken }), 'TOKEN_EXPIRED');
+  });
+
   it('is refused once expired with TOKEN_EXPIRED rather than treated as anonymous', async () => {
     const user = await signUp(server);
     const { accessTokenTtlSeconds, clockToleranceSeconds } = server.config.tokens;
