@@ -13,6 +13,12 @@ export interface Fixtures {
   /** The account whose member list scenario 5 reads, and its owner (the viewer of every token scenario). */
   readonly listAccountId: string;
   readonly listOwnerId: string;
+  /**
+   * A member of the list account whose sessions are the refresh chains (scenario 4). Each round mints
+   * 50 new chains; kept apart from the owner's, the per-user session cap ends the last round's chains,
+   * never the token path's sessions, so the service runs with its default cap.
+   */
+  readonly refreshUserId: string;
   /** One user per login connection, each owning an account of their own (a login goes straight in). */
   readonly loginEmails: readonly string[];
   /**
@@ -35,12 +41,14 @@ export async function seedFixtures(app: App, config: Config, sizes: FixtureSizes
   const user = (email: string) => ({ email, passwordHash, emailVerifiedAt: now });
 
   const owner = await prisma.user.create({ data: user('owner@bench.test') });
+  const refreshUser = await prisma.user.create({ data: user('refresh@bench.test') });
   const account = await prisma.account.create({ data: { name: 'Bench members', createdByUserId: owner.id } });
-  await prisma.user.createMany({ data: Array.from({ length: sizes.members - 1 }, (_, index) => user(`member-${index}@bench.test`)) });
+  await prisma.user.createMany({ data: Array.from({ length: sizes.members - 2 }, (_, index) => user(`member-${index}@bench.test`)) });
   const members = await prisma.user.findMany({ where: { email: { startsWith: 'member-' } }, select: { id: true } });
   await prisma.membership.createMany({
     data: [
       { userId: owner.id, accountId: account.id, roleName: 'owner' },
+      { userId: refreshUser.id, accountId: account.id, roleName: 'member' },
       ...members.map((member) => ({ userId: member.id, accountId: account.id, roleName: 'member' })),
     ],
   });
@@ -52,8 +60,8 @@ export async function seedFixtures(app: App, config: Config, sizes: FixtureSizes
     await prisma.membership.create({ data: { userId: login.id, accountId: own.id, roleName: 'owner' } });
     loginEmails.push(login.email);
   }
-  const probeEmails = Array.from({ length: sizes.members - 1 }, (_, index) => `member-${index}@bench.test`);
-  return { passwordHash, listAccountId: account.id, listOwnerId: owner.id, loginEmails, probeEmails };
+  const probeEmails = Array.from({ length: sizes.members - 2 }, (_, index) => `member-${index}@bench.test`);
+  return { passwordHash, listAccountId: account.id, listOwnerId: owner.id, refreshUserId: refreshUser.id, loginEmails, probeEmails };
 }
 
 export interface MintedSession {
@@ -62,17 +70,20 @@ export interface MintedSession {
   readonly refreshToken: string;
 }
 
-/** Sessions for the list owner, started the way a login starts them: for tokens and refresh chains. */
-export async function mintSessions(app: App, fixtures: Fixtures, count: number): Promise<MintedSession[]> {
+/** Whose sessions to mint: the list owner's (the token scenarios' viewer) or the refresh chains' user. */
+export type SessionHolder = 'listOwner' | 'refreshUser';
+
+/** Sessions in the list account, started the way a login starts them: for tokens and refresh chains. */
+export async function mintSessions(app: App, fixtures: Fixtures, count: number, holder: SessionHolder): Promise<MintedSession[]> {
   const { prisma } = app.database;
-  const user = await prisma.user.findUniqueOrThrow({ where: { id: fixtures.listOwnerId } });
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: holder === 'listOwner' ? fixtures.listOwnerId : fixtures.refreshUserId } });
   const account = await prisma.account.findUniqueOrThrow({ where: { id: fixtures.listAccountId } });
   const grants = [];
   for (let index = 0; index < count; index++) {
     const grant = await app.services.sessions.start({
       user,
       account,
-      role: 'owner',
+      role: holder === 'listOwner' ? 'owner' : 'member',
       clientId: null,
       request: { ip: '127.0.0.1', userAgent: 'gatehouse-bench' },
       isLogin: true,

@@ -9,6 +9,8 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logger';
+import { lowerThreadPoolPriority } from '../../src/passwords/thread-pool-priority';
+import { startBareApolloOnExpress, startStandaloneApollo } from './bare-apollo';
 import { listOwnerViewer, mintSessions, seedFixtures, BENCH_PASSWORD } from './fixtures';
 import type { ServerCommand, ServerReady } from './server-protocol';
 
@@ -16,6 +18,8 @@ const MEMORY_SAMPLE_MILLISECONDS = 50;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // As main.ts does, first: the pool's threads hash at a lower priority than the event loop.
+  await lowerThreadPoolPriority(config.passwords.hashThreadNiceness);
   // Written as the service writes standard output (see logger.ts): synchronously. A Node WriteStream
   // would send each line through libuv's thread pool, beside argon2's hashes.
   const logger = createLogger(config, pino.destination({ dest: process.env.BENCH_SERVER_LOG ?? '/dev/null', sync: true }));
@@ -24,9 +28,15 @@ async function main(): Promise<void> {
     members: Number(process.env.BENCH_MEMBERS ?? 1000),
     loginUsers: Number(process.env.BENCH_LOGIN_USERS ?? 8),
   });
-  const [viewerSession] = await mintSessions(full, fixtures, 1);
+  const [viewerSession] = await mintSessions(full, fixtures, 1, 'listOwner');
   const bare = await createApp(config, { logger, withoutAuthLayer: { viewer: listOwnerViewer(full, fixtures, viewerSession.sessionId) } });
-  const ports = { full: await full.listen(0, '127.0.0.1'), bare: await bare.listen(0, '127.0.0.1') };
+  const ceilings = { onExpress: await startBareApolloOnExpress(), standalone: await startStandaloneApollo() };
+  const ports = {
+    full: await full.listen(0, '127.0.0.1'),
+    bare: await bare.listen(0, '127.0.0.1'),
+    apolloOnExpress: ceilings.onExpress.port,
+    apolloStandalone: ceilings.standalone.port,
+  };
 
   let peakRss = process.memoryUsage.rss();
   setInterval(() => {
@@ -34,7 +44,7 @@ async function main(): Promise<void> {
   }, MEMORY_SAMPLE_MILLISECONDS).unref();
 
   const handlers: { [Name in ServerCommand['command']]: (command: Extract<ServerCommand, { command: Name }>) => Promise<unknown> } = {
-    mintSessions: (command) => mintSessions(full, fixtures, command.count),
+    mintSessions: (command) => mintSessions(full, fixtures, command.count, command.holder),
     // Bare argon2.verify at the given concurrency: the ceiling a login's hashing imposes, in this process's thread pool.
     verifyHashes: async (command) => {
       const deadline = performance.now() + command.durationSeconds * 1000;
@@ -55,7 +65,7 @@ async function main(): Promise<void> {
     },
     peakRss: async () => peakRss,
     stop: async () => {
-      await Promise.all([full.close(), bare.close()]);
+      await Promise.all([full.close(), bare.close(), ceilings.onExpress.stop(), ceilings.standalone.stop()]);
       setImmediate(() => process.exit(0));
       return null;
     },

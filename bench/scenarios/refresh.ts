@@ -32,7 +32,7 @@ function refreshRequest(url: string, chains: Pool<Chain>): LoadRequest<{ refresh
 }
 
 export async function measureRefresh(context: BenchContext): Promise<Measurement> {
-  const sessions = await context.server.call({ command: 'mintSessions', count: REFRESH_CONNECTIONS });
+  const sessions = await context.server.call({ command: 'mintSessions', count: REFRESH_CONNECTIONS, holder: 'refreshUser' });
   const chains = new Pool<Chain>(sessions.map((session) => ({ refreshToken: session.refreshToken })));
   return measureLoad(context, refreshRequest(fullUrl(context), chains), { connections: REFRESH_CONNECTIONS });
 }

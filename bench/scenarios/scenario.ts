@@ -23,6 +23,9 @@ export interface BenchContext {
 export const fullUrl = (context: BenchContext) => `http://127.0.0.1:${context.server.ports.full}/graphql`;
 export const bareUrl = (context: BenchContext) => `http://127.0.0.1:${context.server.ports.bare}/graphql`;
 
+export const apolloOnExpressUrl = (context: BenchContext) => `http://127.0.0.1:${context.server.ports.apolloOnExpress}/graphql`;
+export const apolloStandaloneUrl = (context: BenchContext) => `http://127.0.0.1:${context.server.ports.apolloStandalone}/`;
+
 export function toMeasurement(result: Pick<LoadResult, 'servedPerSecond' | 'failures' | 'failureSamples'> & { latencyMs?: LoadResult['latencyMs'] }, peakRssBytes: number): Measurement {
   return {
     perSecond: result.servedPerSecond,
@@ -48,6 +51,20 @@ export async function inAlternatingOrder<A, B>(round: number, first: () => Promi
   }
   const b = await second();
   return [await first(), b];
+}
+
+/** Runs several sides one after another, starting each round one further along, so no side always runs first or last. */
+export async function inRotatingOrder<Results extends readonly unknown[]>(
+  round: number,
+  sides: { readonly [Index in keyof Results]: () => Promise<Results[Index]> },
+): Promise<Results> {
+  const results: unknown[] = new Array(sides.length);
+  const start = ((round % sides.length) + sides.length) % sides.length;
+  for (let step = 0; step < sides.length; step++) {
+    const index = (start + step) % sides.length;
+    results[index] = await sides[index]();
+  }
+  return results as unknown as Results;
 }
 
 export const graphqlBody = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
