@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -32,6 +32,7 @@ export async function createClusterTemplate(directory = BUILT_TEMPLATE_DIRECTORY
     // The same call a first start would make without a template: its initdb, its options.
     const client = await PGlite.create(path.join(building, 'data'));
     await client.close();
+    makeReadableToAll(path.join(building, 'data'));
     writeFileSync(path.join(building, 'pglite-version'), installedPgliteVersion());
     rmSync(directory, { recursive: true, force: true });
     renameSync(building, directory);
@@ -78,6 +79,20 @@ function startCopies(from: string, to: string, isIncluded: (name: string) => boo
       const target = path.join(to, entry.name);
       return entry.isDirectory() ? startCopies(source, target, () => true) : [copyFile(source, target)];
     });
+}
+
+/**
+ * The service may run as another user than the build (the Dockerfile builds as root and runs as node),
+ * and a copy needs to read every file; PostgreSQL's shutdown leaves pg_logical/replorigin_checkpoint
+ * readable by its owner only. A copy keeps these modes until PostgreSQL rewrites the file; the rest of
+ * PGlite's files are readable by all already (0666).
+ */
+function makeReadableToAll(directory: string): void {
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const file = path.join(directory, entry.name);
+    if (entry.isDirectory()) makeReadableToAll(file);
+    chmodSync(file, statSync(file).mode | (entry.isDirectory() ? 0o555 : 0o444));
+  }
 }
 
 /** From PGlite's package.json, which its exports map does not offer to require(). */

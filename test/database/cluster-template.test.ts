@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { copyClusterTemplate, createClusterTemplate } from '../../src/database/cluster-template';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 const newDataDir = () => path.join(temporaryDirectory('cluster-copy'), 'pglite');
 
-/** PostgreSQL's id for a cluster, made by initdb: a copy keeps it, a new initdb makes another. */
+/** PostgreSQL's id for a cluster, made by initdb: copies of one cluster share it, a new initdb makes another. */
 async function systemIdentifier(client: PGlite): Promise<string> {
   const [row] = (await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()')).rows;
   return row!.id;
@@ -27,18 +27,35 @@ async function systemIdentifier(client: PGlite): Promise<string> {
 describe('the embedded database cluster template', () => {
   it('gives a new data directory a cluster that PGlite opens as its own and the migrations apply to', async () => {
     const dataDir = newDataDir();
+    const otherDataDir = newDataDir();
     expect(await copyClusterTemplate(dataDir, template)).toBe(true);
+    expect(await copyClusterTemplate(otherDataDir, template)).toBe(true);
 
     const copy = await PGlite.create(dataDir);
-    const original = await PGlite.create(path.join(template, 'data'));
+    // Another copy, not the template itself: opening the template would change it under the other tests.
+    const other = await PGlite.create(otherDataDir);
     try {
-      expect(await systemIdentifier(copy)).toBe(await systemIdentifier(original));
+      expect(await systemIdentifier(copy)).toBe(await systemIdentifier(other));
       expect(await applyMigrations(pgliteMaintenanceSql(copy))).toEqual(readMigrations().map((migration) => migration.name));
     } finally {
       await copy.close();
-      await original.close();
+      await other.close();
     }
   }, INITDB_TIMEOUT_MILLISECONDS);
+
+  it('can be read by any user: the Dockerfile builds it as root and runs the service as node', () => {
+    const unreadable: string[] = [];
+    const walk = (directory: string): void => {
+      for (const entry of readdirSync(directory, { withFileTypes: true })) {
+        const file = path.join(directory, entry.name);
+        const needed = entry.isDirectory() ? 0o005 : 0o004;
+        if ((statSync(file).mode & needed) !== needed) unreadable.push(path.relative(template, file));
+        if (entry.isDirectory()) walk(file);
+      }
+    };
+    walk(template);
+    expect(unreadable).toEqual([]);
+  });
 
   it('leaves a data directory that already holds a cluster as it is', async () => {
     const dataDir = newDataDir();
@@ -57,13 +74,15 @@ describe('the embedded database cluster template', () => {
     expect(await copyClusterTemplate(dataDir, stale)).toBe(false);
     expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(false);
 
+    const copyDataDir = newDataDir();
+    await copyClusterTemplate(copyDataDir, template);
     const own = await PGlite.create(dataDir);
-    const original = await PGlite.create(path.join(template, 'data'));
+    const copy = await PGlite.create(copyDataDir);
     try {
-      expect(await systemIdentifier(own)).not.toBe(await systemIdentifier(original));
+      expect(await systemIdentifier(own)).not.toBe(await systemIdentifier(copy));
     } finally {
       await own.close();
-      await original.close();
+      await copy.close();
     }
   }, INITDB_TIMEOUT_MILLISECONDS);
 
