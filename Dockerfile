@@ -27,6 +27,8 @@ COPY tsconfig*.json ./
 COPY src/ ./src/
 COPY examples/ ./examples/
 # tsc compiles src/generated/prisma along with the rest of src/, so the runtime stage needs no Prisma CLI.
+# The build also makes dist/pglite-cluster (40 MB), the PostgreSQL cluster a first start on the embedded
+# database copies instead of running initdb (src/database/cluster-template.ts).
 RUN npm run build
 
 # ---------------------------------------------------------------------------------------------

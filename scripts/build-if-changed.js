@@ -88,6 +88,12 @@ function build() {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', BUILD_CONFIG], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) return result.status ?? 1;
+  // npm run build's last step, when the project has it: the embedded database's cluster template.
+  const templateCommand = path.join(outDir, 'src', 'commands', 'create-cluster-template.js');
+  if (existsSync(templateCommand)) {
+    const template = spawnSync(process.execPath, [templateCommand], { cwd: root, stdio: 'inherit' });
+    if (template.status !== 0) return template.status ?? 1;
+  }
   writeFileSync(record, `${JSON.stringify({ inputs: fingerprint, buildInfo: hashOf(buildInfo) })}\n`);
   console.error(`Built in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
   return 0;

@@ -9,7 +9,8 @@ import { systemClock } from './clock';
 import type { Clock } from './clock';
 import type { Config } from './config/config';
 import type { DatabaseQuery } from './database/database-query';
-import { applyMigrations, listPendingMigrations } from './database/migrations';
+import type { StartingEmbeddedDatabase } from './database/embedded-database';
+import { applyMigrations, listPendingMigrations, readMigrations } from './database/migrations';
 import { openDatabase } from './database/open-database';
 import type { Database } from './database/open-database';
 import { createDevelopmentMailRouter } from './development-mail/development-mail';
@@ -54,6 +55,8 @@ export interface AppDependencies {
    * deployed server always has the layer.
    */
   readonly withoutAuthLayer?: { readonly viewer: Viewer };
+  /** The embedded database of config.database, its start begun before this module was loaded (main.ts). */
+  readonly embeddedDatabase?: StartingEmbeddedDatabase;
 }
 
 export interface App {
@@ -87,11 +90,12 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
   const onQuery = logger.isLevelEnabled('trace')
     ? (query: DatabaseQuery) => logger.trace({ sql: query.sql, durationMs: query.durationMs }, 'database query')
     : undefined;
-  const database = await openDatabase(config.database, { onQuery });
+  const database = await openDatabase(config.database, { onQuery }, dependencies.embeddedDatabase);
   try {
-    const pending = await listPendingMigrations(database.maintenanceSql);
+    const migrations = readMigrations();
+    const pending = await listPendingMigrations(database.maintenanceSql, migrations);
     if (pending.length > 0) logger.info(`applying ${pending.length} database migrations`);
-    const applied = await applyMigrations(database.maintenanceSql);
+    const applied = await applyMigrations(database.maintenanceSql, migrations);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await backfillUsernameSkeletons(database.maintenanceSql, logger);
     return await assemble(config, { clock, logger, spans }, database, dependencies.withoutAuthLayer);

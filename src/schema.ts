@@ -64,6 +64,10 @@ export function buildTypeGraphqlSchema(): Promise<GraphQLSchema> {
     // Inputs are validated by the services (zod), where the rules live next to the data they guard.
     validate: false,
     emitSchemaFile: false,
+    // type-graphql would run the whole introspection query over the schema to find it invalid (about a
+    // tenth of a second of every start); its printed SDL is validated anyway, by federation's buildSubgraph
+    // in buildGatehouseSubgraph and by graphql-js when the subgraph is built from it.
+    skipCheck: true,
     // type-graphql wants a pubSub once any subscription exists; `sessionEvents` brings its own subscribe
     // (the connection's stream), so no topic is ever published or subscribed through this one.
     pubSub: noTopics,

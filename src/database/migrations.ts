@@ -64,10 +64,16 @@ export async function listPendingMigrations(sql: MaintenanceSql, migrations = re
   return migrations.map((migration) => migration.name).filter((name) => !appliedNames.has(name));
 }
 
-/** Applies every pending migration in name order; returns the names it applied. */
+/**
+ * Applies every pending migration in name order; returns the names it applied. Which are pending is read
+ * first in one query, so an up-to-date database (every start but the first) costs no transaction at all;
+ * each one found pending is checked again under the migration lock, since another process may be
+ * applying it at the same moment.
+ */
 export async function applyMigrations(sql: MaintenanceSql, migrations = readMigrations()): Promise<string[]> {
+  const pending = new Set(await listPendingMigrations(sql, migrations));
   const applied: string[] = [];
-  for (const migration of migrations) {
+  for (const migration of migrations.filter((candidate) => pending.has(candidate.name))) {
     const wasApplied = await sql.transaction(async (transaction) => {
       await transaction.query('SELECT pg_advisory_xact_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
       await transaction.executeScript(CREATE_BOOKKEEPING_TABLE);

@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import type { DatabaseConfig } from '../config/database-config';
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseOptions } from './database-query';
+import type { StartingEmbeddedDatabase } from './embedded-database';
 import { pgliteHotPathSql, postgresHotPathSql } from './hot-path-sql';
 import type { HotPathSql } from './hot-path-sql';
 import { pgliteMaintenanceSql, postgresMaintenanceSql } from './maintenance-sql';
@@ -24,8 +25,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<Database> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config, options);
+/** `starting`: the embedded database of config.dataDir, when the caller already began its start (main.ts). */
+export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}, starting?: StartingEmbeddedDatabase): Promise<Database> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir, options, starting) : openPostgres(config, options);
 }
 
 function createPrismaClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>, { onQuery }: DatabaseOptions): PrismaClient {
@@ -35,10 +37,9 @@ function createPrismaClient(adapter: NonNullable<ConstructorParameters<typeof Pr
   return prisma;
 }
 
-async function openPglite(dataDir: string, options: DatabaseOptions): Promise<Database> {
+async function openPglite(dataDir: string, options: DatabaseOptions, starting: StartingEmbeddedDatabase | undefined): Promise<Database> {
   // Imported here, not above: PGlite and its adapter add about 3 MiB to every instance that never uses them.
-  const { startEmbeddedDatabase } = await import('./embedded-database');
-  const { client, adapter, releaseLock } = await startEmbeddedDatabase(dataDir);
+  const { client, adapter, releaseLock } = await (starting?.started ?? (await import('./embedded-database')).startEmbeddedDatabase(dataDir));
   const prisma = createPrismaClient(adapter, options);
   const maintenanceSql = pgliteMaintenanceSql(client);
   return {

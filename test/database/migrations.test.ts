@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pgliteMaintenanceSql } from '../../src/database/maintenance-sql';
-import { applyMigrations, readMigrations } from '../../src/database/migrations';
+import { MigrationError, applyMigrations, readMigrations } from '../../src/database/migrations';
 
 /** A bare PGlite database, without the service around it. */
 async function emptyDatabase() {
@@ -32,6 +32,17 @@ describe('migrations', () => {
     await applyMigrations(database.maintenanceSql);
     const roles = await database.maintenanceSql.query<{ name: string }>('SELECT name FROM "Role" ORDER BY rank DESC');
     expect(roles.map((role) => role.name)).toEqual(['owner', 'admin', 'member', 'guest']);
+    await database.close();
+  }, FROM_NOTHING_TEST_TIMEOUT_MILLISECONDS);
+
+  it('refuses a migration recorded as started but never finished, however up to date the rest is', async () => {
+    const database = await emptyDatabase();
+    const migrations = readMigrations();
+    await applyMigrations(database.maintenanceSql, migrations);
+    const last = migrations.at(-1)!;
+    // What `prisma migrate deploy` leaves after a failure: the row, without finished_at.
+    await database.maintenanceSql.query('UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = $1', [last.name]);
+    await expect(applyMigrations(database.maintenanceSql, migrations)).rejects.toThrow(MigrationError);
     await database.close();
   }, FROM_NOTHING_TEST_TIMEOUT_MILLISECONDS);
 

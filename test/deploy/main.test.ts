@@ -22,8 +22,10 @@ import { decodeJwtPayload } from '../support/tokens';
 const root = path.resolve(__dirname, '..', '..');
 const mainScript = path.join(root, 'dist', 'src', 'main.js');
 
+// What `npm run build` makes: dist/, then the cluster template a first start copies (src/database/cluster-template.ts).
 beforeAll(() => {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+  execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'commands', 'create-cluster-template.js')], { cwd: root, stdio: 'ignore' });
 }, 120_000);
 
 interface RunningService {
