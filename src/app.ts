@@ -95,7 +95,7 @@ export async function createApp(config: Config, dependencies: AppDependencies = 
     const migrations = readMigrations();
     const pending = await listPendingMigrations(database.maintenanceSql, migrations);
     if (pending.length > 0) logger.info(`applying ${pending.length} database migrations`);
-    const applied = await applyMigrations(database.maintenanceSql, migrations);
+    const applied = await applyMigrations(database.maintenanceSql, migrations, pending);
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
     await backfillUsernameSkeletons(database.maintenanceSql, logger);
     return await assemble(config, { clock, logger, spans }, database, dependencies.withoutAuthLayer);
@@ -144,7 +144,7 @@ async function serve(
   const httpServer = http.createServer();
 
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
-  const playground = createPlayground(config.playgroundEnabled, '/graphql');
+  const playground = createPlayground(config.playgroundEnabled, GRAPHQL_PATH);
   const subgraphOptions = { authorizationDirectives: config.federationAuthorizationDirectives };
   const schema = withoutAuthLayer ? await buildGatehouseSchema(subgraphOptions) : await createSchema(subgraphOptions, exposure.metrics.authorizationDenied);
   const formatError = createErrorFormatter(logger, config.isDevelopment);

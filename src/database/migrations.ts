@@ -66,12 +66,12 @@ export async function listPendingMigrations(sql: MaintenanceSql, migrations = re
 
 /**
  * Applies every pending migration in name order; returns the names it applied. Which are pending is read
- * first in one query, so an up-to-date database (every start but the first) costs no transaction at all;
- * each one found pending is checked again under the migration lock, since another process may be
- * applying it at the same moment.
+ * first in one query (or given: what the caller's listPendingMigrations just read), so an up-to-date
+ * database (every start but the first) costs no transaction at all; each one found pending is checked
+ * again under the migration lock, since another process may be applying it at the same moment.
  */
-export async function applyMigrations(sql: MaintenanceSql, migrations = readMigrations()): Promise<string[]> {
-  const pending = new Set(await listPendingMigrations(sql, migrations));
+export async function applyMigrations(sql: MaintenanceSql, migrations = readMigrations(), pendingNames?: readonly string[]): Promise<string[]> {
+  const pending = new Set(pendingNames ?? (await listPendingMigrations(sql, migrations)));
   const applied: string[] = [];
   for (const migration of migrations.filter((candidate) => pending.has(candidate.name))) {
     const wasApplied = await sql.transaction(async (transaction) => {

@@ -6,7 +6,7 @@ import type {
 import { HeaderMap } from "@apollo/server";
 import type { Request, RequestHandler, Response } from "express";
 
-export type ExpressContextFunction<
+type ExpressContextFunction<
   Context extends BaseContext
 > = ContextFunction<[{ req: Request; res: Response }], Context>;
 

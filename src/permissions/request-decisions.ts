@@ -50,22 +50,6 @@ export function decideRequestWideRulesOnce(
 ) {
   return middleware((schema) => {
     const generated = shieldMiddleware.generate(schema) as IMiddlewareTypeMap;
-    const wrapped: IMiddlewareTypeMap = {};
-    for (const [typeName, fields] of Object.entries(generated)) {
-      const typeMap: IMiddlewareFieldMap = {};
-      for (const [fieldName, shieldFieldMiddleware] of Object.entries(fields as IMiddlewareFieldMap)) {
-        const rule = table[typeName]?.[fieldName] ?? fallbackRule;
-        // allow needs no decision: leaving the field unwrapped is exactly what shield would do, minus the promise.
-        if (rule === allow) continue;
-        const grants = requestWideGrants(rule);
-        const itemGrants = itemGrantsOf(rule);
-        const isAlwaysShield = grants.length === 0 && itemGrants.length === 0;
-        const fieldMiddleware = countDenials(shieldFieldMiddleware, typeName, fieldName, onDenied);
-        typeMap[fieldName] = isAlwaysShield ? fieldMiddleware : withFastPath(fieldMiddleware, grants, itemGrants, (context, rule, info) => decide(context, rule, info));
-      }
-      wrapped[typeName] = typeMap;
-    }
-
     const decisions = new WeakMap<GraphQLContext, Decisions>();
     const decide = (context: GraphQLContext, rule: ShieldRule, info: GraphQLResolveInfo): Promise<boolean> | boolean => {
       let current = decisions.get(context);
@@ -87,6 +71,22 @@ export function decideRequestWideRulesOnce(
       void pending.then((answer) => answers.set(rule, answer));
       return pending;
     };
+    const wrapped: IMiddlewareTypeMap = {};
+    for (const [typeName, fields] of Object.entries(generated)) {
+      const typeMap: IMiddlewareFieldMap = {};
+      for (const [fieldName, shieldFieldMiddleware] of Object.entries(fields as IMiddlewareFieldMap)) {
+        const rule = table[typeName]?.[fieldName] ?? fallbackRule;
+        // allow needs no decision: leaving the field unwrapped is exactly what shield would do, minus the promise.
+        if (rule === allow) continue;
+        const grants = requestWideGrants(rule);
+        const itemGrants = itemGrantsOf(rule);
+        const isAlwaysShield = grants.length === 0 && itemGrants.length === 0;
+        const fieldMiddleware = countDenials(shieldFieldMiddleware, typeName, fieldName, onDenied);
+        typeMap[fieldName] = isAlwaysShield ? fieldMiddleware : withFastPath(fieldMiddleware, grants, itemGrants, decide);
+      }
+      wrapped[typeName] = typeMap;
+    }
+
     return wrapped;
   });
 }
