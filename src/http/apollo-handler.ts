@@ -1,14 +1,8 @@
-import type {
-  ApolloServer,
-  BaseContext,
-  ContextFunction,
-} from "@apollo/server";
-import { HeaderMap } from "@apollo/server";
-import type { Request, RequestHandler, Response } from "express";
+import type { ApolloServer, BaseContext, ContextFunction } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { Request, RequestHandler, Response } from 'express';
 
-type ExpressContextFunction<
-  Context extends BaseContext
-> = ContextFunction<[{ req: Request; res: Response }], Context>;
+type ExpressContextFunction<Context extends BaseContext> = ContextFunction<[{ req: Request; res: Response }], Context>;
 
 /**
  * Apollo Server behind a connect-style handler: what @as-integrations/express5 does, minus what a
@@ -20,30 +14,28 @@ export function apolloHandler<Context extends BaseContext>(
   apollo: ApolloServer<Context>,
   context: ExpressContextFunction<Context>
 ): RequestHandler {
-  apollo.assertStarted("apolloHandler()");
+  apollo.assertStarted('apolloHandler()');
   return (req, res, next) => {
     const headers = new HeaderMap();
     for (const name in req.headers) {
       const value = req.headers[name];
-      if (value !== undefined)
-        headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const queryStart = req.url.indexOf("?");
+    const queryStart = req.url.indexOf('?');
     apollo
       .executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
           method: req.method.toUpperCase(),
           headers,
-          search: queryStart === -1 ? "" : req.url.slice(queryStart),
+          search: queryStart === -1 ? '' : req.url.slice(queryStart),
           body: req.body,
         },
         context: () => context({ req, res }),
       })
       .then(async (response) => {
-        for (const [name, value] of response.headers)
-          res.setHeader(name, value);
+        for (const [name, value] of response.headers) res.setHeader(name, value);
         res.statusCode = response.status ?? 200;
-        if (response.body.kind === "complete") {
+        if (response.body.kind === 'complete') {
           res.end(response.body.string);
           return;
         }
