@@ -17,19 +17,28 @@ export interface AuthEventInsert {
   readonly accountId: string;
 }
 
+/** The event's subject columns, as SQL expressions over `source`, when only the statement itself learns them. */
+export type SubjectColumns = Readonly<Record<'userId' | 'accountId' | 'sessionId' | 'clientId', string>>;
+
 /**
  * Adds the event's fields to a statement's parameters, read from its input by `eventOf`, and returns
- * the insert that writes them once per row of `source`.
+ * the insert that writes them once per row of `source`. With `subjectOf`, the user, account, session and
+ * client come from `source`'s row instead (a refresh learns them in the statement that writes the event).
  */
-export function insertAuthEvent<Input>(parameters: ParameterNumbering<Input>, eventOf: (input: Input) => AuthEvent, source: string): AuthEventInsert {
+export function insertAuthEvent<Input>(
+  parameters: ParameterNumbering<Input>,
+  eventOf: (input: Input) => AuthEvent,
+  source: string,
+  subjectOf?: SubjectColumns,
+): AuthEventInsert {
   const field = (read: (event: AuthEvent) => unknown) => parameters.add((input) => read(eventOf(input)));
   const id = field((event) => event.id);
   const type = field((event) => event.type);
   const reason = field((event) => event.reason);
-  const userId = field((event) => event.userId);
-  const accountId = field((event) => event.accountId);
-  const sessionId = field((event) => event.sessionId);
-  const clientId = field((event) => event.clientId);
+  const userId = subjectOf?.userId ?? field((event) => event.userId);
+  const accountId = subjectOf?.accountId ?? field((event) => event.accountId);
+  const sessionId = subjectOf?.sessionId ?? field((event) => event.sessionId);
+  const clientId = subjectOf?.clientId ?? field((event) => event.clientId);
   const ip = field((event) => event.ip);
   const userAgent = field((event) => event.userAgent);
   const details = field((event) => (event.details === null ? null : JSON.stringify(event.details)));

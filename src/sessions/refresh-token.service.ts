@@ -4,6 +4,7 @@ import type { Role } from '../accounts/roles';
 import { assertMeetsTwoFactorRequirement } from '../accounts/two-factor-policy';
 import type { AuditLog } from '../audit/audit-log';
 import { AuthEventType } from '../audit/auth-event';
+import type { AuthEventInput } from '../audit/auth-event';
 import type { Clock } from '../clock';
 import { inTransaction } from '../database/transaction';
 import { AppError, ErrorReason, unauthenticated } from '../errors';
@@ -12,6 +13,7 @@ import type { RequestMetadata } from '../identity/request-metadata';
 import type { Metrics, RefreshResult } from '../metrics/metrics';
 import { createOpaqueToken, hashSecret, parseOpaqueToken, secretMatches, TokenPrefix } from '../tokens/opaque-token';
 import { deriveSuccessorSecret } from '../tokens/refresh-successor';
+import type { RefreshTokenRecord } from './refresh-rotation.sql';
 import type { RefreshTokenStore } from './refresh-token.store';
 import { RevocationReason } from './revocation';
 import type { SessionGrant, SessionGrantIssuer, SessionWithAccount } from './session-grant';
@@ -37,7 +39,8 @@ export interface RefreshTokenServiceOptions {
 class LostRotationRace extends Error {}
 
 /** Thrown by refuseReuse, so refresh can count a reuse apart from the other refusals. */
-const isReuseRefusal = (error: unknown): boolean => error instanceof AppError && error.extensions.reason === ErrorReason.REFRESH_TOKEN_REUSED;
+const isReuseRefusal = (error: unknown): boolean =>
+  error instanceof AppError && error.extensions.reason === ErrorReason.REFRESH_TOKEN_REUSED;
 
 export const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOKEN, 'The refresh token is invalid.');
 
@@ -45,6 +48,34 @@ export const invalidRefreshToken = () => unauthenticated(ErrorReason.INVALID_TOK
 function assertClient(session: Session, clientId: string | null): void {
   if (session.clientId !== clientId) throw unauthenticated(ErrorReason.CLIENT_MISMATCH, 'This refresh token belongs to another client.');
 }
+
+function parsePresented(presentedToken: string): { id: string; secret: string } {
+  const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
+  if (!presented) throw invalidRefreshToken();
+  return presented;
+}
+
+/** The token as read, when it is genuine, of this client, and its session live (whatever its rotation state); UNAUTHENTICATED otherwise. */
+function liveSessionOf(
+  presented: { secret: string },
+  found: RefreshTokenRecord | null,
+  clientId: string | null,
+  now: Date,
+): RefreshTokenRecord {
+  if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
+  assertClient(found.session, clientId);
+  assertSessionLive(found.session, now);
+  return found;
+}
+
+const refreshedEvent = (session: Session, request: RequestMetadata): AuthEventInput => ({
+  type: AuthEventType.TOKEN_REFRESHED,
+  userId: session.userId,
+  accountId: session.accountId,
+  sessionId: session.id,
+  clientId: session.clientId,
+  ...request,
+});
 
 /** Refresh tokens: rotation with reuse detection, and finding the session a token belongs to. */
 export class RefreshTokenService {
@@ -66,21 +97,52 @@ export class RefreshTokenService {
     }
   }
 
-  private async exchange(presentedToken: string, clientId: string | null, request: RequestMetadata): Promise<{ grant: SessionGrant; result: RefreshResult }> {
-    const { presented, found, now } = await this.findForLiveSession(presentedToken, clientId);
+  private async exchange(
+    presentedToken: string,
+    clientId: string | null,
+    request: RequestMetadata,
+  ): Promise<{ grant: SessionGrant; result: RefreshResult }> {
+    const presented = parsePresented(presentedToken);
+    const now = this.options.clock.now();
+    const successorId = randomUUID();
+    const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presented.secret);
+    // Usually one round trip: read and rotated together, when nothing below would refuse the token.
+    const { record: read, rotated } = await this.options.refreshTokenStore.rotateIfEligible({
+      tokenId: presented.id,
+      secretHash: hashSecret(presented.secret),
+      clientId,
+      now,
+      idleExpiresAt: this.options.grants.idleDeadline(now),
+      successorId,
+      successorSecretHash: hashSecret(successorSecret),
+      event: this.options.audit.rowFor({ type: AuthEventType.TOKEN_REFRESHED, ...request }),
+    });
+    if (rotated) {
+      const { session } = read!;
+      this.options.audit.written(refreshedEvent(session, request));
+      const role = this.options.grants.roleOf(read!.roleName!, read!.rolePermissions);
+      return { grant: this.issueSuccessor(session, role, successorId, successorSecret, now), result: 'rotated' };
+    }
+
+    // Not rotated: these checks, on the row the statement read, say why; or they pass, and a race was lost.
+    const found = liveSessionOf(presented, read, clientId, now);
     const { token: record, session } = found;
-    if (record.rotatedAt) return { grant: await this.presentRotatedToken(record, presented.secret, session, now, request), result: 'grace_replay' };
+    if (record.rotatedAt)
+      return { grant: await this.presentRotatedToken(record, presented.secret, session, now, request), result: 'grace_replay' };
 
     // The membership's role as the token was read: a removed member cannot refresh back in, a new role shows at once.
     const role = found.roleName ?? (await this.refuseFormerMember(session, now));
     // Re-checked like the membership: a session opened before the account required 2FA cannot refresh without it.
     assertMeetsTwoFactorRequirement(session.user, session.account, role);
     try {
-      return { grant: await this.rotate(record, presented.secret, session, this.options.grants.roleOf(role, found.rolePermissions), now, request), result: 'rotated' };
+      return {
+        grant: await this.rotate(record, presented.secret, session, this.options.grants.roleOf(role, found.rolePermissions), now, request),
+        result: 'rotated',
+      };
     } catch (error) {
       if (!(error instanceof LostRotationRace)) throw error;
-      const rotated = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
-      return { grant: await this.presentRotatedToken(rotated, presented.secret, session, now, request), result: 'grace_replay' };
+      const rotatedMeanwhile = await this.options.prisma.refreshToken.findUniqueOrThrow({ where: { id: record.id } });
+      return { grant: await this.presentRotatedToken(rotatedMeanwhile, presented.secret, session, now, request), result: 'grace_replay' };
     }
   }
 
@@ -99,14 +161,17 @@ export class RefreshTokenService {
 
   /** A genuine refresh token of this client whose session is live, whatever its rotation state; UNAUTHENTICATED otherwise. */
   private async findForLiveSession(presentedToken: string, clientId: string | null) {
-    const presented = parseOpaqueToken(TokenPrefix.refresh, presentedToken);
-    if (!presented) throw invalidRefreshToken();
+    const presented = parsePresented(presentedToken);
     const found = await this.options.refreshTokenStore.find(presented.id);
-    if (!found || !secretMatches(presented.secret, found.token.secretHash)) throw invalidRefreshToken();
     const now = this.options.clock.now();
-    assertClient(found.session, clientId);
-    assertSessionLive(found.session, now);
-    return { presented, found, now };
+    return { presented, found: liveSessionOf(presented, found, clientId, now), now };
+  }
+
+  /** The successor pair: the access token and the successor refresh token, for the session as the rotation left it. */
+  private issueSuccessor(session: SessionWithAccount, role: Role, successorId: string, successorSecret: string, now: Date): SessionGrant {
+    const idleExpiresAt = this.options.grants.idleExpiry(now, session.absoluteExpiresAt);
+    const successorToken = createOpaqueToken(TokenPrefix.refresh, successorId, successorSecret).token;
+    return this.options.grants.issue({ ...session, idleExpiresAt }, role, successorId, successorToken, now);
   }
 
   private async rotate(
@@ -119,20 +184,12 @@ export class RefreshTokenService {
   ): Promise<SessionGrant> {
     const successorId = randomUUID();
     const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presentedSecret);
-    const idleExpiresAt = this.options.grants.idleExpiry(now, session.absoluteExpiresAt);
-    const refreshed = {
-      type: AuthEventType.TOKEN_REFRESHED,
-      userId: session.userId,
-      accountId: session.accountId,
-      sessionId: session.id,
-      clientId: session.clientId,
-      ...request,
-    };
+    const refreshed = refreshedEvent(session, request);
     const outcome = await this.options.refreshTokenStore.rotate({
       sessionId: session.id,
       tokenId: record.id,
       now,
-      idleExpiresAt,
+      idleExpiresAt: this.options.grants.idleExpiry(now, session.absoluteExpiresAt),
       successorId,
       successorSecretHash: hashSecret(successorSecret),
       event: this.options.audit.rowFor(refreshed),
@@ -140,8 +197,7 @@ export class RefreshTokenService {
     if (outcome === 'session-ended') throw sessionRevoked();
     if (outcome === 'lost-race') throw new LostRotationRace();
     this.options.audit.written(refreshed);
-    const successorToken = createOpaqueToken(TokenPrefix.refresh, successorId, successorSecret).token;
-    return this.options.grants.issue({ ...session, idleExpiresAt }, role, successorId, successorToken, now);
+    return this.issueSuccessor(session, role, successorId, successorSecret, now);
   }
 
   private async presentRotatedToken(
@@ -164,7 +220,11 @@ export class RefreshTokenService {
    * The successor of a rotated token presented again within the grace window (racing tabs, a retried
    * request), with its secret, while that successor is itself unused; null otherwise: then it is a reuse.
    */
-  private async graceSuccessor(record: RefreshToken, presentedSecret: string, now: Date): Promise<{ token: RefreshToken; secret: string } | null> {
+  private async graceSuccessor(
+    record: RefreshToken,
+    presentedSecret: string,
+    now: Date,
+  ): Promise<{ token: RefreshToken; secret: string } | null> {
     const graceMilliseconds = this.options.refreshReuseGraceSeconds * 1000;
     // Zero means no grace at all: a racing request that read the clock before the winner did, or an
     // instance whose clock runs behind, sees a negative age, and that must not count as "just rotated".
@@ -180,9 +240,21 @@ export class RefreshTokenService {
   /** A rotated token presented again: the session ends, and the revocation and its audit event commit together. */
   private async refuseReuse(session: Session, request: RequestMetadata): Promise<never> {
     await inTransaction(this.options.prisma, async (transaction) => {
-      await this.options.sessionStore.revoke({ id: session.id }, RevocationReason.REFRESH_TOKEN_REUSED, this.options.clock.now(), transaction);
+      await this.options.sessionStore.revoke(
+        { id: session.id },
+        RevocationReason.REFRESH_TOKEN_REUSED,
+        this.options.clock.now(),
+        transaction,
+      );
       await this.options.audit.record(
-        { type: AuthEventType.REFRESH_TOKEN_REUSED, userId: session.userId, accountId: session.accountId, sessionId: session.id, clientId: session.clientId, ...request },
+        {
+          type: AuthEventType.REFRESH_TOKEN_REUSED,
+          userId: session.userId,
+          accountId: session.accountId,
+          sessionId: session.id,
+          clientId: session.clientId,
+          ...request,
+        },
         transaction,
       );
     });

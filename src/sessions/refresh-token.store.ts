@@ -1,14 +1,22 @@
 import type { HotPathSql } from '../database/hot-path-sql';
-import { findRefreshToken, rotateRefreshToken } from './refresh-rotation.sql';
-import type { RefreshTokenRecord, Rotation } from './refresh-rotation.sql';
+import { findRefreshToken, rotateIfEligible, rotateRefreshToken } from './refresh-rotation.sql';
+import type { EligibleRotation, RefreshTokenRecord, Rotation } from './refresh-rotation.sql';
 
-/** The refresh token operations a refresh runs, in plain SQL (database/hot-path-sql.ts says why): one read, one atomic write. */
+/**
+ * The refresh token operations a refresh runs, in plain SQL (database/hot-path-sql.ts says why): usually
+ * one statement that reads and rotates; a read and an atomic write when that one refused or lost a race.
+ */
 export class RefreshTokenStore {
   constructor(private readonly sql: HotPathSql) {}
 
   /** A token with its session, user and account, and the membership's current role (refresh-rotation.sql.ts); null for an unknown id. */
   find(tokenId: string): Promise<RefreshTokenRecord | null> {
     return findRefreshToken(this.sql, tokenId);
+  }
+
+  /** Reads the token and, when nothing refuses it, rotates it (as `rotate` does) in the same statement (refresh-rotation.sql.ts). */
+  rotateIfEligible(rotation: EligibleRotation): Promise<{ record: RefreshTokenRecord | null; rotated: boolean }> {
+    return rotateIfEligible(this.sql, rotation);
   }
 
   /**

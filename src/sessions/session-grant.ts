@@ -74,7 +74,12 @@ export class SessionGrantIssuer {
 
   /** The idle expiry a session gets when used at `now`, never past its absolute expiry. */
   idleExpiry(now: Date, absoluteExpiresAt: Date): Date {
-    const idle = addSeconds(now, this.options.idleTtlSeconds);
+    const idle = this.idleDeadline(now);
     return idle < absoluteExpiresAt ? idle : absoluteExpiresAt;
+  }
+
+  /** `now` plus the idle lifetime: the idle expiry before the absolute one caps it (a statement that reads the session caps it itself). */
+  idleDeadline(now: Date): Date {
+    return addSeconds(now, this.options.idleTtlSeconds);
   }
 }

@@ -55,6 +55,40 @@ describe('refreshToken', () => {
       expect(viewer.data!.me).toEqual({ id: user.userId });
     });
 
+    it('records the refresh against the user, account, session and client of the token, from the address and user agent that presented it', async () => {
+      const user = await signUp(server(), { clientId: 'web', unverified: true });
+
+      const pair = await refreshOrThrow(server(), user.refreshToken, 'web');
+
+      const events = await server().prisma.authEvent.findMany({ where: { userId: user.userId, type: 'TOKEN_REFRESHED' } });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ accountId: user.accountId, sessionId: sessionIdOf(pair.accessToken), clientId: 'web', reason: null });
+      expect(events[0]!.ip).toMatch(/127\.0\.0\.1/);
+    });
+
+    it("stamps the membership's last use on a refresh at most once a minute (every device of a user shares that row), and on every login", async () => {
+      const user = await signUp(server());
+      const lastUse = async () =>
+        (await server().prisma.membership.findUniqueOrThrow({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } } })).lastUsedAt;
+      const openedAt = await lastUse();
+      expect(openedAt).toBeInstanceOf(Date);
+
+      server().clock.advance(30);
+      const first = await refreshOrThrow(server(), user.refreshToken);
+      expect(await lastUse()).toEqual(openedAt);
+
+      server().clock.advance(31);
+      await refreshOrThrow(server(), first.refreshToken);
+      const refreshedAt = (await lastUse())!;
+      // The test clock runs in real time besides the advances: within a few seconds of 61 s later.
+      expect(refreshedAt.getTime() - openedAt!.getTime()).toBeGreaterThanOrEqual(61_000);
+      expect(refreshedAt.getTime() - openedAt!.getTime()).toBeLessThan(66_000);
+
+      server().clock.advance(1);
+      await loginTo(server(), user, user.accountId);
+      expect((await lastUse())!.getTime() - refreshedAt.getTime()).toBeGreaterThanOrEqual(1000);
+    });
+
     it('issues refresh tokens of the form ghr_<uuid>.<secret> whose secret carries 256 bits', async () => {
       const user = await signUp(server());
       const pair = await refreshOrThrow(server(), user.refreshToken);
@@ -312,6 +346,20 @@ describe('refreshToken', () => {
       expect(row.revokedReason).toBe('MEMBERSHIP_REMOVED');
       // Only the session in that account ends: the member's own account is untouched.
       expect((await presentRefreshToken(server(), member.refreshToken)).errors).toBeUndefined();
+    });
+
+    it('refuses NOT_A_MEMBER and ends the session when its membership row is gone though the session was left live', async () => {
+      // removeMember revokes the sessions with the row; this is the refresh's own check, for any other way a membership disappears.
+      const { owner, member, session } = await memberSessionInOwnersAccount();
+      await server().prisma.membership.delete({ where: { userId_accountId: { userId: member.userId, accountId: owner.accountId } } });
+
+      const refused = await presentRefreshToken(server(), session.refreshToken);
+
+      expect(extensionsOf(refused)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'NOT_A_MEMBER' });
+      const row = await server().prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(session.accessToken) } });
+      expect(row.revokedReason).toBe('MEMBERSHIP_REMOVED');
+      const token = await server().prisma.refreshToken.findUniqueOrThrow({ where: { id: opaqueTokenParts(session.refreshToken).id } });
+      expect(token.rotatedAt).toBeNull();
     });
 
     it('puts a changed role into the next refreshed access token', async () => {
