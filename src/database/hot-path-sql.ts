@@ -12,8 +12,8 @@ type QueryObserver = DatabaseOptions['onQuery'];
  * the same outage handling (database-unavailable.ts reads node-postgres errors too). Only for the hot
  * paths: the bearer check on every authenticated request, a login's read and its session's opening, and
  * refresh rotation. There Prisma's client-side query engine (compiling each query, interpreting its plan,
- * mapping the rows) cost more CPU than the statements themselves, and a login's or a rotation's nine
- * round trips fit in two statements (docs/performance.md, "Plain SQL on the hot paths"). Everything else
+ * mapping the rows) cost more CPU than the statements themselves, and a login's nine round trips fit in
+ * two statements, a rotation's in one (docs/performance.md, "Plain SQL on the hot paths"). Everything else
  * goes through Prisma.
  *
  * Services never hold this handle. Each statement lives in a `*.sql.ts` module beside its feature, with

@@ -7,7 +7,8 @@ import { Prisma } from '../generated/prisma/client';
 import type { Account, AuthEvent, RefreshToken, Session, User } from '../generated/prisma/client';
 import type { SessionWithAccount } from './session-grant';
 
-// Refresh rotation in two plain-SQL statements (database/hot-path-sql.ts says why): one read, one atomic write.
+// Refresh rotation in plain SQL (database/hot-path-sql.ts says why): usually one statement that reads and
+// rotates (ROTATE_IF_ELIGIBLE, at the end); when it refuses, a read and an atomic write, as before.
 
 const refreshTokenColumns = new ModelColumns<RefreshToken>('token', Prisma.RefreshTokenScalarFieldEnum);
 const sessionColumns = new ModelColumns<Session>('session', Prisma.SessionScalarFieldEnum);
@@ -93,9 +94,7 @@ const ROTATE = `WITH touched AS (
     ${event.sql}
   ), membership AS (
     UPDATE "Membership" SET "lastUsedAt" = ${$.now}::timestamp(3)
-    WHERE "userId" = ${event.userId}::uuid AND "accountId" = ${
-  event.accountId
-}::uuid AND EXISTS (SELECT 1 FROM rotated) -- the event's userId and accountId
+    WHERE "userId" = ${event.userId}::uuid AND "accountId" = ${event.accountId}::uuid AND EXISTS (SELECT 1 FROM rotated) -- the event's userId and accountId
       AND ${isStale('"lastUsedAt"', $.now)}
   )
   SELECT (SELECT count(*) FROM touched)::int AS "touched", (SELECT count(*) FROM rotated)::int AS "rotated"`;
@@ -130,6 +129,8 @@ const eligibleEvent = insertAuthEvent(eligibleParameters, (rotation) => rotation
   clientId: 'eligible."clientId"',
 });
 const sqlText = (value: string) => `'${value.replaceAll("'", "''")}'`;
+const twoFactorRoles = TWO_FACTOR_ROLES.map(sqlText).join(', ');
+const at = `${e.now}::timestamp(3)`;
 
 // The usual refresh in one round trip: the token read as findRefreshToken reads it, and rotated as
 // ROTATE rotates it, but only when nothing would refuse it. `eligible` is RefreshTokenService's checks
@@ -146,39 +147,39 @@ const ROTATE_IF_ELIGIBLE = `WITH found AS (
     FROM found
     WHERE "token.secretHash" = ${e.secretHash} AND "token.rotatedAt" IS NULL
       AND "session.clientId" IS NOT DISTINCT FROM ${e.clientId}::text
-      AND "session.revokedAt" IS NULL AND "session.idleExpiresAt" > ${e.now}::timestamp(3) AND "session.absoluteExpiresAt" > ${
-  e.now
-}::timestamp(3)
+      AND "session.revokedAt" IS NULL AND "session.idleExpiresAt" > ${at} AND "session.absoluteExpiresAt" > ${at}
       AND "membership.roleName" IS NOT NULL
-      AND NOT ("account.requireTwoFactor" AND "user.totpEnabledAt" IS NULL AND "membership.roleName" IN (${TWO_FACTOR_ROLES.map(
-        sqlText,
-      ).join(', ')}))
+      AND NOT ("account.requireTwoFactor" AND "user.totpEnabledAt" IS NULL AND "membership.roleName" IN (${twoFactorRoles}))
   ), touched AS (
-    UPDATE "Session" s SET "lastUsedAt" = ${e.now}::timestamp(3), "idleExpiresAt" = eligible."idleExpiresAt"
+    UPDATE "Session" s SET "lastUsedAt" = ${at}, "idleExpiresAt" = eligible."idleExpiresAt"
     FROM eligible WHERE s."id" = eligible."id" AND s."revokedAt" IS NULL RETURNING s."id"
   ), rotated AS (
-    UPDATE "RefreshToken" SET "rotatedAt" = ${e.now}::timestamp(3), "replacedById" = ${e.successorId}::uuid
+    UPDATE "RefreshToken" SET "rotatedAt" = ${at}, "replacedById" = ${e.successorId}::uuid
     WHERE "id" = ${e.tokenId}::uuid AND "rotatedAt" IS NULL AND EXISTS (SELECT 1 FROM touched) RETURNING "id"
   ), successor AS (
     INSERT INTO "RefreshToken" ("id", "sessionId", "secretHash", "createdAt")
-    SELECT ${e.successorId}::uuid, eligible."id", ${e.successorSecretHash}, ${e.now}::timestamp(3) FROM rotated, eligible
+    SELECT ${e.successorId}::uuid, eligible."id", ${e.successorSecretHash}, ${at} FROM rotated, eligible
   ), event AS (
     ${eligibleEvent.sql}
   ), membership AS (
-    UPDATE "Membership" m SET "lastUsedAt" = ${e.now}::timestamp(3)
-    FROM rotated, eligible WHERE m."userId" = eligible."userId" AND m."accountId" = eligible."accountId" 
+    UPDATE "Membership" m SET "lastUsedAt" = ${at}
+    FROM rotated, eligible WHERE m."userId" = eligible."userId" AND m."accountId" = eligible."accountId"
       AND ${isStale('m."lastUsedAt"', e.now)}
   )
   SELECT found.*, (SELECT count(*) FROM rotated)::int AS "rotated" FROM found`;
+
+/** What ROTATE_IF_ELIGIBLE read, and whether it rotated: a rotated token's session had a current member's role. */
+export type EligibleRotationOutcome =
+  | { readonly rotated: true; readonly record: RefreshTokenRecord & { readonly roleName: string } }
+  | { readonly rotated: false; readonly record: RefreshTokenRecord | null };
 
 /**
  * Reads the token and rotates it in one statement when nothing refuses it: `rotated` says whether it did,
  * `record` is what it read (null for an unknown id), as findRefreshToken returns it, before the rotation.
  */
-export async function rotateIfEligible(
-  sql: HotPathSql,
-  rotation: EligibleRotation,
-): Promise<{ record: RefreshTokenRecord | null; rotated: boolean }> {
+export async function rotateIfEligible(sql: HotPathSql, rotation: EligibleRotation): Promise<EligibleRotationOutcome> {
   const [row] = await sql.query<Record<string, unknown>>(ROTATE_IF_ELIGIBLE, eligibleParameters.values(rotation));
-  return row ? { record: recordOf(row), rotated: row.rotated === 1 } : { record: null, rotated: false };
+  if (!row) return { rotated: false, record: null };
+  const record = recordOf(row);
+  return row.rotated === 1 && record.roleName !== null ? { rotated: true, record: { ...record, roleName: record.roleName } } : { rotated: false, record };
 }

@@ -107,7 +107,7 @@ export class RefreshTokenService {
     const successorId = randomUUID();
     const successorSecret = deriveSuccessorSecret(this.options.refreshSuccessorKey, successorId, presented.secret);
     // Usually one round trip: read and rotated together, when nothing below would refuse the token.
-    const { record: read, rotated } = await this.options.refreshTokenStore.rotateIfEligible({
+    const outcome = await this.options.refreshTokenStore.rotateIfEligible({
       tokenId: presented.id,
       secretHash: hashSecret(presented.secret),
       clientId,
@@ -117,15 +117,15 @@ export class RefreshTokenService {
       successorSecretHash: hashSecret(successorSecret),
       event: this.options.audit.rowFor({ type: AuthEventType.TOKEN_REFRESHED, ...request }),
     });
-    if (rotated) {
-      const { session } = read!;
+    if (outcome.rotated) {
+      const { session, roleName, rolePermissions } = outcome.record;
       this.options.audit.written(refreshedEvent(session, request));
-      const role = this.options.grants.roleOf(read!.roleName!, read!.rolePermissions);
+      const role = this.options.grants.roleOf(roleName, rolePermissions);
       return { grant: this.issueSuccessor(session, role, successorId, successorSecret, now), result: 'rotated' };
     }
 
     // Not rotated: these checks, on the row the statement read, say why; or they pass, and a race was lost.
-    const found = liveSessionOf(presented, read, clientId, now);
+    const found = liveSessionOf(presented, outcome.record, clientId, now);
     const { token: record, session } = found;
     if (record.rotatedAt)
       return { grant: await this.presentRotatedToken(record, presented.secret, session, now, request), result: 'grace_replay' };

@@ -1,6 +1,6 @@
 import type { HotPathSql } from '../database/hot-path-sql';
 import { findRefreshToken, rotateIfEligible, rotateRefreshToken } from './refresh-rotation.sql';
-import type { EligibleRotation, RefreshTokenRecord, Rotation } from './refresh-rotation.sql';
+import type { EligibleRotation, EligibleRotationOutcome, RefreshTokenRecord, Rotation } from './refresh-rotation.sql';
 
 /**
  * The refresh token operations a refresh runs, in plain SQL (database/hot-path-sql.ts says why): usually
@@ -15,7 +15,7 @@ export class RefreshTokenStore {
   }
 
   /** Reads the token and, when nothing refuses it, rotates it (as `rotate` does) in the same statement (refresh-rotation.sql.ts). */
-  rotateIfEligible(rotation: EligibleRotation): Promise<{ record: RefreshTokenRecord | null; rotated: boolean }> {
+  rotateIfEligible(rotation: EligibleRotation): Promise<EligibleRotationOutcome> {
     return rotateIfEligible(this.sql, rotation);
   }
 

@@ -47,7 +47,7 @@ export class ExportedMembershipType {
   @Field(() => Date, { description: 'When the user joined the account.' })
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'When a session of the user was last opened in it.' })
+  @Field(() => Date, { nullable: true, description: 'When the user last opened or refreshed a session in it (refreshes count once a minute).' })
   lastUsedAt!: Date | null;
 }
 
