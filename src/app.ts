@@ -185,19 +185,17 @@ async function serve(
   const subgraphSchemaAccess = createSubgraphSchemaAccess(config);
 
   // First of all: every response, errors and health checks included, carries its request id and these
-  // headers, and every log line written while handling it carries the id.
-  const requestId = assignRequestId();
-  const securityHeaders = createSecurityHeaders();
-  app.use(requestId);
-  // Timed from here on, so every response counts (a refused one too).
-  if (exposure.timing) app.use(exposure.timing);
-  app.use(securityHeaders);
+  // headers, and every log line written while handling it carries the id. Timed from after the id on, so
+  // every response counts (a refused one too).
+  const everyRequest = [assignRequestId(), ...(exposure.timing ? [exposure.timing] : []), ...createSecurityHeaders()];
+  app.use(...everyRequest);
   if (exposure.endpoint) app.use(exposure.endpoint);
   let isDraining = false;
   app.use(createHealthRouter(database, { isDraining: () => isDraining }));
   const corsMiddleware = createCorsMiddleware(config.corsOrigins);
   // First on /graphql, ahead of the playground router too: Express would answer a preflight for its GET
   // route itself (200, no CORS headers), and every answer must carry the headers.
+  const graphqlCors = corsMiddleware ? [corsMiddleware] : [];
   if (corsMiddleware) app.use(GRAPHQL_PATH, corsMiddleware);
   app.use(createJwksRouter(accessTokens.jsonWebKeySet));
   app.use(playground.router);
@@ -211,11 +209,7 @@ async function serve(
   app.use(httpErrors);
   // Every GraphQL request takes the direct route: the same middleware, in the same order, minus the routes
   // a POST to /graphql never matches. Everything else (health, JWKS, the playground, GET /graphql) is Express's.
-  const graphqlPost = createGraphqlPostRoute(
-    app,
-    [requestId, ...(exposure.timing ? [exposure.timing] : []), ...securityHeaders, ...(corsMiddleware ? [corsMiddleware] : []), ...graphqlHandlers],
-    httpErrors,
-  );
+  const graphqlPost = createGraphqlPostRoute(app, [...everyRequest, ...graphqlCors, ...graphqlHandlers], httpErrors);
   httpServer.on('request', (request: http.IncomingMessage, response: http.ServerResponse) =>
     isGraphqlPost(request) ? graphqlPost(request, response) : app(request, response),
   );
