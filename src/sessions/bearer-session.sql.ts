@@ -22,22 +22,31 @@ const userColumns = new ModelColumns<User>('user', Prisma.UserScalarFieldEnum);
 // The role (with an account role's permissions) and the account's 2FA rule are read here, on the statement every authenticated request
 // already runs, never from the access token: a demotion, a removal or a new 2FA requirement then takes
 // effect on the next request, on every instance.
-const SELECT_BEARER_SESSION = `SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')}, m."roleName" AS "membership.roleName",
+const SELECT_BEARER_SESSIONS = `SELECT ${sessionColumns.select('s')}, ${userColumns.select('u')}, m."roleName" AS "membership.roleName",
     r."permissions" AS "role.permissions", a."requireTwoFactor" AS "account.requireTwoFactor"
   FROM "Session" s
   JOIN "User" u ON u."id" = s."userId"
   JOIN "Account" a ON a."id" = s."accountId"
   LEFT JOIN "Membership" m ON m."userId" = s."userId" AND m."accountId" = s."accountId"
   LEFT JOIN "AccountRole" r ON r."accountId" = s."accountId" AND r."name" = m."roleName"
-  WHERE s."id" = $1::uuid`;
+  WHERE s."id" = ANY($1::uuid[])`;
 
 /**
- * A session, its user and the member's current role in one flat statement by primary keys: the bearer
- * check's only query. test/sessions/direct-reads.test.ts checks it reads what Prisma reads.
+ * Sessions, their users and the members' current roles in one flat statement by primary keys: the bearer
+ * check's only query, for every request waiting on one at once (bearer-session-reads.ts). One answer per
+ * id, in their order (null for an unknown one), each its own objects even when an id is asked twice.
+ * test/sessions/direct-reads.test.ts checks it reads what Prisma reads.
  */
-export async function findBearerSession(sql: HotPathSql, sessionId: string): Promise<BearerSession | null> {
-  const [row] = await sql.query<Record<string, unknown>>(SELECT_BEARER_SESSION, [sessionId]);
-  if (!row) return null;
+export async function findBearerSessions(sql: HotPathSql, sessionIds: readonly string[]): Promise<(BearerSession | null)[]> {
+  const rows = await sql.query<Record<string, unknown>>(SELECT_BEARER_SESSIONS, [sessionIds]);
+  const rowsById = new Map(rows.map((row) => [row['session.id'] as string, row]));
+  return sessionIds.map((sessionId) => {
+    const row = rowsById.get(sessionId);
+    return row === undefined ? null : bearerSessionOf(row);
+  });
+}
+
+function bearerSessionOf(row: Readonly<Record<string, unknown>>): BearerSession {
   return {
     session: { ...sessionColumns.read(row), user: userColumns.read(row) },
     roleName: row['membership.roleName'] as string | null,

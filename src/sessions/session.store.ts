@@ -3,7 +3,7 @@ import type { HotPathSql } from '../database/hot-path-sql';
 import type { Transaction } from '../database/transaction';
 import type { Prisma, PrismaClient, Session, User } from '../generated/prisma/client';
 import type { Metrics } from '../metrics/metrics';
-import { findBearerSession } from './bearer-session.sql';
+import { BearerSessionReads } from './bearer-session-reads';
 import type { BearerSession } from './bearer-session.sql';
 import { RevocationReason, revokeSessions } from './revocation';
 import { openSession } from './session-opening.sql';
@@ -15,15 +15,19 @@ import type { SessionOpening } from './session-opening.sql';
  * operation given the caller's transaction runs inside it and commits with the rest.
  */
 export class SessionStore {
+  private readonly bearerReads: BearerSessionReads;
+
   constructor(
     private readonly sql: HotPathSql,
     private readonly prisma: PrismaClient,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.bearerReads = new BearerSessionReads(sql);
+  }
 
   /** The session, its user, the member's current role and the account's 2FA rule (bearer-session.sql.ts); null for an unknown id. */
   findBearer(sessionId: string): Promise<BearerSession | null> {
-    return findBearerSession(this.sql, sessionId);
+    return this.bearerReads.find(sessionId);
   }
 
   /**

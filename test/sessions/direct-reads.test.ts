@@ -1,4 +1,4 @@
-import { findBearerSession } from '../../src/sessions/bearer-session.sql';
+import { findBearerSessions } from '../../src/sessions/bearer-session.sql';
 import { findRefreshToken } from '../../src/sessions/refresh-rotation.sql';
 import { signUp } from '../support/factories';
 import { startTestServer } from '../support/test-server';
@@ -14,6 +14,8 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.close());
+
+const findBearerSession = async (sessionId: string) => (await findBearerSessions(server.app.database.hotPathSql, [sessionId]))[0];
 
 it('reads a session and its user exactly as Prisma does, every nullable column filled', async () => {
   const user = await signUp(server);
@@ -37,7 +39,7 @@ it('reads a session and its user exactly as Prisma does, every nullable column f
     data: { clientId: 'web', revokedAt: new Date('2026-12-31T12:00:00.001Z'), revokedReason: 'LOGOUT', userAgent: 'Agent/1.0', ip: '203.0.113.9' },
   });
 
-  const direct = await findBearerSession(server.app.database.hotPathSql, sessionId);
+  const direct = await findBearerSession(sessionId);
   const viaPrisma = await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } });
 
   expect(direct?.session).toEqual(viaPrisma);
@@ -49,7 +51,7 @@ it('reads the nulls of a fresh session and user as Prisma does', async () => {
   const user = await signUp(server);
   const sessionId = sessionIdOf(user.accessToken);
 
-  expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.session).toEqual(
+  expect((await findBearerSession(sessionId))?.session).toEqual(
     await server.prisma.session.findUnique({ where: { id: sessionId }, include: { user: true } }),
   );
 });
@@ -59,10 +61,10 @@ it("reads the member's role in the session's account as it is now, and none once
   const sessionId = sessionIdOf(user.accessToken);
   const membership = { userId_accountId: { userId: user.userId, accountId: user.accountId } };
   await server.prisma.membership.update({ where: membership, data: { roleName: 'guest' } });
-  expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.roleName).toBe('guest');
+  expect((await findBearerSession(sessionId))?.roleName).toBe('guest');
 
   await server.prisma.membership.delete({ where: membership });
-  expect((await findBearerSession(server.app.database.hotPathSql, sessionId))?.roleName).toBeNull();
+  expect((await findBearerSession(sessionId))?.roleName).toBeNull();
 });
 
 it("reads an account role's stored permissions with the session and with the refresh token, as Prisma does", async () => {
@@ -74,12 +76,25 @@ it("reads an account role's stored permissions with the session and with the ref
   await server.prisma.membership.update({ where: { userId_accountId: { userId: user.userId, accountId: user.accountId } }, data: { roleName: 'reader' } });
   const token = await server.prisma.refreshToken.findFirstOrThrow({ where: { sessionId } });
 
-  expect(await findBearerSession(server.app.database.hotPathSql, sessionId)).toMatchObject({ roleName: 'reader', rolePermissions: stored.permissions });
+  expect(await findBearerSession(sessionId)).toMatchObject({ roleName: 'reader', rolePermissions: stored.permissions });
   expect(await findRefreshToken(server.app.database.hotPathSql, token.id)).toMatchObject({ roleName: 'reader', rolePermissions: stored.permissions });
 });
 
 it('finds nothing for a session id that does not exist', async () => {
-  expect(await findBearerSession(server.app.database.hotPathSql, '01890000-0000-7000-8000-000000000000')).toBeNull();
+  expect(await findBearerSession('01890000-0000-7000-8000-000000000000')).toBeNull();
+});
+
+it('reads several sessions in one statement, one answer per id in their order, each its own objects', async () => {
+  const [first, second] = [await signUp(server), await signUp(server)];
+  const [firstId, secondId] = [sessionIdOf(first.accessToken), sessionIdOf(second.accessToken)];
+  const unknownId = '01890000-0000-7000-8000-000000000001';
+
+  const found = await findBearerSessions(server.app.database.hotPathSql, [secondId, unknownId, firstId, secondId]);
+
+  expect(found.map((bearer) => bearer?.session.user.email ?? null)).toEqual([second.email, null, first.email, second.email]);
+  expect(found[3]).toEqual(found[0]);
+  expect(found[3]).not.toBe(found[0]);
+  expect(found[3]!.session.user).not.toBe(found[0]!.session.user);
 });
 
 it("reads a refresh token with its session, user, account and the member's role as Prisma does", async () => {
