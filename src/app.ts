@@ -20,7 +20,7 @@ import { createCorsMiddleware } from './http/cors';
 import { createDatabaseUnavailablePlugin } from './http/database-unavailable-plugin';
 import { createErrorFormatter } from './http/format-error';
 import { createContextBuilder, createInjectedIdentityContextBuilder } from './http/graphql-context';
-import { createGraphqlPostRoute, GRAPHQL_PATH, isGraphqlPost } from './http/graphql-post-route';
+import { createGraphqlPostRoute, expressPrototypes, GRAPHQL_PATH, isGraphqlPost } from './http/graphql-post-route';
 import { createHealthRouter } from './http/health';
 import { handleHttpErrors } from './http/http-errors';
 import { createJwksRouter } from './http/jwks';
@@ -141,7 +141,7 @@ async function serve(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   // Its request listener is added once the routes are built, below.
-  const httpServer = http.createServer();
+  const httpServer = http.createServer(expressPrototypes(app));
 
   const requestLimits = createRequestLimits(config.limits, { isProduction: config.isProduction });
   const playground = createPlayground(config.playgroundEnabled, GRAPHQL_PATH);

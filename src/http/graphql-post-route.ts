@@ -1,4 +1,6 @@
+import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandler, Response } from 'express';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -23,8 +25,10 @@ export function createGraphqlPostRoute(app: Express, handlers: readonly RequestH
   return (incoming: IncomingMessage, outgoing: ServerResponse): void => {
     const request = incoming as Request;
     const response = outgoing as Response;
-    Object.setPrototypeOf(request, app.request);
-    Object.setPrototypeOf(response, app.response);
+    // Changing a live object's prototype gives it a new hidden class and costs every access after it; a
+    // server made with expressPrototypes has none to change.
+    if (Object.getPrototypeOf(request) !== app.request) Object.setPrototypeOf(request, app.request);
+    if (Object.getPrototypeOf(response) !== app.response) Object.setPrototypeOf(response, app.response);
     request.res = response;
     response.req = request;
     response.locals = Object.create(null) as Response['locals'];
@@ -49,5 +53,25 @@ export function createGraphqlPostRoute(app: Express, handlers: readonly RequestH
       }
     };
     next();
+  };
+}
+
+/**
+ * Options for `http.createServer` whose requests and responses are born with the app's Express prototypes,
+ * the ones `app.handle` and the direct route would otherwise set on each: Node builds them with
+ * `new options.IncomingMessage(socket)` and `new options.ServerResponse(request, options)`.
+ */
+export function expressPrototypes(app: Express): Pick<http.ServerOptions, 'IncomingMessage' | 'ServerResponse'> {
+  function ExpressRequest(this: IncomingMessage, socket: Socket): void {
+    Reflect.apply(http.IncomingMessage, this, [socket]);
+  }
+  ExpressRequest.prototype = app.request;
+  function ExpressResponse(this: ServerResponse, request: IncomingMessage, options?: unknown): void {
+    Reflect.apply(http.ServerResponse, this, [request, options]);
+  }
+  ExpressResponse.prototype = app.response;
+  return {
+    IncomingMessage: ExpressRequest as unknown as typeof http.IncomingMessage,
+    ServerResponse: ExpressResponse as unknown as typeof http.ServerResponse,
   };
 }
