@@ -1,6 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { Pool } from 'pg';
-import { types as pgTypes } from 'pg';
+import type { Pool, types as PostgresTypes } from 'pg';
 import type { Prisma } from '../generated/prisma/client';
 import type { DatabaseOptions } from './database-query';
 import { asDatabaseUnavailable } from './database-unavailable';
@@ -34,12 +33,12 @@ const TIMESTAMP_OID = 1114;
 const parseUtcTimestamp = (value: string): Date => new Date(`${value.replace(' ', 'T')}Z`);
 const toUtcWallClock = (parameter: unknown): unknown => (parameter instanceof Date ? parameter.toISOString().slice(0, -1) : parameter);
 
-const postgresTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMP_OID ? parseUtcTimestamp : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser,
-};
-
-export function postgresHotPathSql(pool: Pool, observe?: QueryObserver): HotPathSql {
+/** node-postgres's own parsers (`pg.types`, passed in so the embedded database never loads the driver), but for timestamps. */
+export function postgresHotPathSql(pool: Pool, defaultTypes: typeof PostgresTypes, observe?: QueryObserver): HotPathSql {
+  const postgresTypes = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === TIMESTAMP_OID ? parseUtcTimestamp : defaultTypes.getTypeParser(oid, format)) as typeof PostgresTypes.getTypeParser,
+  };
   const names = new Map<string, string>();
   // Named, so each connection parses and plans a statement once, not on every request.
   const nameOf = (text: string): string => {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 
 /** What a LISTEN hands on: each payload, and a call after a reconnect (notifications sent meanwhile were lost). */
 export interface NotificationHandlers {
@@ -19,6 +19,7 @@ const RECONNECT_DELAYS_MILLISECONDS = [100, 500, 1_000, 2_000, 5_000];
  * the caller can re-read what it may have missed: NOTIFY delivers only to whoever listens at commit.
  */
 export async function listenOnPostgres(url: string, channel: string, handlers: NotificationHandlers): Promise<NotificationListener> {
+  const { Client } = await import('pg');
   let client: Client | null = null;
   let isClosed = false;
   let failures = 0;

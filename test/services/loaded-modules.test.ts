@@ -16,6 +16,7 @@ import type { TestDatabase } from '../support/test-database';
  */
 const PRELOAD = path.join(__dirname, '..', 'support', 'loaded-modules.preload.js');
 const EMBEDDED_DATABASE = /\/node_modules\/(@electric-sql\/pglite|pglite-prisma-adapter|proper-lockfile)\//;
+const POSTGRES_DRIVER = /\/node_modules\/(pg|pg-pool|pg-protocol|@prisma\/adapter-pg)\//;
 const PLAYGROUND = /\/node_modules\/graphql-playground-(html|react)\//;
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -93,15 +94,18 @@ describe('what an instance loads', () => {
     expect(loaded.filter((file) => EMBEDDED_DATABASE.test(file) || PLAYGROUND.test(file))).toEqual([]);
   }, 60_000);
 
-  it('on the embedded database in development, loads PGlite at start-up and the Playground page with its first request', async () => {
+  it('on the embedded database in development, loads PGlite at start-up, never the PostgreSQL driver, and the Playground page with its first request', async () => {
     const { service, loadedModules } = await startRecorded('development', { NODE_ENV: 'development', DATA_DIR: path.join(directory, 'data') });
     const atStart = await loadedModules();
     expect(atStart.some((file) => EMBEDDED_DATABASE.test(file))).toBe(true);
+    expect(atStart.filter((file) => POSTGRES_DRIVER.test(file))).toEqual([]);
     expect(atStart.filter((file) => PLAYGROUND.test(file))).toEqual([]);
 
     const page = await fetch(`${service.url}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<title>Gatehouse · GraphQL Playground<\/title>/);
-    expect((await loadedModules()).some((file) => /\/node_modules\/graphql-playground-html\//.test(file))).toBe(true);
+    const afterPage = await loadedModules();
+    expect(afterPage.some((file) => /\/node_modules\/graphql-playground-html\//.test(file))).toBe(true);
+    expect(afterPage.filter((file) => POSTGRES_DRIVER.test(file))).toEqual([]);
   }, 60_000);
 });
