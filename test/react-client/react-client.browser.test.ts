@@ -469,7 +469,12 @@ describe('the React/Apollo example client, two browsers of one user', () => {
         await page.getByTestId('me-email').getByText(user.email).waitFor();
       }
       await acknowledged;
+      // Only what follows the click counts: the page's own first queries (its session list among them) must
+      // be answered first, or an answer still on its way would read as a request the logout caused.
+      await watching.getByRole('region', { name: 'My sessions' }).getByText('this one').waitFor();
       const watchingTraffic = recordGraphQLTraffic(watching, `${api.url}/graphql`);
+      await watchingTraffic.waitForQuiet();
+      watchingTraffic.clear();
 
       await acting.getByRole('button', { name: 'Sign out everywhere' }).click();
       const clicked = performance.now();
