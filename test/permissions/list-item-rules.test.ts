@@ -17,15 +17,20 @@ afterAll(() => server.close());
 const MEMBER_IDS = `query Members($id: ID!) { account(id: $id) { members { user { id } } } }`;
 const MEMBER_EMAILS = `query Members($id: ID!) { account(id: $id) { members { user { id email } } } }`;
 
-/** The SQL statements `query` ran, as the trace log reports them. */
+/**
+ * The SQL statements `query` ran, as the trace log reports them: those logged with its request id, since
+ * the instance's own background work (the webhook dispatcher's poll) may log one meanwhile.
+ */
 async function statementsOf(query: string, variables: Record<string, unknown>, token: string): Promise<{ data: unknown; statements: string[] }> {
   const before = server.logs.length;
   const response = await server.graphql(query, variables, { token });
   expect(response.errors).toBeUndefined();
+  const requestId = response.headers.get('x-request-id');
+  expect(requestId).toBeTruthy();
   const statements = server.logs
     .slice(before)
-    .map((line) => JSON.parse(line) as { msg: string; sql?: string })
-    .filter((entry) => entry.msg === 'database query')
+    .map((line) => JSON.parse(line) as { msg: string; sql?: string; requestId?: string })
+    .filter((entry) => entry.msg === 'database query' && entry.requestId === requestId)
     .map((entry) => entry.sql!);
   return { data: response.data, statements };
 }
